@@ -1,0 +1,3 @@
+from soundstage.cli import main
+
+main()

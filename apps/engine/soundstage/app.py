@@ -1,0 +1,120 @@
+"""The FastAPI application and its lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+import httpx
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from soundstage.auth.tokens import TokenVerifier
+from soundstage.config import Settings, StorageBackend
+from soundstage.db import Database
+from soundstage.db.embedded import ensure_embedded
+from soundstage.engine import Engine
+from soundstage.errors_http import install_error_handlers
+from soundstage.health.routes import router as health_router
+from soundstage.jobs.routes import router as jobs_router
+from soundstage.limits import BodyLimitMiddleware
+from soundstage.storage import Storage
+from soundstage.storage.local import LocalStorage
+from soundstage.storage.routes import router as storage_router
+from soundstage.uploads.routes import router as uploads_router
+
+log = logging.getLogger(__name__)
+
+
+async def resolve_dsn(settings: Settings) -> str:
+    """``DATABASE_URL`` when set, otherwise the embedded server under the data dir."""
+    if settings.database_url:
+        return settings.database_url
+    return await ensure_embedded(settings.data_path)
+
+
+def make_storage(settings: Settings) -> Storage:
+    if settings.storage is StorageBackend.SUPABASE:
+        raise NotImplementedError("SOUNDSTAGE_STORAGE=supabase is not available yet")
+    return LocalStorage(settings.storage_root, settings.local_jwt_secret())
+
+
+@contextlib.asynccontextmanager
+async def open_engine(settings: Settings, dsn: str) -> AsyncIterator[Engine]:
+    """Open every pool and client the engine needs; close them on the way out."""
+    db = await Database.connect(
+        dsn,
+        api_role=settings.api_db_role,
+        min_size=settings.db_pool_min,
+        max_size=settings.db_pool_max,
+    )
+    http = httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=5.0))
+    try:
+        yield Engine(
+            settings=settings,
+            db=db,
+            storage=make_storage(settings),
+            verifier=TokenVerifier(settings, http),
+            http=http,
+        )
+    finally:
+        await http.aclose()
+        await db.close()
+
+
+def create_app(settings: Settings | None = None, *, with_worker: bool = False) -> FastAPI:
+    settings = settings or Settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        dsn = await resolve_dsn(settings)
+        async with open_engine(settings, dsn) as engine:
+            app.state.engine = engine
+            worker_task: asyncio.Task[None] | None = None
+            worker = None
+            if with_worker:
+                from soundstage.worker import Worker
+
+                worker = Worker(engine.db, engine.storage, settings, dsn=dsn)
+                worker_task = asyncio.create_task(worker.run(grace_seconds=10))
+            try:
+                yield
+            finally:
+                if worker is not None and worker_task is not None:
+                    worker.stop()
+                    await worker_task
+
+    app = FastAPI(
+        title="Soundstage",
+        version="0.1.0",
+        summary="An engine for generative audio products on Supabase.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.include_router(health_router)
+    app.include_router(jobs_router)
+    app.include_router(uploads_router)
+    app.include_router(storage_router)
+    upload_limit = max(
+        settings.max_upload_bytes_manuscript,
+        settings.max_upload_bytes_audio,
+        settings.max_upload_bytes_midi,
+        settings.max_upload_bytes_image,
+    )
+    app.add_middleware(
+        BodyLimitMiddleware,
+        json_limit=settings.max_json_bytes,
+        upload_limit=upload_limit + 64 * 1024,  # room for the multipart framing
+    )
+    if settings.cors_origins:
+        wildcard = settings.cors_origins == ["*"]
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=not wildcard,  # never '*' together with credentials
+            allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID"],
+        )
+    return app

@@ -1,0 +1,1 @@
+"""The audio toolkit: ffmpeg from imageio-ffmpeg, run as cancellable child processes."""

@@ -1,0 +1,1 @@
+"""Bearer tokens: verification (Supabase or local) and development minting."""

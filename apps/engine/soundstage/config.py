@@ -1,0 +1,140 @@
+"""One settings object for the whole engine.
+
+Supabase's own variable names are used where they exist (``SUPABASE_URL``,
+``SUPABASE_JWT_SECRET``, ``SUPABASE_SERVICE_ROLE_KEY``, ``DATABASE_URL``);
+everything else is ``SOUNDSTAGE_*``. Every field is documented in
+``.env.example`` and ``docs/configuration.md``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+from typing import Self
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class StorageBackend(StrEnum):
+    LOCAL = "local"
+    SUPABASE = "supabase"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="SOUNDSTAGE_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    env: Environment = Environment.DEVELOPMENT
+    data_dir: Path = Path(".data")
+
+    # Supabase names, read without the SOUNDSTAGE_ prefix.
+    database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    supabase_url: str | None = Field(default=None, validation_alias="SUPABASE_URL")
+    supabase_jwt_secret: SecretStr | None = Field(
+        default=None, validation_alias="SUPABASE_JWT_SECRET"
+    )
+    supabase_service_role_key: SecretStr | None = Field(
+        default=None, validation_alias="SUPABASE_SERVICE_ROLE_KEY"
+    )
+
+    # Where signed URLs point. Unset: the URL the request came in on.
+    public_url: str | None = None
+    storage: StorageBackend = StorageBackend.LOCAL
+    signed_url_ttl_seconds: int = Field(default=3600, ge=10, le=7 * 24 * 3600)
+
+    # Auth.
+    jwt_audience: str = "authenticated"
+    jwt_leeway_seconds: int = Field(default=30, ge=0, le=300)
+    jwks_cache_seconds: int = Field(default=600, ge=10, le=600)
+    # The database role a user's request runs as (write grants, same per-user RLS).
+    api_db_role: str = "soundstage_api"
+
+    # Database pool.
+    db_pool_min: int = Field(default=2, ge=0)
+    db_pool_max: int = Field(default=10, ge=1)
+
+    # Limits.
+    max_json_bytes: int = Field(default=1_000_000, ge=1024)
+    max_upload_bytes_manuscript: int = Field(default=50_000_000, ge=1)
+    max_upload_bytes_audio: int = Field(default=200_000_000, ge=1)
+    max_upload_bytes_midi: int = Field(default=2_000_000, ge=1)
+    max_upload_bytes_image: int = Field(default=10_000_000, ge=1)
+
+    # Worker.
+    worker_concurrency: int = Field(default=2, ge=1, le=64)
+    worker_poll_seconds: float = Field(default=2.0, gt=0)
+    lease_seconds: int = Field(default=30, ge=3)
+    max_attempts: int = Field(default=3, ge=1, le=20)
+
+    cors_origins: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _production_needs_secrets(self) -> Self:
+        # Production never falls back to generated secrets or the embedded server.
+        if self.env is Environment.PRODUCTION:
+            missing = [
+                name
+                for name, value in (
+                    ("DATABASE_URL", self.database_url),
+                    ("SUPABASE_URL", self.supabase_url),
+                )
+                if not value
+            ]
+            if missing:
+                raise ValueError(f"production requires {', '.join(missing)}")
+        if "*" in self.cors_origins and self.env is Environment.PRODUCTION:
+            raise ValueError("SOUNDSTAGE_CORS_ORIGINS may not contain '*' in production")
+        return self
+
+    @property
+    def is_development(self) -> bool:
+        return self.env is Environment.DEVELOPMENT
+
+    @cached_property
+    def data_path(self) -> Path:
+        return self.data_dir.expanduser().resolve()
+
+    @property
+    def storage_root(self) -> Path:
+        return self.data_path / "storage"
+
+    @property
+    def jwt_issuer(self) -> str | None:
+        return f"{self.supabase_url.rstrip('/')}/auth/v1" if self.supabase_url else None
+
+    def local_jwt_secret(self) -> str:
+        """The HS256 secret for development tokens and signed URLs.
+
+        Generated once per data dir and kept there (mode 0600), so tokens survive
+        restarts and several engines with different data dirs stay separate.
+        """
+        if self.supabase_jwt_secret is not None:
+            return self.supabase_jwt_secret.get_secret_value()
+        path = self.data_path / "jwt_secret"
+        if not path.exists():
+            if not self.is_development:
+                raise RuntimeError("SUPABASE_JWT_SECRET is required outside development")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".jwt_secret.{secrets.token_hex(6)}")
+            tmp.write_text(secrets.token_urlsafe(48))
+            tmp.chmod(0o600)
+            # link() fails if another process won the race; then both read theirs.
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, path)
+            tmp.unlink()
+        return path.read_text().strip()
+
+
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,63 @@
+"""The connection pool and the two ways to use it.
+
+* :meth:`Database.as_user` - a user's request: one transaction that first
+  switches to the engine's request role and installs the verified JWT claims,
+  so Row Level Security refuses other users' rows whatever the code does.
+* :meth:`Database.privileged` - the worker and the CLI: the connecting
+  (owner) role, which bypasses RLS. Never used to serve a user's read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+
+Connection = asyncpg.Connection
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    for typ in ("json", "jsonb"):
+        await conn.set_type_codec(typ, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+
+
+class Database:
+    def __init__(self, pool: asyncpg.Pool, *, api_role: str) -> None:
+        self.pool = pool
+        self.api_role = api_role
+
+    @classmethod
+    async def connect(
+        cls, dsn: str, *, api_role: str, min_size: int = 2, max_size: int = 10
+    ) -> Database:
+        pool = await asyncpg.create_pool(
+            dsn, min_size=min_size, max_size=max_size, init=_init_connection
+        )
+        return cls(pool, api_role=api_role)
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+    @asynccontextmanager
+    async def as_user(self, claims: Mapping[str, Any]) -> AsyncIterator[asyncpg.Connection]:
+        async with self.pool.acquire() as conn, conn.transaction():
+            # is_local=true: both settings end with this transaction, so a pooled
+            # connection never carries one user's identity into the next request.
+            await conn.execute(
+                "select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)",
+                self.api_role,
+                json.dumps(dict(claims), separators=(",", ":")),
+            )
+            yield conn
+
+    @asynccontextmanager
+    async def privileged(self) -> AsyncIterator[asyncpg.Connection]:
+        async with self.pool.acquire() as conn:
+            yield conn
+
+    async def ping(self) -> None:
+        async with self.pool.acquire() as conn:
+            await conn.fetchval("select 1")

@@ -1,0 +1,31 @@
+"""The engine's long-lived resources, opened by the lifespan and shared by routes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+from fastapi import Request
+
+from soundstage.auth.tokens import TokenVerifier
+from soundstage.config import Settings
+from soundstage.db import Database
+from soundstage.storage import Storage
+
+
+@dataclass
+class Engine:
+    settings: Settings
+    db: Database
+    storage: Storage
+    verifier: TokenVerifier
+    http: httpx.AsyncClient
+
+    def base_url(self, request: Request) -> str:
+        """Where signed URLs point: the configured public URL or this request's."""
+        return self.settings.public_url or str(request.base_url)
+
+
+def get_engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine

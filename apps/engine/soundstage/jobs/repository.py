@@ -1,0 +1,118 @@
+"""All SQL of the jobs domain. Functions take a connection: the caller decides
+whether it is a user's RLS transaction or the worker's privileged one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+JOB_COLUMNS = """
+  j.id, j.user_id, j.kind, j.params, j.status, j.priority, j.progress, j.stage, j.message,
+  j.error, j.attempts, j.max_attempts, j.created_at, j.updated_at, j.started_at, j.finished_at
+"""
+
+
+async def insert_job(
+    conn: asyncpg.Connection,
+    *,
+    user_id: UUID,
+    kind: str,
+    params: dict[str, Any],
+    priority: int,
+    max_attempts: int,
+    idempotency_key: str | None,
+    request_hash: str | None,
+) -> asyncpg.Record | None:
+    """Insert a job; ``None`` when the user already used ``idempotency_key``."""
+    return await conn.fetchrow(
+        f"""
+        insert into jobs as j (user_id, kind, params, priority, max_attempts,
+                               idempotency_key, request_hash)
+        values ($1, $2, $3, $4, $5, $6, $7)
+        on conflict (user_id, idempotency_key) do nothing
+        returning {JOB_COLUMNS}, j.request_hash
+        """,
+        user_id,
+        kind,
+        params,
+        priority,
+        max_attempts,
+        idempotency_key,
+        request_hash,
+    )
+
+
+async def get_by_idempotency_key(conn: asyncpg.Connection, key: str) -> asyncpg.Record | None:
+    # RLS limits this to the caller's own rows.
+    return await conn.fetchrow(
+        f"select {JOB_COLUMNS}, j.request_hash from jobs j where j.idempotency_key = $1", key
+    )
+
+
+async def get_job(conn: asyncpg.Connection, job_id: UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow(f"select {JOB_COLUMNS} from jobs j where j.id = $1", job_id)
+
+
+async def get_job_for_update(conn: asyncpg.Connection, job_id: UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        f"select {JOB_COLUMNS} from jobs j where j.id = $1 for update", job_id
+    )
+
+
+async def list_jobs(
+    conn: asyncpg.Connection,
+    *,
+    limit: int,
+    status: str | None,
+    kind: str | None,
+    before: tuple[datetime, UUID] | None,
+) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        f"""
+        select {JOB_COLUMNS} from jobs j
+        where ($1::text is null or j.status = $1)
+          and ($2::text is null or j.kind = $2)
+          and ($3::timestamptz is null or (j.created_at, j.id) < ($3, $4::uuid))
+        order by j.created_at desc, j.id desc
+        limit $5
+        """,
+        status,
+        kind,
+        before[0] if before else None,
+        before[1] if before else None,
+        limit,
+    )
+
+
+async def list_outputs(conn: asyncpg.Connection, job_ids: list[UUID]) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        """
+        select job_id, name, content_type, bytes, bucket, object_path
+        from job_outputs where job_id = any($1::uuid[]) order by job_id, name
+        """,
+        job_ids,
+    )
+
+
+async def set_status(
+    conn: asyncpg.Connection, job_id: UUID, status: str, *, finished: bool
+) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        f"""
+        update jobs j set status = $2,
+          finished_at = case when $3 then now() else j.finished_at end
+        where j.id = $1
+        returning {JOB_COLUMNS}
+        """,
+        job_id,
+        status,
+        finished,
+    )
+
+
+async def delete_job(conn: asyncpg.Connection, job_id: UUID) -> None:
+    await conn.execute("delete from jobs where id = $1", job_id)
+

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+
+from soundstage.auth.deps import CurrentUser
+from soundstage.engine import Engine, get_engine
+from soundstage.errors_http import error_responses
+from soundstage.jobs.schemas import Job, JobCreate, JobList, JobStatus, PipelineInfo, PipelineList
+from soundstage.jobs.service import JobService
+from soundstage.pipelines import registry
+
+router = APIRouter(prefix="/v1", tags=["jobs"])
+
+
+def get_service(engine: Annotated[Engine, Depends(get_engine)]) -> JobService:
+    return JobService(engine)
+
+
+Service = Annotated[JobService, Depends(get_service)]
+
+
+@router.get("/kinds", response_model=PipelineList, responses=error_responses(401))
+async def list_kinds(_: CurrentUser) -> PipelineList:
+    return PipelineList(
+        items=[
+            PipelineInfo(
+                kind=p.kind,
+                description=p.description,
+                params_schema=p.params_model.model_json_schema(),
+            )
+            for kind in registry.kinds()
+            if (p := registry.get(kind)) is not None
+        ]
+    )
+
+
+@router.post(
+    "/jobs",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=Job,
+    responses=error_responses(401, 413, 422, 429),
+)
+async def create_job(
+    request: Request,
+    body: JobCreate,
+    who: CurrentUser,
+    service: Service,
+    idempotency_key: Annotated[
+        str | None, Header(alias="Idempotency-Key", min_length=1, max_length=255)
+    ] = None,
+) -> Job:
+    return await service.create(who, body, idempotency_key, service.engine.base_url(request))
+
+
+@router.get("/jobs", response_model=JobList, responses=error_responses(401, 422))
+async def list_jobs(
+    request: Request,
+    who: CurrentUser,
+    service: Service,
+    status: JobStatus | None = None,
+    kind: Annotated[str | None, Query(max_length=64)] = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> JobList:
+    return await service.list(
+        who,
+        status=status,
+        kind=kind,
+        cursor=cursor,
+        limit=limit,
+        base_url=service.engine.base_url(request),
+    )
+
+
+@router.get("/jobs/{job_id}", response_model=Job, responses=error_responses(401, 404))
+async def get_job(request: Request, job_id: UUID, who: CurrentUser, service: Service) -> Job:
+    return await service.get(who, job_id, service.engine.base_url(request))
+
+
+@router.post(
+    "/jobs/{job_id}/cancel", response_model=Job, responses=error_responses(401, 404, 409)
+)
+async def cancel_job(request: Request, job_id: UUID, who: CurrentUser, service: Service) -> Job:
+    return await service.cancel(who, job_id, service.engine.base_url(request))
+
+
+@router.delete(
+    "/jobs/{job_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=error_responses(401, 404, 409),
+)
+async def delete_job(job_id: UUID, who: CurrentUser, service: Service) -> None:
+    await service.delete(who, job_id)

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELING = "canceling"
+    CANCELED = "canceled"
+
+
+TERMINAL = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELED})
+
+
+class JobCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field(min_length=1, max_length=64, examples=["tone"])
+    params: dict[str, Any] = Field(
+        default_factory=dict, examples=[{"frequency_hz": 440, "seconds": 3, "format": "mp3"}]
+    )
+    priority: int = Field(default=0, ge=-100, le=100)
+
+
+class JobError(BaseModel):
+    code: str
+    message: str
+
+
+class JobOutput(BaseModel):
+    name: str
+    content_type: str
+    bytes: int
+    url: str
+    expires_at: datetime
+
+
+class Job(BaseModel):
+    id: UUID
+    kind: str
+    status: JobStatus
+    params: dict[str, Any]
+    priority: int
+    progress: int
+    stage: str | None
+    message: str | None
+    error: JobError | None
+    attempts: int
+    max_attempts: int
+    outputs: list[JobOutput]
+    created_at: datetime
+    updated_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class JobList(BaseModel):
+    items: list[Job]
+    next_cursor: str | None
+
+
+class PipelineInfo(BaseModel):
+    kind: str
+    description: str
+    params_schema: dict[str, Any]
+
+
+class PipelineList(BaseModel):
+    items: list[PipelineInfo]

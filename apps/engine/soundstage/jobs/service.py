@@ -1,0 +1,189 @@
+"""Job rules: validation against the pipeline's params, idempotency,
+cancellation and deletion. Runs every query inside the caller's RLS transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+from pydantic import ValidationError
+
+from soundstage.auth.tokens import Principal
+from soundstage.engine import Engine
+from soundstage.errors import Conflict, NotFound, ValidationFailed
+from soundstage.jobs import repository as repo
+from soundstage.pagination import decode_cursor, encode_cursor
+from soundstage.jobs.schemas import (
+    TERMINAL,
+    Job,
+    JobCreate,
+    JobError,
+    JobList,
+    JobOutput,
+    JobStatus,
+)
+from soundstage.pipelines import registry
+
+
+def _request_hash(body: JobCreate) -> str:
+    canonical = json.dumps(
+        [body.kind, body.params, body.priority], sort_keys=True, separators=(",", ":")
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def validate_params(kind: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The pipeline's own model decides; the stored params are its normalised form."""
+    pipeline = registry.get(kind)
+    if pipeline is None:
+        raise ValidationFailed(
+            f"unknown job kind {kind!r}; valid kinds: {', '.join(registry.kinds())}",
+            details={"valid_kinds": registry.kinds()},
+        )
+    try:
+        model = pipeline.params_model.model_validate(params)
+    except ValidationError as exc:
+        raise ValidationFailed(
+            f"invalid params for {kind!r}",
+            details=exc.errors(include_url=False, include_context=False, include_input=False),
+        ) from exc
+    return model.model_dump(mode="json")
+
+
+class JobService:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    async def _to_jobs(
+        self, conn: asyncpg.Connection, rows: list[asyncpg.Record], base_url: str
+    ) -> list[Job]:
+        outputs: dict[UUID, list[JobOutput]] = {r["id"]: [] for r in rows}
+        if rows:
+            ttl = self.engine.settings.signed_url_ttl_seconds
+            for o in await repo.list_outputs(conn, list(outputs)):
+                signed = await self.engine.storage.signed_url(
+                    o["bucket"], o["object_path"], expires_in=ttl, base_url=base_url
+                )
+                outputs[o["job_id"]].append(
+                    JobOutput(
+                        name=o["name"],
+                        content_type=o["content_type"],
+                        bytes=o["bytes"],
+                        url=signed.url,
+                        expires_at=signed.expires_at,
+                    )
+                )
+        return [
+            Job(
+                id=r["id"],
+                kind=r["kind"],
+                status=JobStatus(r["status"]),
+                params=r["params"],
+                priority=r["priority"],
+                progress=r["progress"],
+                stage=r["stage"],
+                message=r["message"],
+                error=JobError(**r["error"]) if r["error"] else None,
+                attempts=r["attempts"],
+                max_attempts=r["max_attempts"],
+                outputs=outputs[r["id"]],
+                created_at=r["created_at"],
+                updated_at=r["updated_at"],
+                started_at=r["started_at"],
+                finished_at=r["finished_at"],
+            )
+            for r in rows
+        ]
+
+    async def create(
+        self, who: Principal, body: JobCreate, idempotency_key: str | None, base_url: str
+    ) -> Job:
+        params = validate_params(body.kind, body.params)
+        request_hash = _request_hash(body.model_copy(update={"params": params}))
+        async with self.engine.db.as_user(who.claims) as conn:
+            row = await repo.insert_job(
+                conn,
+                user_id=who.user_id,
+                kind=body.kind,
+                params=params,
+                priority=body.priority,
+                max_attempts=self.engine.settings.max_attempts,
+                idempotency_key=idempotency_key,
+                request_hash=request_hash if idempotency_key else None,
+            )
+            if row is None:
+                assert idempotency_key is not None
+                row = await repo.get_by_idempotency_key(conn, idempotency_key)
+                if row is None:  # pragma: no cover - the conflicting row is the caller's
+                    raise Conflict("idempotency key in use; retry the request")
+                if row["request_hash"] != request_hash:
+                    raise ValidationFailed(
+                        "this Idempotency-Key was already used with a different request body"
+                    )
+            return (await self._to_jobs(conn, [row], base_url))[0]
+
+    async def get(self, who: Principal, job_id: UUID, base_url: str) -> Job:
+        async with self.engine.db.as_user(who.claims) as conn:
+            row = await repo.get_job(conn, job_id)
+            if row is None:
+                raise NotFound("job not found")
+            return (await self._to_jobs(conn, [row], base_url))[0]
+
+    async def list(
+        self,
+        who: Principal,
+        *,
+        status: JobStatus | None,
+        kind: str | None,
+        cursor: str | None,
+        limit: int,
+        base_url: str,
+    ) -> JobList:
+        before = decode_cursor(cursor) if cursor else None
+        async with self.engine.db.as_user(who.claims) as conn:
+            rows = await repo.list_jobs(
+                conn,
+                limit=limit + 1,
+                status=status.value if status else None,
+                kind=kind,
+                before=before,
+            )
+            page = rows[:limit]
+            items = await self._to_jobs(conn, page, base_url)
+        next_cursor = (
+            encode_cursor(page[-1]["created_at"], page[-1]["id"]) if len(rows) > limit else None
+        )
+        return JobList(items=items, next_cursor=next_cursor)
+
+    async def cancel(self, who: Principal, job_id: UUID, base_url: str) -> Job:
+        async with self.engine.db.as_user(who.claims) as conn:
+            row = await repo.get_job_for_update(conn, job_id)
+            if row is None:
+                raise NotFound("job not found")
+            status = JobStatus(row["status"])
+            if status is JobStatus.QUEUED:
+                row = await repo.set_status(conn, job_id, JobStatus.CANCELED, finished=True)
+            elif status is JobStatus.RUNNING:
+                # The worker notices, stops the pipeline and marks it canceled.
+                row = await repo.set_status(conn, job_id, JobStatus.CANCELING, finished=False)
+            elif status in TERMINAL:
+                raise Conflict(f"job already {status.value}")
+            assert row is not None
+            return (await self._to_jobs(conn, [row], base_url))[0]
+
+    async def delete(self, who: Principal, job_id: UUID) -> None:
+        async with self.engine.db.as_user(who.claims) as conn:
+            row = await repo.get_job_for_update(conn, job_id)
+            if row is None:
+                raise NotFound("job not found")
+            if row["status"] in (JobStatus.RUNNING, JobStatus.CANCELING):
+                raise Conflict("job is running; cancel it first")
+            outputs = await repo.list_outputs(conn, [job_id])
+            await repo.delete_job(conn, job_id)
+        # Files go after the rows are gone: a crash here leaves an orphan file,
+        # never a job that points at nothing.
+        for o in outputs:
+            await self.engine.storage.delete(o["bucket"], o["object_path"])

@@ -1,0 +1,70 @@
+"""What a pipeline is, and what it may ask of the worker.
+
+A pipeline is a pydantic ``Params`` model plus an async ``run(ctx, params)``.
+It reports progress and stores outputs through ``ctx``; everything else
+(leases, retries, cancellation, cleanup) is the worker's business.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+from uuid import UUID
+
+from pydantic import BaseModel
+
+
+class JobContext(Protocol):
+    job_id: UUID
+    user_id: UUID
+    attempt: int
+    workdir: Path
+    """A private temporary directory, removed when the job ends."""
+
+    async def progress(
+        self, percent: float, stage: str | None = None, message: str | None = None
+    ) -> None:
+        """Record progress (0-100). Cheap: writes are coalesced by the worker."""
+        ...
+
+    async def add_output(self, name: str, path: Path, content_type: str) -> None:
+        """Store a finished file as one of the job's outputs."""
+        ...
+
+
+RunFn = Callable[[JobContext, Any], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    kind: str
+    params_model: type[BaseModel]
+    run: RunFn
+    description: str
+
+
+class Registry:
+    def __init__(self) -> None:
+        self._pipelines: dict[str, Pipeline] = {}
+
+    def register(
+        self, kind: str, params_model: type[BaseModel], description: str
+    ) -> Callable[[RunFn], RunFn]:
+        def decorator(fn: RunFn) -> RunFn:
+            if kind in self._pipelines:
+                raise ValueError(f"pipeline {kind!r} registered twice")
+            self._pipelines[kind] = Pipeline(kind, params_model, fn, description)
+            return fn
+
+        return decorator
+
+    def get(self, kind: str) -> Pipeline | None:
+        return self._pipelines.get(kind)
+
+    def kinds(self) -> list[str]:
+        return sorted(self._pipelines)
+
+
+registry = Registry()

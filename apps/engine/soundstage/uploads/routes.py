@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile, status
+
+from soundstage.auth.deps import CurrentUser
+from soundstage.engine import Engine, get_engine
+from soundstage.errors_http import error_responses
+from soundstage.uploads.schemas import Upload, UploadList
+from soundstage.uploads.service import UploadService
+from soundstage.uploads.sniff import UploadCategory
+
+router = APIRouter(prefix="/v1/uploads", tags=["uploads"])
+
+
+def get_service(engine: Annotated[Engine, Depends(get_engine)]) -> UploadService:
+    return UploadService(engine)
+
+
+Service = Annotated[UploadService, Depends(get_service)]
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Upload,
+    responses=error_responses(401, 413, 415, 422),
+)
+async def create_upload(
+    request: Request,
+    who: CurrentUser,
+    service: Service,
+    file: Annotated[UploadFile, File(description="manuscript, audio, MIDI or image")],
+    category: Annotated[
+        UploadCategory | None, Form(description="refuse the file unless it is of this kind")
+    ] = None,
+) -> Upload:
+    return await service.create(who, file, category, service.engine.base_url(request))
+
+
+@router.get("", response_model=UploadList, responses=error_responses(401, 422))
+async def list_uploads(
+    request: Request,
+    who: CurrentUser,
+    service: Service,
+    category: UploadCategory | None = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> UploadList:
+    return await service.list(
+        who,
+        category=category,
+        cursor=cursor,
+        limit=limit,
+        base_url=service.engine.base_url(request),
+    )
+
+
+@router.get("/{upload_id}", response_model=Upload, responses=error_responses(401, 404))
+async def get_upload(
+    request: Request, upload_id: UUID, who: CurrentUser, service: Service
+) -> Upload:
+    return await service.get(who, upload_id, service.engine.base_url(request))
+
+
+@router.delete(
+    "/{upload_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=error_responses(401, 404),
+)
+async def delete_upload(upload_id: UUID, who: CurrentUser, service: Service) -> None:
+    await service.delete(who, upload_id)

@@ -1,0 +1,178 @@
+"""All SQL the worker runs, as the privileged (owner) role.
+
+Every write after the claim is fenced by ``lease_owner``: a worker whose lease
+lapsed (and whose job another worker may now hold) changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+
+async def claim(conn: asyncpg.Connection, worker_id: str, lease_seconds: float) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        """
+        with candidate as (
+          select id from jobs
+          where status = 'queued' and run_after <= now()
+          order by priority desc, run_after, created_at
+          for update skip locked
+          limit 1
+        )
+        update jobs j
+        set status = 'running', attempts = j.attempts + 1, lease_owner = $1,
+            lease_expires_at = now() + make_interval(secs => $2),
+            started_at = coalesce(j.started_at, now()), stage = 'starting', error = null
+        from candidate
+        where j.id = candidate.id
+        returning j.id, j.user_id, j.kind, j.params, j.attempts, j.max_attempts
+        """,
+        worker_id,
+        lease_seconds,
+    )
+
+
+async def heartbeat(
+    conn: asyncpg.Connection,
+    job_id: UUID,
+    worker_id: str,
+    lease_seconds: float,
+    progress: int | None,
+    stage: str | None,
+    message: str | None,
+) -> str | None:
+    """Extend the lease and flush progress; the job's status, or None if the lease is lost."""
+    status: str | None = await conn.fetchval(
+        """
+        update jobs set lease_expires_at = now() + make_interval(secs => $3),
+          progress = coalesce($4, progress), stage = coalesce($5, stage),
+          message = coalesce($6, message)
+        where id = $1 and lease_owner = $2 and status in ('running', 'canceling')
+        returning status
+        """,
+        job_id,
+        worker_id,
+        lease_seconds,
+        progress,
+        stage,
+        message,
+    )
+    return status
+
+
+async def finish(
+    conn: asyncpg.Connection,
+    job_id: UUID,
+    worker_id: str,
+    status: str,
+    *,
+    stage: str | None,
+    error: dict[str, Any] | None,
+) -> bool:
+    result = await conn.execute(
+        """
+        update jobs set status = $3,
+          progress = case when $3 = 'succeeded' then 100 else progress end,
+          stage = coalesce($4, stage), error = $5, finished_at = now(),
+          lease_owner = null, lease_expires_at = null
+        where id = $1 and lease_owner = $2
+        """,
+        job_id,
+        worker_id,
+        status,
+        stage,
+        error,
+    )
+    return result.endswith(" 1")
+
+
+async def requeue(
+    conn: asyncpg.Connection,
+    job_id: UUID,
+    worker_id: str,
+    *,
+    delay_seconds: float,
+    error: dict[str, Any] | None,
+    count_attempt: bool,
+) -> bool:
+    """Back to ``queued``. ``count_attempt=False`` gives the attempt back (shutdown)."""
+    result = await conn.execute(
+        """
+        update jobs set status = 'queued', run_after = now() + make_interval(secs => $3),
+          error = $4, attempts = case when $5 then attempts else greatest(attempts - 1, 0) end,
+          stage = case when $4::jsonb is null then 'queued' else 'waiting to retry' end,
+          lease_owner = null, lease_expires_at = null
+        where id = $1 and lease_owner = $2
+        """,
+        job_id,
+        worker_id,
+        delay_seconds,
+        error,
+        count_attempt,
+    )
+    return result.endswith(" 1")
+
+
+async def upsert_output(
+    conn: asyncpg.Connection,
+    *,
+    job_id: UUID,
+    user_id: UUID,
+    worker_id: str,
+    name: str,
+    content_type: str,
+    size: int,
+    bucket: str,
+    object_path: str,
+) -> bool:
+    result = await conn.execute(
+        """
+        insert into job_outputs (job_id, user_id, name, content_type, bytes, bucket, object_path)
+        select $1, $2, $4, $5, $6, $7, $8
+        where exists (select 1 from jobs where id = $1 and lease_owner = $3)
+        on conflict (job_id, name) do update
+          set content_type = excluded.content_type, bytes = excluded.bytes,
+              object_path = excluded.object_path, created_at = now()
+        """,
+        job_id,
+        user_id,
+        worker_id,
+        name,
+        content_type,
+        size,
+        bucket,
+        object_path,
+    )
+    return result.endswith(" 1")
+
+
+async def reap_expired(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    """Jobs whose worker stopped heartbeating: retry, fail (worker_lost) or finish canceling."""
+    return await conn.fetch(
+        """
+        update jobs set
+          status = case
+            when status = 'canceling' then 'canceled'
+            when attempts >= max_attempts then 'failed'
+            else 'queued' end,
+          error = case
+            when status = 'canceling' then null
+            when attempts >= max_attempts then jsonb_build_object(
+              'code', 'worker_lost',
+              'message', 'the worker running this job stopped responding too many times')
+            else jsonb_build_object(
+              'code', 'worker_lost', 'message', 'the worker running this job stopped; retrying')
+            end,
+          finished_at = case
+            when status = 'canceling' or attempts >= max_attempts then now() end,
+          stage = case
+            when status = 'canceling' then 'canceled'
+            when attempts >= max_attempts then stage else 'waiting to retry' end,
+          run_after = now(), lease_owner = null, lease_expires_at = null
+        where status in ('running', 'canceling') and lease_expires_at < now()
+        returning id, status
+        """
+    )

@@ -1,0 +1,328 @@
+"""Claim, run, heartbeat, finish.
+
+One :class:`Worker` runs up to ``concurrency`` jobs at once in one event loop.
+Pipelines do their heavy work in child processes or threads, so the loop stays
+free to heartbeat. Each running job has a ticker that, every half second,
+flushes coalesced progress and extends the lease in one UPDATE; the same
+statement tells it whether the user asked to cancel or whether the lease was
+lost to the reaper.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import random
+import shutil
+import socket
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from pydantic import ValidationError
+
+from soundstage.config import Settings
+from soundstage.db import Database
+from soundstage.errors import PipelineError
+from soundstage.pipelines import registry
+from soundstage.storage import Storage, object_path
+from soundstage.worker import repository as repo
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 0.5
+RENDERS = "renders"
+
+
+def backoff_seconds(attempt: int, retry_after: float | None) -> float:
+    """Exponential backoff with full jitter; a provider's Retry-After wins if longer."""
+    computed = random.uniform(0, min(600.0, 5.0 * 2 ** max(attempt - 1, 0)))
+    return max(computed, retry_after or 0.0)
+
+
+@dataclass
+class _Claimed:
+    id: uuid.UUID
+    user_id: uuid.UUID
+    kind: str
+    params: dict[str, Any]
+    attempts: int
+    max_attempts: int
+
+
+@dataclass
+class _Context:
+    """The :class:`~soundstage.pipelines.JobContext` the worker hands a pipeline."""
+
+    worker: Worker
+    job: _Claimed
+    workdir: Path
+    _pending: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def job_id(self) -> uuid.UUID:
+        return self.job.id
+
+    @property
+    def user_id(self) -> uuid.UUID:
+        return self.job.user_id
+
+    @property
+    def attempt(self) -> int:
+        return self.job.attempts
+
+    async def progress(
+        self, percent: float, stage: str | None = None, message: str | None = None
+    ) -> None:
+        # Only remembered here; the ticker writes the latest values (coalescing).
+        self._pending["progress"] = max(0, min(100, int(percent)))
+        if stage is not None:
+            self._pending["stage"] = stage[:200]
+        if message is not None:
+            self._pending["message"] = message[:500]
+
+    def take_pending(self) -> dict[str, Any]:
+        pending, self._pending = self._pending, {}
+        return pending
+
+    async def add_output(self, name: str, path: Path, content_type: str) -> None:
+        await self.worker.store_output(self.job, name, path, content_type)
+
+
+class LeaseLost(Exception):
+    pass
+
+
+class Worker:
+    def __init__(
+        self,
+        db: Database,
+        storage: Storage,
+        settings: Settings,
+        *,
+        dsn: str,
+        concurrency: int | None = None,
+        worker_id: str | None = None,
+    ) -> None:
+        self.db = db
+        self.storage = storage
+        self.settings = settings
+        self.dsn = dsn
+        self.concurrency = concurrency or settings.worker_concurrency
+        self.id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.lease_seconds = float(settings.lease_seconds)
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._tasks: dict[uuid.UUID, asyncio.Task[None]] = {}
+        self._releasing = False
+
+    # ----------------------------------------------------------- lifecycle
+    def stop(self) -> None:
+        """Stop claiming; :meth:`run` then drains and returns."""
+        self._stopping.set()
+        self._wake.set()
+
+    async def run(self, *, grace_seconds: float = 30.0) -> None:
+        listener = await self._listen()
+        reaper = asyncio.create_task(self._reap_forever())
+        try:
+            while not self._stopping.is_set():
+                self._wake.clear()
+                while len(self._tasks) < self.concurrency and not self._stopping.is_set():
+                    job = await self._claim()
+                    if job is None:
+                        break
+                    self._start(job)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.settings.worker_poll_seconds)
+        finally:
+            reaper.cancel()
+            await self._drain(grace_seconds)
+            if listener is not None:
+                with contextlib.suppress(Exception):
+                    await listener.close()
+
+    async def _listen(self) -> asyncpg.Connection | None:
+        # LISTEN wakes us within milliseconds; where it is unavailable (Supabase's
+        # transaction pooler) we fall back to polling every worker_poll_seconds.
+        try:
+            conn = await asyncpg.connect(self.dsn)
+            await conn.add_listener("soundstage_jobs", lambda *_: self._wake.set())
+        except (OSError, asyncpg.PostgresError) as exc:
+            log.warning("LISTEN unavailable (%s); polling instead", type(exc).__name__)
+            return None
+        return conn
+
+    async def _drain(self, grace_seconds: float) -> None:
+        if not self._tasks:
+            return
+        _, pending = await asyncio.wait(list(self._tasks.values()), timeout=grace_seconds)
+        if pending:
+            # Past the grace period: hand the rest back without counting an attempt.
+            self._releasing = True
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+
+    async def _reap_forever(self) -> None:
+        while True:
+            try:
+                async with self.db.privileged() as conn:
+                    for row in await repo.reap_expired(conn):
+                        log.warning("job %s lease lapsed; now %s", row["id"], row["status"])
+            except (OSError, asyncpg.PostgresError):
+                log.exception("reaper pass failed")
+            await asyncio.sleep(max(1.0, self.lease_seconds / 3))
+
+    # -------------------------------------------------------------- claim
+    async def _claim(self) -> _Claimed | None:
+        async with self.db.privileged() as conn:
+            row = await repo.claim(conn, self.id, self.lease_seconds)
+        if row is None:
+            return None
+        return _Claimed(
+            id=row["id"],
+            user_id=row["user_id"],
+            kind=row["kind"],
+            params=row["params"],
+            attempts=row["attempts"],
+            max_attempts=row["max_attempts"],
+        )
+
+    def _start(self, job: _Claimed) -> None:
+        task = asyncio.create_task(self._execute(job), name=f"job-{job.id}")
+        self._tasks[job.id] = task
+
+        def _done(_: asyncio.Task[None]) -> None:
+            self._tasks.pop(job.id, None)
+            self._wake.set()  # a slot is free
+
+        task.add_done_callback(_done)
+
+    # ---------------------------------------------------------------- run
+    async def _execute(self, job: _Claimed) -> None:
+        tmp_root = self.settings.data_path / "tmp" / "jobs"
+        tmp_root.mkdir(parents=True, exist_ok=True)
+        workdir = Path(tempfile.mkdtemp(prefix=f"{job.id}-", dir=tmp_root))
+        ctx = _Context(self, job, workdir)
+        try:
+            await self._run_pipeline(job, ctx)
+        except asyncio.CancelledError:
+            if self._releasing:
+                async with self.db.privileged() as conn:
+                    await repo.requeue(
+                        conn, job.id, self.id, delay_seconds=0, error=None, count_attempt=False
+                    )
+                log.info("job %s released back to the queue at shutdown", job.id)
+            raise
+        except LeaseLost:
+            log.warning("job %s: lease lost; another worker may hold it now", job.id)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    async def _run_pipeline(self, job: _Claimed, ctx: _Context) -> None:
+        pipeline = registry.get(job.kind)
+        if pipeline is None:
+            await self._fail(job, "unknown_kind", f"no pipeline for job kind {job.kind!r}")
+            return
+        try:
+            params = pipeline.params_model.model_validate(job.params)
+        except ValidationError:
+            await self._fail(job, "invalid_params", "the job's params are no longer valid")
+            return
+
+        run = asyncio.create_task(pipeline.run(ctx, params))
+        canceled = False
+        try:
+            while not run.done():
+                await asyncio.wait({run}, timeout=TICK_SECONDS)
+                status = await self._tick(job, ctx)
+                if status is None:
+                    raise LeaseLost()
+                if status == "canceling" and not run.done():
+                    canceled = True
+                    run.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await run
+        finally:
+            if not run.done():
+                run.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await run
+
+        if canceled:
+            await self._finish(job, "canceled", stage="canceled")
+            return
+        exc = run.exception()
+        if exc is None:
+            await self._tick(job, ctx)  # last progress before the final state
+            await self._finish(job, "succeeded", stage="done")
+        elif isinstance(exc, PipelineError):
+            if exc.retryable and job.attempts < job.max_attempts:
+                delay = backoff_seconds(job.attempts, exc.retry_after)
+                async with self.db.privileged() as conn:
+                    await repo.requeue(
+                        conn,
+                        job.id,
+                        self.id,
+                        delay_seconds=delay,
+                        error={"code": exc.code, "message": exc.message},
+                        count_attempt=True,
+                    )
+                log.info("job %s: %s; retry in %.1fs", job.id, exc.code, delay)
+            else:
+                await self._fail(job, exc.code, exc.message)
+        else:
+            log.error("job %s crashed", job.id, exc_info=exc)
+            await self._fail(job, "internal_error", "the job failed unexpectedly")
+
+    async def _tick(self, job: _Claimed, ctx: _Context) -> str | None:
+        pending = ctx.take_pending()
+        async with self.db.privileged() as conn:
+            return await repo.heartbeat(
+                conn,
+                job.id,
+                self.id,
+                self.lease_seconds,
+                pending.get("progress"),
+                pending.get("stage"),
+                pending.get("message"),
+            )
+
+    async def _finish(self, job: _Claimed, status: str, *, stage: str) -> None:
+        async with self.db.privileged() as conn:
+            await repo.finish(conn, job.id, self.id, status, stage=stage, error=None)
+
+    async def _fail(self, job: _Claimed, code: str, message: str) -> None:
+        async with self.db.privileged() as conn:
+            await repo.finish(
+                conn,
+                job.id,
+                self.id,
+                "failed",
+                stage="failed",
+                error={"code": code, "message": message},
+            )
+
+    async def store_output(self, job: _Claimed, name: str, path: Path, content_type: str) -> None:
+        key = object_path(job.user_id, job.id, name)
+        size = await self.storage.put_file(RENDERS, key, path, content_type)
+        async with self.db.privileged() as conn:
+            stored = await repo.upsert_output(
+                conn,
+                job_id=job.id,
+                user_id=job.user_id,
+                worker_id=self.id,
+                name=name,
+                content_type=content_type,
+                size=size,
+                bucket=RENDERS,
+                object_path=key,
+            )
+        if not stored:
+            raise LeaseLost()
