@@ -52,7 +52,7 @@ def _serve(args: argparse.Namespace, *, with_worker: bool) -> None:
         print(
             f"\nSoundstage is starting on {where} (data in {settings.data_path})\n"
             "Get a token:  .venv/bin/soundstage token --email you@example.com\n"
-            f"Then:         curl -H \"Authorization: Bearer $TOKEN\" {where}/v1/jobs\n"
+            f'Then:         curl -H "Authorization: Bearer $TOKEN" {where}/v1/jobs\n'
             f"API docs:     {where}/docs\n",
             file=sys.stderr,
             flush=True,
@@ -187,7 +187,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     # pgserver logs every command it runs; keep the console for what matters.
     logging.getLogger("pgserver").setLevel(logging.WARNING)
     args = build_parser().parse_args(argv)

@@ -73,9 +73,7 @@ def install_error_handlers(app: FastAPI) -> None:
         first = details[0] if details else None
         where = ".".join(str(p) for p in first["loc"]) if first else "request"
         message = f"{where}: {first['msg']}" if first else "invalid request"
-        return JSONResponse(
-            _envelope(422, "validation_error", message, details), status_code=422
-        )
+        return JSONResponse(_envelope(422, "validation_error", message, details), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -143,7 +143,9 @@ class TokenVerifier:
         except ValueError as exc:
             raise Unauthorized("token subject is not a user id") from exc
         email = claims.get("email")
-        return Principal(user_id=user_id, email=email if isinstance(email, str) else None, claims=claims)
+        return Principal(
+            user_id=user_id, email=email if isinstance(email, str) else None, claims=claims
+        )
 
 
 def mint_local_token(

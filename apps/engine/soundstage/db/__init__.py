@@ -1,5 +1,5 @@
 """Database access: the pool, per-user transactions under RLS, migrations."""
 
-from soundstage.db.database import Database
+from soundstage.db.database import Connection, Database
 
-__all__ = ["Database"]
+__all__ = ["Connection", "Database"]

@@ -16,7 +16,8 @@ from typing import Any
 
 import asyncpg
 
-Connection = asyncpg.Connection
+# What repositories accept: a plain connection or a pooled one (a proxy with its API).
+Connection = asyncpg.Connection | asyncpg.pool.PoolConnectionProxy
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
@@ -42,7 +43,7 @@ class Database:
         await self.pool.close()
 
     @asynccontextmanager
-    async def as_user(self, claims: Mapping[str, Any]) -> AsyncIterator[asyncpg.Connection]:
+    async def as_user(self, claims: Mapping[str, Any]) -> AsyncIterator[Connection]:
         async with self.pool.acquire() as conn, conn.transaction():
             # is_local=true: both settings end with this transaction, so a pooled
             # connection never carries one user's identity into the next request.
@@ -54,7 +55,7 @@ class Database:
             yield conn
 
     @asynccontextmanager
-    async def privileged(self) -> AsyncIterator[asyncpg.Connection]:
+    async def privileged(self) -> AsyncIterator[Connection]:
         async with self.pool.acquire() as conn:
             yield conn
 

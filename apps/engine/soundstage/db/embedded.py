@@ -25,11 +25,13 @@ def _server_uri(data_path: Path, *, stop_on_exit: bool) -> str:
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); harmless
         warnings.simplefilter("ignore")
-        import pgserver
+        import pgserver  # type: ignore[attr-defined,unused-ignore]
 
     pgdata = data_path / "pg"
     data_path.mkdir(parents=True, exist_ok=True)
-    server = pgserver.get_server(pgdata, cleanup_mode="stop" if stop_on_exit else None)
+    server = pgserver.get_server(  # type: ignore[attr-defined,unused-ignore]
+        pgdata, cleanup_mode="stop" if stop_on_exit else None
+    )
     uri: str = server.get_uri()
     return uri
 
@@ -56,7 +58,7 @@ def stop_embedded(data_path: Path) -> bool:
     import os
     import subprocess
 
-    from pgserver._commands import pg_ctl
+    from pgserver._commands import pg_ctl  # type: ignore[attr-defined,unused-ignore]
 
     pgdata = data_path / "pg"
     if not (pgdata / "postmaster.pid").exists():

@@ -9,6 +9,8 @@ from uuid import UUID
 
 import asyncpg
 
+from soundstage.db import Connection
+
 JOB_COLUMNS = """
   j.id, j.user_id, j.kind, j.params, j.status, j.priority, j.progress, j.stage, j.message,
   j.error, j.attempts, j.max_attempts, j.created_at, j.updated_at, j.started_at, j.finished_at
@@ -16,7 +18,7 @@ JOB_COLUMNS = """
 
 
 async def insert_job(
-    conn: asyncpg.Connection,
+    conn: Connection,
     *,
     user_id: UUID,
     kind: str,
@@ -45,25 +47,25 @@ async def insert_job(
     )
 
 
-async def get_by_idempotency_key(conn: asyncpg.Connection, key: str) -> asyncpg.Record | None:
+async def get_by_idempotency_key(conn: Connection, key: str) -> asyncpg.Record | None:
     # RLS limits this to the caller's own rows.
     return await conn.fetchrow(
         f"select {JOB_COLUMNS}, j.request_hash from jobs j where j.idempotency_key = $1", key
     )
 
 
-async def get_job(conn: asyncpg.Connection, job_id: UUID) -> asyncpg.Record | None:
+async def get_job(conn: Connection, job_id: UUID) -> asyncpg.Record | None:
     return await conn.fetchrow(f"select {JOB_COLUMNS} from jobs j where j.id = $1", job_id)
 
 
-async def get_job_for_update(conn: asyncpg.Connection, job_id: UUID) -> asyncpg.Record | None:
+async def get_job_for_update(conn: Connection, job_id: UUID) -> asyncpg.Record | None:
     return await conn.fetchrow(
         f"select {JOB_COLUMNS} from jobs j where j.id = $1 for update", job_id
     )
 
 
 async def list_jobs(
-    conn: asyncpg.Connection,
+    conn: Connection,
     *,
     limit: int,
     status: str | None,
@@ -87,7 +89,7 @@ async def list_jobs(
     )
 
 
-async def list_outputs(conn: asyncpg.Connection, job_ids: list[UUID]) -> list[asyncpg.Record]:
+async def list_outputs(conn: Connection, job_ids: list[UUID]) -> list[asyncpg.Record]:
     return await conn.fetch(
         """
         select job_id, name, content_type, bytes, bucket, object_path
@@ -98,7 +100,7 @@ async def list_outputs(conn: asyncpg.Connection, job_ids: list[UUID]) -> list[as
 
 
 async def set_status(
-    conn: asyncpg.Connection, job_id: UUID, status: str, *, finished: bool
+    conn: Connection, job_id: UUID, status: str, *, finished: bool
 ) -> asyncpg.Record | None:
     return await conn.fetchrow(
         f"""
@@ -113,6 +115,5 @@ async def set_status(
     )
 
 
-async def delete_job(conn: asyncpg.Connection, job_id: UUID) -> None:
+async def delete_job(conn: Connection, job_id: UUID) -> None:
     await conn.execute("delete from jobs where id = $1", job_id)
-

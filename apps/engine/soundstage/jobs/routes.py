@@ -80,9 +80,7 @@ async def get_job(request: Request, job_id: UUID, who: CurrentUser, service: Ser
     return await service.get(who, job_id, service.engine.base_url(request))
 
 
-@router.post(
-    "/jobs/{job_id}/cancel", response_model=Job, responses=error_responses(401, 404, 409)
-)
+@router.post("/jobs/{job_id}/cancel", response_model=Job, responses=error_responses(401, 404, 409))
 async def cancel_job(request: Request, job_id: UUID, who: CurrentUser, service: Service) -> Job:
     return await service.cancel(who, job_id, service.engine.base_url(request))
 

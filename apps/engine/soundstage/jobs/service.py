@@ -12,10 +12,10 @@ import asyncpg
 from pydantic import ValidationError
 
 from soundstage.auth.tokens import Principal
+from soundstage.db import Connection
 from soundstage.engine import Engine
 from soundstage.errors import Conflict, NotFound, ValidationFailed
 from soundstage.jobs import repository as repo
-from soundstage.pagination import decode_cursor, encode_cursor
 from soundstage.jobs.schemas import (
     TERMINAL,
     Job,
@@ -25,6 +25,7 @@ from soundstage.jobs.schemas import (
     JobOutput,
     JobStatus,
 )
+from soundstage.pagination import decode_cursor, encode_cursor
 from soundstage.pipelines import registry
 
 
@@ -58,7 +59,7 @@ class JobService:
         self.engine = engine
 
     async def _to_jobs(
-        self, conn: asyncpg.Connection, rows: list[asyncpg.Record], base_url: str
+        self, conn: Connection, rows: list[asyncpg.Record], base_url: str
     ) -> list[Job]:
         outputs: dict[UUID, list[JobOutput]] = {r["id"]: [] for r in rows}
         if rows:

@@ -3,6 +3,6 @@
 from soundstage.pipelines.base import JobContext, Pipeline, registry
 
 # Importing a pipeline module registers it.
-from soundstage.pipelines import tone as _tone  # noqa: E402, F401  isort: skip
+from soundstage.pipelines import tone as _tone  # noqa: F401  isort: skip
 
 __all__ = ["JobContext", "Pipeline", "registry"]

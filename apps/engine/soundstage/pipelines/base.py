@@ -7,7 +7,7 @@ It reports progress and stores outputs through ``ctx``; everything else
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -17,11 +17,19 @@ from pydantic import BaseModel
 
 
 class JobContext(Protocol):
-    job_id: UUID
-    user_id: UUID
-    attempt: int
-    workdir: Path
-    """A private temporary directory, removed when the job ends."""
+    @property
+    def job_id(self) -> UUID: ...
+    @property
+    def user_id(self) -> UUID: ...
+    @property
+    def attempt(self) -> int:
+        """1 on the first run, 2 on the first retry, ..."""
+        ...
+
+    @property
+    def workdir(self) -> Path:
+        """A private temporary directory, removed when the job ends."""
+        ...
 
     async def progress(
         self, percent: float, stage: str | None = None, message: str | None = None
@@ -34,7 +42,7 @@ class JobContext(Protocol):
         ...
 
 
-RunFn = Callable[[JobContext, Any], Awaitable[None]]
+RunFn = Callable[[JobContext, Any], Coroutine[Any, Any, None]]
 
 
 @dataclass(frozen=True)

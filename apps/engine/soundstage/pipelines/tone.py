@@ -24,15 +24,18 @@ class ToneParams(BaseModel):
 async def run(ctx: JobContext, params: ToneParams) -> None:
     await ctx.progress(0, stage="rendering")
     out = ctx.workdir / f"tone.{params.format}"
-    codec = ["-c:a", "libmp3lame", "-b:a", "192k"] if params.format == "mp3" else ["-c:a", "pcm_s16le"]
+    codec = (
+        ["-c:a", "libmp3lame", "-b:a", "192k"] if params.format == "mp3" else ["-c:a", "pcm_s16le"]
+    )
 
     async def on_progress(fraction: float) -> None:
         await ctx.progress(fraction * 95, stage="rendering")
 
+    source = f"sine=frequency={params.frequency_hz}:sample_rate=44100:duration={params.seconds}"
     await run_ffmpeg(
         [
             "-f", "lavfi",
-            "-i", f"sine=frequency={params.frequency_hz}:sample_rate=44100:duration={params.seconds}",
+            "-i", source,
             "-ac", "1", *codec, str(out),
         ],
         duration_s=params.seconds,

@@ -7,11 +7,16 @@ from uuid import UUID
 
 import asyncpg
 
-COLUMNS = "id, category, format, content_type, original_name, bucket, object_path, bytes, sha256, created_at"
+from soundstage.db import Connection
+
+COLUMNS = (
+    "id, category, format, content_type, original_name, bucket, object_path, bytes, sha256,"
+    " created_at"
+)
 
 
 async def insert_upload(
-    conn: asyncpg.Connection,
+    conn: Connection,
     *,
     upload_id: UUID,
     user_id: UUID,
@@ -46,12 +51,12 @@ async def insert_upload(
     return row
 
 
-async def get_upload(conn: asyncpg.Connection, upload_id: UUID) -> asyncpg.Record | None:
+async def get_upload(conn: Connection, upload_id: UUID) -> asyncpg.Record | None:
     return await conn.fetchrow(f"select {COLUMNS} from uploads where id = $1", upload_id)
 
 
 async def list_uploads(
-    conn: asyncpg.Connection,
+    conn: Connection,
     *,
     limit: int,
     category: str | None,
@@ -72,7 +77,7 @@ async def list_uploads(
     )
 
 
-async def delete_upload(conn: asyncpg.Connection, upload_id: UUID) -> asyncpg.Record | None:
+async def delete_upload(conn: Connection, upload_id: UUID) -> asyncpg.Record | None:
     return await conn.fetchrow(
         "delete from uploads where id = $1 returning bucket, object_path", upload_id
     )

@@ -111,7 +111,9 @@ class UploadService:
                 await asyncio.to_thread(out.write, chunk)
         return size, digest.hexdigest()
 
-    def _classify(self, path: Path, name: str, size: int, expected: UploadCategory | None) -> Detected:
+    def _classify(
+        self, path: Path, name: str, size: int, expected: UploadCategory | None
+    ) -> Detected:
         if size == 0:
             raise ValidationFailed("the file is empty")
         try:

@@ -11,8 +11,10 @@ from uuid import UUID
 
 import asyncpg
 
+from soundstage.db import Connection
 
-async def claim(conn: asyncpg.Connection, worker_id: str, lease_seconds: float) -> asyncpg.Record | None:
+
+async def claim(conn: Connection, worker_id: str, lease_seconds: float) -> asyncpg.Record | None:
     return await conn.fetchrow(
         """
         with candidate as (
@@ -36,7 +38,7 @@ async def claim(conn: asyncpg.Connection, worker_id: str, lease_seconds: float) 
 
 
 async def heartbeat(
-    conn: asyncpg.Connection,
+    conn: Connection,
     job_id: UUID,
     worker_id: str,
     lease_seconds: float,
@@ -64,7 +66,7 @@ async def heartbeat(
 
 
 async def finish(
-    conn: asyncpg.Connection,
+    conn: Connection,
     job_id: UUID,
     worker_id: str,
     status: str,
@@ -90,7 +92,7 @@ async def finish(
 
 
 async def requeue(
-    conn: asyncpg.Connection,
+    conn: Connection,
     job_id: UUID,
     worker_id: str,
     *,
@@ -117,7 +119,7 @@ async def requeue(
 
 
 async def upsert_output(
-    conn: asyncpg.Connection,
+    conn: Connection,
     *,
     job_id: UUID,
     user_id: UUID,
@@ -149,7 +151,7 @@ async def upsert_output(
     return result.endswith(" 1")
 
 
-async def reap_expired(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+async def reap_expired(conn: Connection) -> list[asyncpg.Record]:
     """Jobs whose worker stopped heartbeating: retry, fail (worker_lost) or finish canceling."""
     return await conn.fetch(
         """

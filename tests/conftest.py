@@ -1,0 +1,101 @@
+"""Shared fixtures: one real embedded Postgres per test session (RLS included),
+the real app in-process, real ffmpeg. Each test makes its own users and data."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from soundstage.app import create_app, open_engine
+from soundstage.auth.tokens import mint_local_token
+from soundstage.config import Settings
+from soundstage.db.embedded import ensure_embedded
+from soundstage.db.migrate import migrate
+from soundstage.engine import Engine
+from soundstage.worker import Worker
+from support import User
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("soundstage-data")
+
+
+@pytest.fixture(scope="session")
+async def dsn(data_dir: Path) -> str:
+    url = await ensure_embedded(data_dir, stop_on_exit=True)
+    await migrate(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def settings(data_dir: Path, dsn: str) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        env="development",
+        data_dir=data_dir,
+        database_url=dsn,
+        lease_seconds=6,
+        worker_poll_seconds=0.5,
+    )
+
+
+@pytest.fixture(scope="session")
+async def engine(settings: Settings, dsn: str) -> AsyncIterator[Engine]:
+    async with open_engine(settings, dsn) as opened:
+        yield opened
+
+
+@pytest.fixture(scope="session")
+async def app_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            yield c
+
+
+@pytest.fixture
+def client(app_client: httpx.AsyncClient) -> httpx.AsyncClient:
+    return app_client
+
+
+@pytest.fixture
+def make_user(dsn: str, settings: Settings) -> Callable[[], Awaitable[User]]:
+    async def _make() -> User:
+        email = f"user-{uuid.uuid4().hex[:12]}@example.com"
+        conn = await asyncpg.connect(dsn)
+        try:
+            user_id = await conn.fetchval(
+                "insert into auth.users (email) values ($1) returning id", email
+            )
+        finally:
+            await conn.close()
+        return User(user_id, email, mint_local_token(settings, user_id, email))
+
+    return _make
+
+
+@pytest.fixture
+async def worker(engine: Engine, settings: Settings, dsn: str) -> AsyncIterator[Worker]:
+    w = Worker(engine.db, engine.storage, settings, dsn=dsn, concurrency=2)
+    task = asyncio.create_task(w.run(grace_seconds=5))
+    yield w
+    w.stop()
+    await asyncio.wait_for(task, 30)
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Iterator[Path]:
+    if not CORPUS.is_dir():
+        pytest.skip(f"test corpus not found at {CORPUS}")
+    yield CORPUS
