@@ -46,6 +46,8 @@ def settings(data_dir: Path, dsn: str) -> Settings:
         database_url=dsn,
         lease_seconds=6,
         worker_poll_seconds=0.5,
+        retry_base_seconds=0.05,
+        pipeline_modules=["pipelines_for_tests"],
     )
 
 

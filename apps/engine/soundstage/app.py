@@ -20,6 +20,7 @@ from soundstage.errors_http import install_error_handlers
 from soundstage.health.routes import router as health_router
 from soundstage.jobs.routes import router as jobs_router
 from soundstage.limits import BodyLimitMiddleware
+from soundstage.pipelines import load_modules
 from soundstage.storage import Storage
 from soundstage.storage.local import LocalStorage
 from soundstage.storage.routes import router as storage_router
@@ -66,6 +67,7 @@ async def open_engine(settings: Settings, dsn: str) -> AsyncIterator[Engine]:
 
 def create_app(settings: Settings | None = None, *, with_worker: bool = False) -> FastAPI:
     settings = settings or Settings()
+    load_modules(settings.pipeline_modules)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -78,7 +80,9 @@ def create_app(settings: Settings | None = None, *, with_worker: bool = False) -
                 from soundstage.worker import Worker
 
                 worker = Worker(engine.db, engine.storage, settings, dsn=dsn)
-                worker_task = asyncio.create_task(worker.run(grace_seconds=10))
+                worker_task = asyncio.create_task(
+                    worker.run(grace_seconds=settings.worker_grace_seconds)
+                )
             try:
                 yield
             finally:

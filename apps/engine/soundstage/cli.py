@@ -78,9 +78,11 @@ def cmd_api(args: argparse.Namespace) -> None:
 
 def cmd_worker(args: argparse.Namespace) -> None:
     from soundstage.app import open_engine, resolve_dsn
+    from soundstage.pipelines import load_modules
     from soundstage.worker import Worker
 
     settings = _settings()
+    load_modules(settings.pipeline_modules)
 
     async def main() -> None:
         dsn = await resolve_dsn(settings)
@@ -94,7 +96,9 @@ def cmd_worker(args: argparse.Namespace) -> None:
             logging.getLogger("soundstage").info(
                 "worker %s started (concurrency %d)", worker.id, worker.concurrency
             )
-            await worker.run(grace_seconds=args.grace)
+            await worker.run(
+                grace_seconds=settings.worker_grace_seconds if args.grace is None else args.grace
+            )
 
     asyncio.run(main())
 
@@ -168,7 +172,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("worker", help="claim and run jobs")
     p.add_argument("--concurrency", type=int, default=None)
-    p.add_argument("--grace", type=float, default=30.0, help="seconds to finish jobs on SIGTERM")
+    p.add_argument(
+        "--grace",
+        type=float,
+        default=None,
+        help="seconds to finish running jobs on SIGTERM (default SOUNDSTAGE_WORKER_GRACE_SECONDS)",
+    )
     p.set_defaults(fn=cmd_worker)
 
     p = sub.add_parser("migrate", help="apply supabase/migrations")

@@ -72,10 +72,23 @@ class Settings(BaseSettings):
     max_upload_bytes_image: int = Field(default=10_000_000, ge=1)
 
     # Worker.
-    worker_concurrency: int = Field(default=2, ge=1, le=64)
+    worker_concurrency: int = Field(default=2, ge=1, le=256)
     worker_poll_seconds: float = Field(default=2.0, gt=0)
+    # LISTEN/NOTIFY wake-ups; off for Supabase's transaction pooler (polling only).
+    worker_listen: bool = True
+    worker_grace_seconds: float = Field(default=30.0, ge=0)
     lease_seconds: int = Field(default=30, ge=3)
     max_attempts: int = Field(default=3, ge=1, le=20)
+    # Retry backoff: full jitter over base * 2^(attempt-1), capped; Retry-After wins.
+    retry_base_seconds: float = Field(default=5.0, ge=0)
+    retry_max_seconds: float = Field(default=600.0, ge=0)
+    # Extra modules whose import registers pipelines (your own job kinds).
+    pipeline_modules: list[str] = Field(default_factory=list)
+
+    # Per-user queue limits (defaults for every user; per-plan values go in
+    # soundstage.jobs.limits.limits_for).
+    queue_max_running_per_user: int = Field(default=2, ge=1)
+    queue_max_queued_per_user: int = Field(default=50, ge=1)
 
     cors_origins: list[str] = Field(default_factory=list)
 

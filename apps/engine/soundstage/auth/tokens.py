@@ -60,10 +60,20 @@ class JWKSCache:
     async def _refresh(self) -> None:
         response = await self._http.get(self.url, timeout=5.0)
         response.raise_for_status()
+        payload = response.json()
+        entries = payload.get("keys") if isinstance(payload, dict) else None
+        if not isinstance(entries, list):
+            raise ValueError("the JWKS response has no list of keys")
         keys: dict[str, jwt.PyJWK] = {}
-        for data in response.json().get("keys", []):
-            if data.get("alg") in _ASYMMETRIC and "kid" in data:
+        for data in entries:
+            if not isinstance(data, dict) or data.get("alg") not in _ASYMMETRIC:
+                continue
+            if not isinstance(data.get("kid"), str):
+                continue
+            try:
                 keys[data["kid"]] = jwt.PyJWK(data)
+            except jwt.PyJWTError:
+                continue  # one unusable key must not take the others down
         self._keys = keys
         self._fetched_at = time.monotonic()
 

@@ -117,3 +117,72 @@ async def set_status(
 
 async def delete_job(conn: Connection, job_id: UUID) -> None:
     await conn.execute("delete from jobs where id = $1", job_id)
+
+
+async def count_queued(conn: Connection) -> int:
+    # Under RLS this counts only the caller's rows.
+    n: int = await conn.fetchval("select count(*) from jobs where status = 'queued'")
+    return n
+
+
+async def requeue_for_retry(conn: Connection, job_id: UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        f"""
+        update jobs j set status = 'queued', attempts = 0, run_after = now(), progress = 0,
+          stage = 'queued', message = null, error = null, finished_at = null, started_at = null
+        where j.id = $1
+        returning {JOB_COLUMNS}
+        """,
+        job_id,
+    )
+
+
+async def list_checkpoint_files(conn: Connection, job_id: UUID) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "select bucket, object_path from job_checkpoints "
+        "where job_id = $1 and object_path is not null",
+        job_id,
+    )
+
+
+async def count_mine_by_status(conn: Connection) -> dict[str, int]:
+    rows = await conn.fetch("select status, count(*) as n from jobs group by status")
+    return {r["status"]: r["n"] for r in rows}
+
+
+async def queue_stats(conn: Connection) -> list[asyncpg.Record]:
+    return await conn.fetch("select status, jobs, workers from soundstage_queue_stats()")
+
+
+async def queue_positions(conn: Connection) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        """
+        select p.job_id, p.ahead, j.kind
+        from soundstage_queue_positions() p join jobs j on j.id = p.job_id
+        order by p.ahead
+        """
+    )
+
+
+async def recent_durations(conn: Connection) -> dict[str, float]:
+    rows = await conn.fetch("select kind, avg_seconds from soundstage_recent_durations()")
+    return {r["kind"]: float(r["avg_seconds"]) for r in rows}
+
+
+async def events_after(
+    conn: Connection, job_id: UUID, after_id: int, limit: int = 500
+) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        """
+        select id, type, data from job_events
+        where job_id = $1 and id > $2 order by id limit $3
+        """,
+        job_id,
+        after_id,
+        limit,
+    )
+
+
+async def get_status(conn: Connection, job_id: UUID) -> str | None:
+    status: str | None = await conn.fetchval("select status from jobs where id = $1", job_id)
+    return status

@@ -4,11 +4,20 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi.responses import StreamingResponse
 
 from soundstage.auth.deps import CurrentUser
 from soundstage.engine import Engine, get_engine
 from soundstage.errors_http import error_responses
-from soundstage.jobs.schemas import Job, JobCreate, JobList, JobStatus, PipelineInfo, PipelineList
+from soundstage.jobs.schemas import (
+    Job,
+    JobCreate,
+    JobList,
+    JobStatus,
+    PipelineInfo,
+    PipelineList,
+    QueueStatus,
+)
 from soundstage.jobs.service import JobService
 from soundstage.pipelines import registry
 
@@ -83,6 +92,44 @@ async def get_job(request: Request, job_id: UUID, who: CurrentUser, service: Ser
 @router.post("/jobs/{job_id}/cancel", response_model=Job, responses=error_responses(401, 404, 409))
 async def cancel_job(request: Request, job_id: UUID, who: CurrentUser, service: Service) -> Job:
     return await service.cancel(who, job_id, service.engine.base_url(request))
+
+
+@router.post(
+    "/jobs/{job_id}/retry", response_model=Job, responses=error_responses(401, 404, 409, 429)
+)
+async def retry_job(request: Request, job_id: UUID, who: CurrentUser, service: Service) -> Job:
+    """Re-run a failed or canceled job: the same job, queued again, resuming from
+    its checkpoints."""
+    return await service.retry(who, job_id, service.engine.base_url(request))
+
+
+@router.get(
+    "/jobs/{job_id}/events",
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": {"text/event-stream": {}}, "description": "Server-Sent Events"},
+        **error_responses(401, 404),
+    },
+)
+async def job_events(
+    job_id: UUID,
+    who: CurrentUser,
+    service: Service,
+    last_event_id: Annotated[int, Header(alias="Last-Event-ID", ge=0)] = 0,
+) -> StreamingResponse:
+    """Live progress: ``status``, ``progress`` and ``output`` events until the job
+    ends; reconnect with ``Last-Event-ID`` to resume without gaps."""
+    stream = await service.events(who, job_id, last_event_id)
+    return StreamingResponse(
+        stream,
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+@router.get("/queue", response_model=QueueStatus, responses=error_responses(401))
+async def queue_status(who: CurrentUser, service: Service) -> QueueStatus:
+    return await service.queue(who)
 
 
 @router.delete(

@@ -75,3 +75,23 @@ class PipelineInfo(BaseModel):
 
 class PipelineList(BaseModel):
     items: list[PipelineInfo]
+
+
+class QueuedJob(BaseModel):
+    id: UUID
+    kind: str
+    position: int = Field(description="runnable jobs (of any user) ahead of this one")
+    estimated_start_seconds: float = Field(description="a rough estimate from recent run times")
+
+
+class QueueLimits(BaseModel):
+    max_running: int
+    max_queued: int
+
+
+class QueueStatus(BaseModel):
+    counts: dict[str, int] = Field(description="jobs by status across the whole queue")
+    workers: int = Field(description="workers holding at least one job right now")
+    mine: dict[str, int] = Field(description="the caller's jobs by status")
+    limits: QueueLimits
+    queued: list[QueuedJob]

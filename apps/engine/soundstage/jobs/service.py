@@ -3,8 +3,11 @@ cancellation and deletion. Runs every query inside the caller's RLS transaction.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+import math
+from collections.abc import AsyncIterator
 from typing import Any
 from uuid import UUID
 
@@ -14,8 +17,9 @@ from pydantic import ValidationError
 from soundstage.auth.tokens import Principal
 from soundstage.db import Connection
 from soundstage.engine import Engine
-from soundstage.errors import Conflict, NotFound, ValidationFailed
+from soundstage.errors import Conflict, NotFound, TooManyRequests, ValidationFailed
 from soundstage.jobs import repository as repo
+from soundstage.jobs.limits import limits_for
 from soundstage.jobs.schemas import (
     TERMINAL,
     Job,
@@ -24,9 +28,17 @@ from soundstage.jobs.schemas import (
     JobList,
     JobOutput,
     JobStatus,
+    QueuedJob,
+    QueueLimits,
+    QueueStatus,
 )
 from soundstage.pagination import decode_cursor, encode_cursor
 from soundstage.pipelines import registry
+
+QUEUE_FULL_RETRY_AFTER = 30
+DEFAULT_RUN_SECONDS = 30.0
+SSE_POLL_SECONDS = 0.25
+SSE_KEEPALIVE_SECONDS = 15.0
 
 
 def _request_hash(body: JobCreate) -> str:
@@ -104,7 +116,13 @@ class JobService:
     ) -> Job:
         params = validate_params(body.kind, body.params)
         request_hash = _request_hash(body.model_copy(update={"params": params}))
+        limits = limits_for(self.engine.settings, who)
         async with self.engine.db.as_user(who.claims) as conn:
+            if (
+                idempotency_key is None
+                or await repo.get_by_idempotency_key(conn, idempotency_key) is None
+            ):
+                await self._check_queue_room(conn, limits.max_queued)
             row = await repo.insert_job(
                 conn,
                 user_id=who.user_id,
@@ -125,6 +143,15 @@ class JobService:
                         "this Idempotency-Key was already used with a different request body"
                     )
             return (await self._to_jobs(conn, [row], base_url))[0]
+
+    async def _check_queue_room(self, conn: Connection, max_queued: int) -> None:
+        # A soft cap: two concurrent requests may both pass at the edge; the
+        # point is to stop one user from flooding the queue, not exact counting.
+        if await repo.count_queued(conn) >= max_queued:
+            raise TooManyRequests(
+                f"you already have {max_queued} queued jobs; wait for some to start",
+                retry_after=QUEUE_FULL_RETRY_AFTER,
+            )
 
     async def get(self, who: Principal, job_id: UUID, base_url: str) -> Job:
         async with self.engine.db.as_user(who.claims) as conn:
@@ -182,9 +209,91 @@ class JobService:
                 raise NotFound("job not found")
             if row["status"] in (JobStatus.RUNNING, JobStatus.CANCELING):
                 raise Conflict("job is running; cancel it first")
-            outputs = await repo.list_outputs(conn, [job_id])
+            files = [
+                *await repo.list_outputs(conn, [job_id]),
+                *await repo.list_checkpoint_files(conn, job_id),
+            ]
             await repo.delete_job(conn, job_id)
         # Files go after the rows are gone: a crash here leaves an orphan file,
         # never a job that points at nothing.
-        for o in outputs:
-            await self.engine.storage.delete(o["bucket"], o["object_path"])
+        for f in files:
+            await self.engine.storage.delete(f["bucket"], f["object_path"])
+
+    async def retry(self, who: Principal, job_id: UUID, base_url: str) -> Job:
+        """Re-run a failed or canceled job in place: the same id, attempts reset,
+        checkpoints kept so it resumes where it stopped."""
+        limits = limits_for(self.engine.settings, who)
+        async with self.engine.db.as_user(who.claims) as conn:
+            row = await repo.get_job_for_update(conn, job_id)
+            if row is None:
+                raise NotFound("job not found")
+            status = JobStatus(row["status"])
+            if status not in (JobStatus.FAILED, JobStatus.CANCELED):
+                raise Conflict(f"only failed or canceled jobs can be retried; this one is {status}")
+            await self._check_queue_room(conn, limits.max_queued)
+            row = await repo.requeue_for_retry(conn, job_id)
+            assert row is not None
+            return (await self._to_jobs(conn, [row], base_url))[0]
+
+    async def queue(self, who: Principal) -> QueueStatus:
+        limits = limits_for(self.engine.settings, who)
+        async with self.engine.db.as_user(who.claims) as conn:
+            stats = await repo.queue_stats(conn)
+            mine = await repo.count_mine_by_status(conn)
+            positions = await repo.queue_positions(conn)
+            durations = await repo.recent_durations(conn)
+        counts = {s: 0 for s in ("queued", "running", "canceling")}
+        counts.update({r["status"]: r["jobs"] for r in stats})
+        workers = max((r["workers"] for r in stats if r["status"] != "queued"), default=0)
+        # Rough but honest: the jobs ahead, run as many at a time as run now.
+        capacity = max(1, counts["running"] + counts["canceling"])
+        overall = sum(durations.values()) / len(durations) if durations else DEFAULT_RUN_SECONDS
+        queued = [
+            QueuedJob(
+                id=p["job_id"],
+                kind=p["kind"],
+                position=p["ahead"] + 1,
+                estimated_start_seconds=round(
+                    math.ceil(p["ahead"] / capacity) * durations.get(p["kind"], overall), 1
+                ),
+            )
+            for p in positions
+        ]
+        return QueueStatus(
+            counts=counts,
+            workers=workers,
+            mine=mine,
+            limits=QueueLimits(max_running=limits.max_running, max_queued=limits.max_queued),
+            queued=queued,
+        )
+
+    async def events(self, who: Principal, job_id: UUID, last_event_id: int) -> AsyncIterator[str]:
+        """Server-Sent Events for one job: its whole history after
+        ``last_event_id``, then live changes, until the job ends."""
+        async with self.engine.db.as_user(who.claims) as conn:
+            if await repo.get_status(conn, job_id) is None:
+                raise NotFound("job not found")
+        return self._event_stream(who, job_id, last_event_id)
+
+    async def _event_stream(self, who: Principal, job_id: UUID, last_id: int) -> AsyncIterator[str]:
+        loop = asyncio.get_running_loop()
+        last_sent = loop.time()
+        yield "retry: 2000\n\n"
+        while True:
+            async with self.engine.db.as_user(who.claims) as conn:
+                events = await repo.events_after(conn, job_id, last_id)
+                status = None if events else await repo.get_status(conn, job_id)
+            for e in events:
+                last_id = e["id"]
+                data = json.dumps(e["data"], separators=(",", ":"))
+                yield f"id: {e['id']}\nevent: {e['type']}\ndata: {data}\n\n"
+                last_sent = loop.time()
+                if e["type"] == "status" and e["data"].get("status") in TERMINAL:
+                    return
+            if not events:
+                if status is None or status in TERMINAL:
+                    return  # deleted, or ended before this (resumed) stream began
+                if loop.time() - last_sent >= SSE_KEEPALIVE_SECONDS:
+                    yield ": keep-alive\n\n"
+                    last_sent = loop.time()
+                await asyncio.sleep(SSE_POLL_SECONDS)

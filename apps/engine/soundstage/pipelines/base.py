@@ -16,6 +16,14 @@ from uuid import UUID
 from pydantic import BaseModel
 
 
+@dataclass(frozen=True)
+class Checkpoint:
+    unit: str
+    data: dict[str, Any]
+    bucket: str | None
+    object_path: str | None
+
+
 class JobContext(Protocol):
     @property
     def job_id(self) -> UUID: ...
@@ -39,6 +47,20 @@ class JobContext(Protocol):
 
     async def add_output(self, name: str, path: Path, content_type: str) -> None:
         """Store a finished file as one of the job's outputs."""
+        ...
+
+    async def checkpoint(
+        self, unit: str, path: Path | None = None, data: dict[str, Any] | None = None
+    ) -> None:
+        """Record a finished unit of work (and its file), durable across crashes."""
+        ...
+
+    async def completed(self) -> dict[str, Checkpoint]:
+        """The units already done by earlier attempts of this job."""
+        ...
+
+    async def restore(self, checkpoint: Checkpoint, target: Path) -> Path:
+        """Fetch a checkpoint's stored file to ``target``."""
         ...
 
 

@@ -13,28 +13,82 @@ import asyncpg
 
 from soundstage.db import Connection
 
+# Claims are serialised by one transaction-level advisory lock: the per-user
+# running cap must count what the previous claimer just took, which SKIP LOCKED
+# alone cannot promise. A claim takes a batch, so the lock is held briefly and
+# rarely.
+CLAIM_LOCK = 0x534E4443
 
-async def claim(conn: Connection, worker_id: str, lease_seconds: float) -> asyncpg.Record | None:
-    return await conn.fetchrow(
-        """
-        with candidate as (
-          select id from jobs
-          where status = 'queued' and run_after <= now()
-          order by priority desc, run_after, created_at
-          for update skip locked
-          limit 1
+
+async def claim(
+    conn: Connection,
+    worker_id: str,
+    lease_seconds: float,
+    *,
+    limit: int,
+    max_running_per_user: int,
+) -> list[asyncpg.Record]:
+    """Claim up to ``limit`` runnable jobs, fairly across users.
+
+    Each user's queue head is walked (a loose index scan over the users who have
+    queued jobs); a job's ``slot`` is how many jobs its user would then have
+    running, and the lowest slots go first: a user with one job waiting never
+    waits behind another user's hundreds. Within a slot, priority and age decide.
+    """
+    async with conn.transaction():
+        await conn.execute("select pg_advisory_xact_lock($1)", CLAIM_LOCK)
+        return await conn.fetch(
+            """
+            with recursive users as (
+              (select user_id from jobs where status = 'queued' order by user_id limit 1)
+              union all
+              select (select j.user_id from jobs j
+                      where j.status = 'queued' and j.user_id > u.user_id
+                      order by j.user_id limit 1)
+              from users u where u.user_id is not null
+            ),
+            running as (
+              select user_id, count(*) as n from jobs
+              where status in ('running', 'canceling') group by user_id
+            ),
+            candidates as (
+              select c.*, coalesce(r.n, 0) as n_running
+              from users u
+              left join running r on r.user_id = u.user_id
+              cross join lateral (
+                select j.id, j.user_id, j.priority, j.run_after, j.created_at
+                from jobs j
+                where j.user_id = u.user_id and j.status = 'queued' and j.run_after <= now()
+                order by j.priority desc, j.run_after, j.created_at
+                limit greatest($4 - coalesce(r.n, 0), 0)
+                for update of j skip locked
+              ) c
+              where u.user_id is not null
+            ),
+            picked as (
+              select id from (
+                select id, priority, run_after, created_at,
+                       n_running + row_number() over (
+                         partition by user_id order by priority desc, run_after, created_at
+                       ) as slot
+                from candidates
+              ) ranked
+              order by slot, priority desc, run_after, created_at
+              limit $3
+            )
+            update jobs j
+            set status = 'running', attempts = j.attempts + 1, lease_owner = $1,
+                lease_expires_at = now() + make_interval(secs => $2),
+                started_at = coalesce(j.started_at, now()), stage = 'starting', error = null
+            from picked
+            where j.id = picked.id
+            returning j.id, j.user_id, j.kind, j.params, j.attempts, j.max_attempts
+            """,
+            worker_id,
+            lease_seconds,
+            limit,
+            max_running_per_user,
         )
-        update jobs j
-        set status = 'running', attempts = j.attempts + 1, lease_owner = $1,
-            lease_expires_at = now() + make_interval(secs => $2),
-            started_at = coalesce(j.started_at, now()), stage = 'starting', error = null
-        from candidate
-        where j.id = candidate.id
-        returning j.id, j.user_id, j.kind, j.params, j.attempts, j.max_attempts
-        """,
-        worker_id,
-        lease_seconds,
-    )
 
 
 async def heartbeat(
@@ -149,6 +203,53 @@ async def upsert_output(
         object_path,
     )
     return result.endswith(" 1")
+
+
+async def save_checkpoint(
+    conn: Connection,
+    *,
+    job_id: UUID,
+    user_id: UUID,
+    worker_id: str,
+    unit: str,
+    data: dict[str, Any],
+    bucket: str | None,
+    object_path: str | None,
+    size: int | None,
+) -> bool:
+    result = await conn.execute(
+        """
+        insert into job_checkpoints (job_id, user_id, unit, data, bucket, object_path, bytes)
+        select $1, $2, $4, $5, $6, $7, $8
+        where exists (select 1 from jobs where id = $1 and lease_owner = $3)
+        on conflict (job_id, unit) do update
+          set data = excluded.data, bucket = excluded.bucket,
+              object_path = excluded.object_path, bytes = excluded.bytes, created_at = now()
+        """,
+        job_id,
+        user_id,
+        worker_id,
+        unit,
+        data,
+        bucket,
+        object_path,
+        size,
+    )
+    return result.endswith(" 1")
+
+
+async def list_checkpoints(conn: Connection, job_id: UUID) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "select unit, data, bucket, object_path, bytes from job_checkpoints "
+        "where job_id = $1 order by created_at",
+        job_id,
+    )
+
+
+async def delete_checkpoints(conn: Connection, job_id: UUID) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "delete from job_checkpoints where job_id = $1 returning bucket, object_path", job_id
+    )
 
 
 async def reap_expired(conn: Connection) -> list[asyncpg.Record]:

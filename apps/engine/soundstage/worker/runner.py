@@ -29,7 +29,7 @@ from pydantic import ValidationError
 from soundstage.config import Settings
 from soundstage.db import Database
 from soundstage.errors import PipelineError
-from soundstage.pipelines import registry
+from soundstage.pipelines import Checkpoint, registry
 from soundstage.storage import Storage, object_path
 from soundstage.worker import repository as repo
 
@@ -39,9 +39,11 @@ TICK_SECONDS = 0.5
 RENDERS = "renders"
 
 
-def backoff_seconds(attempt: int, retry_after: float | None) -> float:
+def backoff_seconds(
+    attempt: int, retry_after: float | None, *, base: float = 5.0, cap: float = 600.0
+) -> float:
     """Exponential backoff with full jitter; a provider's Retry-After wins if longer."""
-    computed = random.uniform(0, min(600.0, 5.0 * 2 ** max(attempt - 1, 0)))
+    computed = random.uniform(0, min(cap, base * 2 ** max(attempt - 1, 0)))
     return max(computed, retry_after or 0.0)
 
 
@@ -93,6 +95,24 @@ class _Context:
     async def add_output(self, name: str, path: Path, content_type: str) -> None:
         await self.worker.store_output(self.job, name, path, content_type)
 
+    async def checkpoint(
+        self, unit: str, path: Path | None = None, data: dict[str, Any] | None = None
+    ) -> None:
+        await self.worker.save_checkpoint(self.job, unit, path, data or {})
+
+    async def completed(self) -> dict[str, Checkpoint]:
+        async with self.worker.db.privileged() as conn:
+            rows = await repo.list_checkpoints(conn, self.job.id)
+        return {
+            r["unit"]: Checkpoint(r["unit"], r["data"], r["bucket"], r["object_path"]) for r in rows
+        }
+
+    async def restore(self, checkpoint: Checkpoint, target: Path) -> Path:
+        if checkpoint.bucket is None or checkpoint.object_path is None:
+            raise ValueError(f"checkpoint {checkpoint.unit!r} has no file")
+        await self.worker.storage.download(checkpoint.bucket, checkpoint.object_path, target)
+        return target
+
 
 class LeaseLost(Exception):
     pass
@@ -133,11 +153,10 @@ class Worker:
         try:
             while not self._stopping.is_set():
                 self._wake.clear()
-                while len(self._tasks) < self.concurrency and not self._stopping.is_set():
-                    job = await self._claim()
-                    if job is None:
-                        break
-                    self._start(job)
+                free = self.concurrency - len(self._tasks)
+                if free > 0:
+                    for job in await self._claim(free):
+                        self._start(job)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.settings.worker_poll_seconds)
         finally:
@@ -150,6 +169,8 @@ class Worker:
     async def _listen(self) -> asyncpg.Connection | None:
         # LISTEN wakes us within milliseconds; where it is unavailable (Supabase's
         # transaction pooler) we fall back to polling every worker_poll_seconds.
+        if not self.settings.worker_listen:
+            return None
         try:
             conn = await asyncpg.connect(self.dsn)
             await conn.add_listener("soundstage_jobs", lambda *_: self._wake.set())
@@ -180,19 +201,26 @@ class Worker:
             await asyncio.sleep(max(1.0, self.lease_seconds / 3))
 
     # -------------------------------------------------------------- claim
-    async def _claim(self) -> _Claimed | None:
+    async def _claim(self, limit: int) -> list[_Claimed]:
         async with self.db.privileged() as conn:
-            row = await repo.claim(conn, self.id, self.lease_seconds)
-        if row is None:
-            return None
-        return _Claimed(
-            id=row["id"],
-            user_id=row["user_id"],
-            kind=row["kind"],
-            params=row["params"],
-            attempts=row["attempts"],
-            max_attempts=row["max_attempts"],
-        )
+            rows = await repo.claim(
+                conn,
+                self.id,
+                self.lease_seconds,
+                limit=limit,
+                max_running_per_user=self.settings.queue_max_running_per_user,
+            )
+        return [
+            _Claimed(
+                id=row["id"],
+                user_id=row["user_id"],
+                kind=row["kind"],
+                params=row["params"],
+                attempts=row["attempts"],
+                max_attempts=row["max_attempts"],
+            )
+            for row in rows
+        ]
 
     def _start(self, job: _Claimed) -> None:
         task = asyncio.create_task(self._execute(job), name=f"job-{job.id}")
@@ -262,9 +290,15 @@ class Worker:
         if exc is None:
             await self._tick(job, ctx)  # last progress before the final state
             await self._finish(job, "succeeded", stage="done")
+            await self._purge_checkpoints(job)
         elif isinstance(exc, PipelineError):
             if exc.retryable and job.attempts < job.max_attempts:
-                delay = backoff_seconds(job.attempts, exc.retry_after)
+                delay = backoff_seconds(
+                    job.attempts,
+                    exc.retry_after,
+                    base=self.settings.retry_base_seconds,
+                    cap=self.settings.retry_max_seconds,
+                )
                 async with self.db.privileged() as conn:
                     await repo.requeue(
                         conn,
@@ -308,6 +342,36 @@ class Worker:
                 stage="failed",
                 error={"code": code, "message": message},
             )
+
+    async def save_checkpoint(
+        self, job: _Claimed, unit: str, path: Path | None, data: dict[str, Any]
+    ) -> None:
+        key = size = None
+        if path is not None:
+            key = f"{job.user_id}/{job.id}/checkpoints/{unit}"
+            size = await self.storage.put_file(RENDERS, key, path, "application/octet-stream")
+        async with self.db.privileged() as conn:
+            saved = await repo.save_checkpoint(
+                conn,
+                job_id=job.id,
+                user_id=job.user_id,
+                worker_id=self.id,
+                unit=unit,
+                data=data,
+                bucket=RENDERS if key else None,
+                object_path=key,
+                size=size,
+            )
+        if not saved:
+            raise LeaseLost()
+
+    async def _purge_checkpoints(self, job: _Claimed) -> None:
+        # A finished job needs its outputs, not its intermediate files.
+        async with self.db.privileged() as conn:
+            rows = await repo.delete_checkpoints(conn, job.id)
+        for r in rows:
+            if r["bucket"] and r["object_path"]:
+                await self.storage.delete(r["bucket"], r["object_path"])
 
     async def store_output(self, job: _Claimed, name: str, path: Path, content_type: str) -> None:
         key = object_path(job.user_id, job.id, name)
