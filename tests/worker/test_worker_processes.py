@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import signal
@@ -67,7 +68,8 @@ async def _insert_job(
     conn: asyncpg.Connection, user_id: uuid.UUID, params: dict[str, Any]
 ) -> uuid.UUID:
     job_id: uuid.UUID = await conn.fetchval(
-        "insert into jobs (user_id, kind, params) values ($1, 'test_steps', $2::jsonb) returning id",
+        "insert into jobs (user_id, kind, params) "
+        "values ($1, 'test_steps', $2::jsonb) returning id",
         user_id,
         json.dumps(params),
     )
@@ -207,7 +209,7 @@ async def test_no_job_lost_or_run_twice_at_once_across_processes(
             runs[key[0]].append((opened.pop(key), float(r["t"])))  # type: ignore[arg-type]
     for job_runs in runs.values():
         job_runs.sort()
-        for (_, end), (start, _) in zip(job_runs, job_runs[1:], strict=False):
+        for (_, end), (start, _) in itertools.pairwise(job_runs):
             assert start >= end, "the same job ran twice at once"
     attempts = {str(r["id"]): r["attempts"] for r in rows}
     for job_id, job_runs in runs.items():
