@@ -4,6 +4,8 @@ the real app in-process, real ffmpeg. Each test makes its own users and data."""
 from __future__ import annotations
 
 import asyncio
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -15,7 +17,7 @@ import pytest
 from soundstage.app import create_app, open_engine
 from soundstage.auth.tokens import mint_local_token
 from soundstage.config import Settings
-from soundstage.db.embedded import ensure_embedded
+from soundstage.db.embedded import ensure_embedded, stop_embedded
 from soundstage.db.migrate import migrate
 from soundstage.engine import Engine
 from soundstage.worker import Worker
@@ -26,8 +28,13 @@ CORPUS = REPO.parent / "shared" / "corpus"
 
 
 @pytest.fixture(scope="session")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("soundstage-data")
+def data_dir() -> Iterator[Path]:
+    # Our own temp dir, not pytest's numbered ones: pytest prunes old numbered
+    # dirs, which would pull the database out from under a concurrent run.
+    path = Path(tempfile.mkdtemp(prefix="soundstage-test-"))
+    yield path
+    stop_embedded(path)
+    shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -85,10 +85,10 @@ create or replace function public.soundstage_notify_job() returns trigger
 language plpgsql
 as $$
 begin
+  -- Cancellation needs no notification: a running job's worker reads the
+  -- status on every heartbeat (twice a second).
   if new.status = 'queued' then
     perform pg_notify('soundstage_jobs', new.kind);
-  elsif new.status = 'canceling' then
-    perform pg_notify('soundstage_cancel', new.id::text);
   end if;
   return null;
 end
@@ -137,13 +137,16 @@ create policy job_outputs_select_own on public.job_outputs for select
 create policy job_outputs_delete_own on public.job_outputs for delete
   to soundstage_api using ((select auth.uid()) = user_id);
 
--- Grants: the frontend reads; the engine's request role writes what a user may
--- change (new jobs, cancellation, deletion). Progress, outputs and the other
--- status transitions are the worker's alone.
-grant select on public.uploads, public.jobs, public.job_outputs to authenticated;
+-- Grants: the frontend reads its own rows (not the queue's internals: lease
+-- owner, idempotency key and hash); the engine's request role writes what a
+-- user may change: new jobs, cancellation (status) and deletion, and a retry
+-- (which resets the run columns, see the queue migration). Outputs and the
+-- running status transitions are the worker's alone.
+grant select on public.uploads, public.job_outputs to authenticated;
+grant select (id, user_id, kind, params, status, priority, progress, stage, message, error,
+              attempts, max_attempts, run_after, created_at, updated_at, started_at, finished_at)
+  on public.jobs to authenticated;
 grant select, insert, delete on public.uploads to soundstage_api;
 grant select, insert, delete on public.jobs to soundstage_api;
-grant update (status, finished_at, error, message, stage,
-              attempts, run_after, progress)
-  on public.jobs to soundstage_api;
+grant update (status, finished_at) on public.jobs to soundstage_api;
 grant select, delete on public.job_outputs to soundstage_api;

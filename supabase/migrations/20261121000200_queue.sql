@@ -133,5 +133,5 @@ revoke all on function public.soundstage_recent_durations() from public;
 grant execute on function public.soundstage_recent_durations() to soundstage_api;
 
 -- The API re-queues a failed or canceled job in place (POST /v1/jobs/{id}/retry).
-grant update (run_after, attempts, progress, stage, message, error, finished_at, started_at)
+grant update (run_after, attempts, progress, stage, message, error, started_at)
   on public.jobs to soundstage_api;

@@ -144,8 +144,9 @@ async def test_one_users_backlog_does_not_starve_another_user(
     client: httpx.AsyncClient, make_user: MakeUser, worker: Worker, dsn: str
 ) -> None:
     alice, bob = await make_user(), await make_user()
-    a_jobs = [await create(client, alice, steps=1, step_seconds=0.2) for _ in range(50)]
-    b_job = await create(client, bob, steps=1, step_seconds=0.2)
+    # Each job takes 1 s, far longer than queueing all 51 through the API.
+    a_jobs = [await create(client, alice, steps=1, step_seconds=1.0) for _ in range(50)]
+    b_job = await create(client, bob, steps=1, step_seconds=1.0)
 
     b_done = await wait_for_status(client, bob, b_job["id"], {"succeeded"}, within=60)
     conn = await asyncpg.connect(dsn)
@@ -183,7 +184,8 @@ async def test_events_stream_every_change_in_order_and_resumes(
     # every change the database recorded reached the client, in order
     assert [(e["id"], e["event"]) for e in events] == [(r["id"], r["type"]) for r in logged]
     progress = [e["data"]["progress"] for e in events if e["event"] == "progress"]
-    assert progress == sorted(progress) and progress[-1] == 100
+    assert progress == sorted(progress)
+    assert events[-1]["data"]["progress"] == 100
     assert any(e["event"] == "output" for e in events)
 
     # resuming after the third event replays exactly the rest

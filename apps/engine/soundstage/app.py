@@ -37,8 +37,8 @@ async def resolve_dsn(settings: Settings) -> str:
 
 
 def make_storage(settings: Settings) -> Storage:
-    if settings.storage is StorageBackend.SUPABASE:
-        raise NotImplementedError("SOUNDSTAGE_STORAGE=supabase is not available yet")
+    # Settings refuse other backends until they exist (Supabase Storage is next).
+    assert settings.storage is StorageBackend.LOCAL
     return LocalStorage(settings.storage_root, settings.local_jwt_secret())
 
 
@@ -50,6 +50,7 @@ async def open_engine(settings: Settings, dsn: str) -> AsyncIterator[Engine]:
         api_role=settings.api_db_role,
         min_size=settings.db_pool_min,
         max_size=settings.db_pool_max,
+        prepared_statements=not settings.transaction_pooler,
     )
     http = httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=5.0))
     try:

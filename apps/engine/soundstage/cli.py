@@ -8,6 +8,7 @@ import logging
 import signal
 import sys
 import uuid
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -49,9 +50,15 @@ def _serve(args: argparse.Namespace, *, with_worker: bool) -> None:
     app = create_app(settings, with_worker=with_worker)
     if settings.is_development:
         where = f"http://{args.host}:{args.port}"
+        # the token must come from the same data dir (its secret and database)
+        env = (
+            ""
+            if settings.data_dir == Path(".data")
+            else f"SOUNDSTAGE_DATA_DIR={settings.data_dir} "
+        )
         print(
             f"\nSoundstage is starting on {where} (data in {settings.data_path})\n"
-            "Get a token:  .venv/bin/soundstage token --email you@example.com\n"
+            f"Get a token:  {env}.venv/bin/soundstage token --email you@example.com\n"
             f'Then:         curl -H "Authorization: Bearer $TOKEN" {where}/v1/jobs\n'
             f"API docs:     {where}/docs\n",
             file=sys.stderr,

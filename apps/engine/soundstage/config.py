@@ -14,7 +14,8 @@ import secrets
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Self
+from typing import Literal, Self
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -63,6 +64,9 @@ class Settings(BaseSettings):
     # Database pool.
     db_pool_min: int = Field(default=2, ge=0)
     db_pool_max: int = Field(default=10, ge=1)
+    # Supabase's transaction pooler (port 6543) allows no prepared statements and
+    # no LISTEN; "auto" decides from the port of DATABASE_URL.
+    db_pooler_mode: Literal["auto", "session", "transaction"] = "auto"
 
     # Limits.
     max_json_bytes: int = Field(default=1_000_000, ge=1024)
@@ -104,11 +108,22 @@ class Settings(BaseSettings):
                 )
                 if not value
             ]
+            if self.storage is StorageBackend.LOCAL and self.supabase_jwt_secret is None:
+                # local storage signs download URLs with it
+                missing.append("SUPABASE_JWT_SECRET")
             if missing:
                 raise ValueError(f"production requires {', '.join(missing)}")
+        if self.storage is StorageBackend.SUPABASE:
+            raise ValueError("SOUNDSTAGE_STORAGE=supabase is not available yet; use local storage")
         if "*" in self.cors_origins and self.env is Environment.PRODUCTION:
             raise ValueError("SOUNDSTAGE_CORS_ORIGINS may not contain '*' in production")
         return self
+
+    @property
+    def transaction_pooler(self) -> bool:
+        if self.db_pooler_mode != "auto":
+            return self.db_pooler_mode == "transaction"
+        return bool(self.database_url) and urlsplit(self.database_url or "").port == 6543
 
     @property
     def is_development(self) -> bool:

@@ -33,18 +33,29 @@ class BodyLimitMiddleware:
 
         received = 0
         response_started = False
+        too_large = False
+        replaced = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
+                    too_large = True
                     raise _TooLarge()
             return message
 
         async def tracking_send(message: Message) -> None:
-            nonlocal response_started
+            nonlocal response_started, replaced
+            if replaced:
+                return  # the rest of the app's own response to the cut-off body
+            if too_large and not response_started and message["type"] == "http.response.start":
+                # The framework may have caught _TooLarge while parsing the body and
+                # answered 400 "error parsing the body"; the client gets the 413.
+                replaced = response_started = True
+                await self._reject(send, limit)
+                return
             response_started = response_started or message["type"] == "http.response.start"
             await send(message)
 

@@ -32,10 +32,21 @@ class Database:
 
     @classmethod
     async def connect(
-        cls, dsn: str, *, api_role: str, min_size: int = 2, max_size: int = 10
+        cls,
+        dsn: str,
+        *,
+        api_role: str,
+        min_size: int = 2,
+        max_size: int = 10,
+        prepared_statements: bool = True,
     ) -> Database:
         pool = await asyncpg.create_pool(
-            dsn, min_size=min_size, max_size=max_size, init=_init_connection
+            dsn,
+            min_size=min_size,
+            max_size=max_size,
+            init=_init_connection,
+            # a transaction pooler may hand each statement to another server session
+            statement_cache_size=100 if prepared_statements else 0,
         )
         return cls(pool, api_role=api_role)
 

@@ -64,6 +64,7 @@ class _Context:
     worker: Worker
     job: _Claimed
     workdir: Path
+    checkpointed: bool = False
     _pending: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -99,6 +100,7 @@ class _Context:
         self, unit: str, path: Path | None = None, data: dict[str, Any] | None = None
     ) -> None:
         await self.worker.save_checkpoint(self.job, unit, path, data or {})
+        self.checkpointed = True
 
     async def completed(self) -> dict[str, Checkpoint]:
         async with self.worker.db.privileged() as conn:
@@ -169,7 +171,7 @@ class Worker:
     async def _listen(self) -> asyncpg.Connection | None:
         # LISTEN wakes us within milliseconds; where it is unavailable (Supabase's
         # transaction pooler) we fall back to polling every worker_poll_seconds.
-        if not self.settings.worker_listen:
+        if not self.settings.worker_listen or self.settings.transaction_pooler:
             return None
         try:
             conn = await asyncpg.connect(self.dsn)
@@ -267,12 +269,14 @@ class Worker:
         run = asyncio.create_task(pipeline.run(ctx, params))
         canceled = False
         try:
-            while not run.done():
+            while True:
                 await asyncio.wait({run}, timeout=TICK_SECONDS)
+                if run.done():
+                    break  # the final write below carries the last progress
                 status = await self._tick(job, ctx)
                 if status is None:
                     raise LeaseLost()
-                if status == "canceling" and not run.done():
+                if status == "canceling":
                     canceled = True
                     run.cancel()
                     with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -288,9 +292,9 @@ class Worker:
             return
         exc = run.exception()
         if exc is None:
-            await self._tick(job, ctx)  # last progress before the final state
             await self._finish(job, "succeeded", stage="done")
-            await self._purge_checkpoints(job)
+            if ctx.checkpointed or job.attempts > 1:
+                await self._purge_checkpoints(job)
         elif isinstance(exc, PipelineError):
             if exc.retryable and job.attempts < job.max_attempts:
                 delay = backoff_seconds(
