@@ -1,0 +1,1 @@
+"""Audiobooks: manuscripts to mastered, chaptered MP3 and M4B."""

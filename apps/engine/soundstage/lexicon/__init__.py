@@ -1,0 +1,1 @@
+"""The per-user pronunciation lexicon (/v1/lexicon)."""
