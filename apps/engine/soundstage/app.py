@@ -19,6 +19,7 @@ from soundstage.engine import Engine
 from soundstage.errors_http import install_error_handlers
 from soundstage.health.routes import router as health_router
 from soundstage.jobs.routes import router as jobs_router
+from soundstage.lexicon.routes import router as lexicon_router
 from soundstage.limits import BodyLimitMiddleware
 from soundstage.pipelines import load_modules
 from soundstage.storage import Storage
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None, *, with_worker: bool = False) -
     app.include_router(health_router)
     app.include_router(jobs_router)
     app.include_router(uploads_router)
+    app.include_router(lexicon_router)
     app.include_router(storage_router)
     upload_limit = max(
         settings.max_upload_bytes_manuscript,
