@@ -55,6 +55,14 @@ def settings(data_dir: Path, dsn: str) -> Settings:
         worker_poll_seconds=0.5,
         retry_base_seconds=0.05,
         pipeline_modules=["pipelines_for_tests"],
+        # The suite creates jobs and uploads in bursts from one address; rate
+        # limits get their own tests (tests/ratelimit) with their own settings.
+        rate_limit_jobs_per_minute=1_000_000,
+        rate_limit_jobs_per_ip_per_minute=1_000_000,
+        rate_limit_uploads_per_minute=1_000_000,
+        rate_limit_uploads_per_ip_per_minute=1_000_000,
+        rate_limit_previews_per_minute=1_000_000,
+        rate_limit_previews_per_ip_per_minute=1_000_000,
     )
 
 

@@ -15,6 +15,8 @@ import asyncpg
 import httpx
 
 from pipelines_for_tests import read_log
+from soundstage.config import Settings
+from soundstage.engine import Engine
 from soundstage.worker import Worker
 from support import User, wait_for_status
 
@@ -141,14 +143,23 @@ def _alive(pid: int) -> bool:
 
 
 async def test_one_users_backlog_does_not_starve_another_user(
-    client: httpx.AsyncClient, make_user: MakeUser, worker: Worker, dsn: str
+    client: httpx.AsyncClient,
+    make_user: MakeUser,
+    engine: Engine,
+    settings: Settings,
+    dsn: str,
 ) -> None:
     alice, bob = await make_user(), await make_user()
-    # Each job takes 1 s, far longer than queueing all 51 through the API.
-    a_jobs = [await create(client, alice, steps=1, step_seconds=1.0) for _ in range(50)]
-    b_job = await create(client, bob, steps=1, step_seconds=1.0)
-
-    b_done = await wait_for_status(client, bob, b_job["id"], {"succeeded"}, within=60)
+    # Both backlogs exist before any worker looks, as when a worker frees up.
+    a_jobs = [await create(client, alice, steps=1, step_seconds=0.5) for _ in range(50)]
+    b_job = await create(client, bob, steps=1, step_seconds=0.5)
+    worker = Worker(engine.db, engine.storage, settings, dsn=dsn, concurrency=2)
+    running = asyncio.create_task(worker.run(grace_seconds=5))
+    try:
+        b_done = await wait_for_status(client, bob, b_job["id"], {"succeeded"}, within=60)
+    finally:
+        worker.stop()
+        await running
     conn = await asyncpg.connect(dsn)
     try:
         third = await conn.fetchrow("select finished_at from jobs where id = $1", a_jobs[2]["id"])

@@ -11,8 +11,11 @@ import httpx
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from soundstage.audiobooks.routes import router as audiobooks_router
 from soundstage.auth.tokens import TokenVerifier
 from soundstage.config import Settings, StorageBackend
+from soundstage.dashboard.routes import dev_router
+from soundstage.dashboard.routes import router as dashboard_router
 from soundstage.db import Database
 from soundstage.db.embedded import ensure_embedded
 from soundstage.engine import Engine
@@ -21,11 +24,17 @@ from soundstage.health.routes import router as health_router
 from soundstage.jobs.routes import router as jobs_router
 from soundstage.lexicon.routes import router as lexicon_router
 from soundstage.limits import BodyLimitMiddleware
+from soundstage.observability.logs import ensure_logging
+from soundstage.observability.middleware import ObservabilityMiddleware
+from soundstage.observability.routes import router as metrics_router
 from soundstage.pipelines import load_modules
 from soundstage.storage import Storage
 from soundstage.storage.local import LocalStorage
+from soundstage.storage.routes import UPLOAD_PREFIX
 from soundstage.storage.routes import router as storage_router
+from soundstage.storage.supabase import SupabaseStorage
 from soundstage.uploads.routes import router as uploads_router
+from soundstage.voices.routes import router as voices_router
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +46,13 @@ async def resolve_dsn(settings: Settings) -> str:
     return await ensure_embedded(settings.data_path)
 
 
-def make_storage(settings: Settings) -> Storage:
-    # Settings refuse other backends until they exist (Supabase Storage is next).
-    assert settings.storage is StorageBackend.LOCAL
+def make_storage(settings: Settings, http: httpx.AsyncClient) -> Storage:
+    if settings.storage is StorageBackend.SUPABASE:
+        # Settings guarantee both when storage=supabase.
+        assert settings.supabase_url and settings.supabase_service_role_key
+        return SupabaseStorage(
+            settings.supabase_url, settings.supabase_service_role_key.get_secret_value(), http
+        )
     return LocalStorage(settings.storage_root, settings.local_jwt_secret())
 
 
@@ -58,7 +71,7 @@ async def open_engine(settings: Settings, dsn: str) -> AsyncIterator[Engine]:
         yield Engine(
             settings=settings,
             db=db,
-            storage=make_storage(settings),
+            storage=make_storage(settings, http),
             verifier=TokenVerifier(settings, http),
             http=http,
         )
@@ -69,6 +82,8 @@ async def open_engine(settings: Settings, dsn: str) -> AsyncIterator[Engine]:
 
 def create_app(settings: Settings | None = None, *, with_worker: bool = False) -> FastAPI:
     settings = settings or Settings()
+    # the CLI configures logging first; this covers `uvicorn --factory` and tests
+    ensure_logging(settings.effective_log_format)
     load_modules(settings.pipeline_modules)
 
     @contextlib.asynccontextmanager
@@ -100,10 +115,17 @@ def create_app(settings: Settings | None = None, *, with_worker: bool = False) -
     )
     install_error_handlers(app)
     app.include_router(health_router)
+    app.include_router(metrics_router)
     app.include_router(jobs_router)
     app.include_router(uploads_router)
+    app.include_router(voices_router)
     app.include_router(lexicon_router)
+    app.include_router(audiobooks_router)
     app.include_router(storage_router)
+    app.include_router(dashboard_router)
+    if settings.is_development:
+        # POST /v1/dev/token: absent (404) in production, not merely refused.
+        app.include_router(dev_router)
     upload_limit = max(
         settings.max_upload_bytes_manuscript,
         settings.max_upload_bytes_audio,
@@ -114,14 +136,32 @@ def create_app(settings: Settings | None = None, *, with_worker: bool = False) -
         BodyLimitMiddleware,
         json_limit=settings.max_json_bytes,
         upload_limit=upload_limit + 64 * 1024,  # room for the multipart framing
+        # signed direct uploads are raw file bodies; the route caps each one at
+        # the size declared when its link was made
+        upload_paths=(UPLOAD_PREFIX,),
     )
     if settings.cors_origins:
-        wildcard = settings.cors_origins == ["*"]
+        # Any "*" makes Starlette allow every origin; with credentials it would
+        # echo each one back, so a "*" anywhere means the wildcard alone.
+        wildcard = "*" in settings.cors_origins
         app.add_middleware(
             CORSMiddleware,
-            allow_origins=settings.cors_origins,
+            allow_origins=["*"] if wildcard else settings.cors_origins,
             allow_credentials=not wildcard,  # never '*' together with credentials
-            allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+            allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],  # PUT: direct uploads
             allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID"],
+            # let browser code read request ids and rate limit state
+            expose_headers=[
+                "X-Request-ID",
+                "Retry-After",
+                "RateLimit",
+                "RateLimit-Policy",
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+            ],
         )
+    # outermost (added last): request ids, metrics and the access log cover every
+    # answer, the body limit's 413s and CORS preflights included
+    app.add_middleware(ObservabilityMiddleware)
     return app

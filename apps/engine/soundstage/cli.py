@@ -9,6 +9,7 @@ import signal
 import sys
 import uuid
 from pathlib import Path
+from typing import Literal
 
 from pydantic import ValidationError
 
@@ -31,6 +32,14 @@ async def _migrate(settings: Settings) -> str:
     applied = await migrate(dsn)
     if applied:
         logging.getLogger("soundstage").info("applied migrations: %s", ", ".join(applied))
+    if settings.storage == "supabase":
+        # Supabase Storage buckets are part of the schema: private, with limits.
+        from soundstage.storage.supabase import ensure_supabase_buckets
+
+        buckets = await ensure_supabase_buckets(settings)
+        logging.getLogger("soundstage").info(
+            "storage buckets: %s", ", ".join(f"{k} {v}" for k, v in buckets.items())
+        )
     return dsn
 
 
@@ -45,6 +54,7 @@ def _serve(args: argparse.Namespace, *, with_worker: bool) -> None:
     from soundstage.app import create_app
 
     settings = _settings()
+    logging.getLogger("soundstage.access").disabled = not args.access_log
     if not args.no_migrate:
         asyncio.run(_migrate(settings))
     app = create_app(settings, with_worker=with_worker)
@@ -58,6 +68,7 @@ def _serve(args: argparse.Namespace, *, with_worker: bool) -> None:
         )
         print(
             f"\nSoundstage is starting on {where} (data in {settings.data_path})\n"
+            f"Dashboard:    {where}/app\n"
             f"Get a token:  {env}.venv/bin/soundstage token --email you@example.com\n"
             f'Then:         curl -H "Authorization: Bearer $TOKEN" {where}/v1/jobs\n'
             f"API docs:     {where}/docs\n",
@@ -71,7 +82,11 @@ def _serve(args: argparse.Namespace, *, with_worker: bool) -> None:
         proxy_headers=True,
         forwarded_allow_ips=args.forwarded_allow_ips,
         log_level=args.log_level,
-        access_log=args.access_log,
+        # logging is ours (configured in main), and so is the access log: the
+        # middleware's lines carry the request id and never a query string,
+        # where signed download URLs keep their token
+        log_config=None,
+        access_log=False,
     )
 
 
@@ -90,6 +105,10 @@ def cmd_worker(args: argparse.Namespace) -> None:
 
     settings = _settings()
     load_modules(settings.pipeline_modules)
+    if settings.worker_metrics_port is not None:
+        from soundstage.observability.metrics import serve_worker_metrics
+
+        serve_worker_metrics(settings.worker_metrics_port)
 
     async def main() -> None:
         dsn = await resolve_dsn(settings)
@@ -122,20 +141,15 @@ def cmd_token(args: argparse.Namespace) -> None:
     async def ensure_user() -> uuid.UUID:
         import asyncpg
 
+        from soundstage.dashboard.repository import ensure_user as upsert_user
+
         dsn = await _migrate(settings)
         conn = await asyncpg.connect(dsn)
         try:
-            user_id: uuid.UUID = await conn.fetchval(
-                """
-                insert into auth.users (email) values (lower($1))
-                on conflict (email) do update set updated_at = now()
-                returning id
-                """,
-                args.email,
-            )
+            # the same row the dashboard's development sign-in creates
+            return await upsert_user(conn, args.email)
         finally:
             await conn.close()
-        return user_id
 
     user_id = asyncio.run(ensure_user())
     print(mint_local_token(settings, user_id, args.email.lower(), ttl_seconds=args.ttl))
@@ -147,6 +161,16 @@ def cmd_db_stop(args: argparse.Namespace) -> None:
     settings = _settings()
     stopped = stop_embedded(settings.data_path)
     print("embedded database stopped" if stopped else "embedded database was not running")
+
+
+def cmd_openapi(args: argparse.Namespace) -> None:
+    from soundstage.openapi_ts import build_document, render_json, write_clients
+
+    if args.json is None and args.typescript is None:
+        sys.stdout.write(render_json(build_document()))
+        return
+    for path in write_clients(json_path=args.json, typescript_path=args.typescript):
+        print(f"wrote {path}", file=sys.stderr)
 
 
 def _email(value: str) -> str:
@@ -199,16 +223,34 @@ def build_parser() -> argparse.ArgumentParser:
     dbsub = p.add_subparsers(dest="db_command", required=True)
     stop = dbsub.add_parser("stop", help="stop the embedded Postgres server")
     stop.set_defaults(fn=cmd_db_stop)
+
+    p = sub.add_parser(
+        "openapi",
+        help="write the OpenAPI document and its TypeScript definition (JSON to stdout "
+        "without options)",
+    )
+    p.add_argument("--json", type=Path, default=None, help="e.g. clients/openapi.json")
+    p.add_argument(
+        "--typescript", type=Path, default=None, help="e.g. clients/typescript/soundstage.d.ts"
+    )
+    p.set_defaults(fn=cmd_openapi)
     return parser
 
 
+def _log_format() -> Literal["json", "console"]:
+    # An invalid configuration is reported by the command itself, in plain text.
+    try:
+        return Settings().effective_log_format
+    except ValidationError:
+        return "console"
+
+
 def main(argv: list[str] | None = None) -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # pgserver logs every command it runs; keep the console for what matters.
-    logging.getLogger("pgserver").setLevel(logging.WARNING)
+    from soundstage.observability.logs import configure_logging
+
     args = build_parser().parse_args(argv)
+    # structlog over the standard library: uvicorn's lines and ours in one format
+    configure_logging(_log_format(), getattr(args, "log_level", "info"))
     args.fn(args)
 
 

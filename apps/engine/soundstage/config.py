@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Literal, Self
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -48,11 +48,16 @@ class Settings(BaseSettings):
     supabase_service_role_key: SecretStr | None = Field(
         default=None, validation_alias="SUPABASE_SERVICE_ROLE_KEY"
     )
+    # Public by design (browsers send it to Supabase Auth): the dashboard's sign-in.
+    supabase_anon_key: str | None = Field(default=None, validation_alias="SUPABASE_ANON_KEY")
 
     # Where signed URLs point. Unset: the URL the request came in on.
     public_url: str | None = None
     storage: StorageBackend = StorageBackend.LOCAL
     signed_url_ttl_seconds: int = Field(default=3600, ge=10, le=7 * 24 * 3600)
+    # Direct uploads (POST /v1/uploads/sign): lifetime of the local backend's
+    # signed upload URLs. Supabase Storage uses its project setting (2 h default).
+    upload_url_ttl_seconds: int = Field(default=7200, ge=60, le=24 * 3600)
 
     # Auth.
     jwt_audience: str = "authenticated"
@@ -96,6 +101,55 @@ class Settings(BaseSettings):
 
     cors_origins: list[str] = Field(default_factory=list)
 
+    # Rate limits, requests per minute per user and per client address; 0 turns
+    # one off. Kept in Postgres (soundstage.rate_limits), so API replicas share them.
+    rate_limit_jobs_per_minute: int = Field(default=60, ge=0)
+    rate_limit_jobs_per_ip_per_minute: int = Field(default=120, ge=0)
+    rate_limit_uploads_per_minute: int = Field(default=20, ge=0)
+    rate_limit_uploads_per_ip_per_minute: int = Field(default=40, ge=0)
+    rate_limit_previews_per_minute: int = Field(default=30, ge=0)
+    rate_limit_previews_per_ip_per_minute: int = Field(default=60, ge=0)
+
+    # Observability. Log format unset: console in development, json in production.
+    log_format: Literal["json", "console"] | None = None
+    # Bearer token for GET /metrics; unset: open in development, 404 in production.
+    metrics_token: SecretStr | None = None
+    # `soundstage worker` serves its own /metrics on this port when set.
+    worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
+
+    # TTS providers. "local" (hibari, plus piper when the extra is installed) needs
+    # no key and is the default; a remote provider is offered only once its key is
+    # set. Keys are secrets: never logged, never echoed in errors.
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SOUNDSTAGE_OPENAI_API_KEY", "OPENAI_API_KEY")
+    )
+    # Any OpenAI-compatible server (Kokoro-FastAPI and the like) works here.
+    openai_base_url: str = "https://api.openai.com/v1"
+    openai_tts_model: str = "gpt-4o-mini-tts"
+    # Delivery instructions, sent to models that take them (gpt-4o-mini-tts only).
+    openai_tts_instructions: str | None = None
+    openai_concurrency: int = Field(default=4, ge=1, le=64)
+    elevenlabs_api_key: SecretStr | None = None
+    elevenlabs_base_url: str = "https://api.elevenlabs.io"
+    elevenlabs_model: str = "eleven_multilingual_v2"
+    elevenlabs_output_format: str = Field(
+        default="mp3_44100_128", pattern=r"^(mp3_\d+_\d+|pcm_\d+|wav_\d+)$"
+    )
+    # ElevenLabs plans allow 2 (free) to 15 requests in flight.
+    elevenlabs_concurrency: int = Field(default=2, ge=1, le=64)
+    # The Base64 "Basic" credential as Inworld's portal issues it.
+    inworld_api_key: SecretStr | None = None
+    inworld_base_url: str = "https://api.inworld.ai"
+    inworld_model: str = "inworld-tts-1.5-max"
+    inworld_concurrency: int = Field(default=2, ge=1, le=64)
+    tts_timeout_seconds: float = Field(default=120.0, gt=0, le=900)
+    # onnxruntime threads per local synthesis; local calls in flight = cores // this.
+    local_tts_threads: int = Field(default=1, ge=1, le=64)
+
+    # Audiobooks. Characters per user per calendar month (UTC), checked before a
+    # job is created; 0 means no limit.
+    quota_monthly_characters: int = Field(default=5_000_000, ge=0)
+
     @model_validator(mode="after")
     def _production_needs_secrets(self) -> Self:
         # Production never falls back to generated secrets or the embedded server.
@@ -111,10 +165,22 @@ class Settings(BaseSettings):
             if self.storage is StorageBackend.LOCAL and self.supabase_jwt_secret is None:
                 # local storage signs download URLs with it
                 missing.append("SUPABASE_JWT_SECRET")
+            if self.storage is StorageBackend.SUPABASE and self.supabase_service_role_key is None:
+                missing.append("SUPABASE_SERVICE_ROLE_KEY")
             if missing:
                 raise ValueError(f"production requires {', '.join(missing)}")
         if self.storage is StorageBackend.SUPABASE:
-            raise ValueError("SOUNDSTAGE_STORAGE=supabase is not available yet; use local storage")
+            # Supabase Storage is reached with the service key (server-side only).
+            needs = [
+                name
+                for name, value in (
+                    ("SUPABASE_URL", self.supabase_url),
+                    ("SUPABASE_SERVICE_ROLE_KEY", self.supabase_service_role_key),
+                )
+                if not value
+            ]
+            if needs:
+                raise ValueError(f"SOUNDSTAGE_STORAGE=supabase requires {', '.join(needs)}")
         if "*" in self.cors_origins and self.env is Environment.PRODUCTION:
             raise ValueError("SOUNDSTAGE_CORS_ORIGINS may not contain '*' in production")
         return self
@@ -128,6 +194,12 @@ class Settings(BaseSettings):
     @property
     def is_development(self) -> bool:
         return self.env is Environment.DEVELOPMENT
+
+    @property
+    def effective_log_format(self) -> Literal["json", "console"]:
+        if self.log_format is not None:
+            return self.log_format
+        return "console" if self.is_development else "json"
 
     @cached_property
     def data_path(self) -> Path:

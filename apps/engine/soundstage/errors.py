@@ -71,6 +71,13 @@ class ValidationFailed(SoundstageError):
     code = "validation_error"
 
 
+class QuotaExceeded(SoundstageError):
+    """The user's plan allows no more of this (this month); nothing was created."""
+
+    status_code = 402
+    code = "quota_exceeded"
+
+
 class TooManyRequests(SoundstageError):
     status_code = 429
     code = "rate_limited"

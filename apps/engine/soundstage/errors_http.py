@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -34,6 +35,7 @@ _DESCRIPTIONS = {
     413: "Payload too large",
     415: "Unsupported media type",
     422: "Validation error",
+    402: "Quota exceeded",
     429: "Too many requests (see Retry-After)",
 }
 
@@ -59,7 +61,40 @@ _HTTP_CODES = {
 }
 
 
+_FASTAPI_422 = "#/components/schemas/HTTPValidationError"
+_ENVELOPE = "#/components/schemas/ErrorEnvelope"
+
+
+def _document_validation_errors(app: FastAPI) -> None:
+    """Say in the OpenAPI document what the handler below does: FastAPI documents
+    request validation failures as its own ``HTTPValidationError`` (``{"detail":
+    [...]}``), but they leave the engine in the envelope, like every error. Typed
+    clients generated from the document (clients/) depend on it."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        document = build()  # FastAPI caches it; the rewrite below runs once
+        schemas: dict[str, Any] = document.get("components", {}).get("schemas", {})
+        if "HTTPValidationError" not in schemas or "ErrorEnvelope" not in schemas:
+            return document
+        for item in document.get("paths", {}).values():
+            for operation in item.values():
+                responses = operation.get("responses", {}) if isinstance(operation, dict) else {}
+                for response in responses.values():
+                    for media in response.get("content", {}).values():
+                        if media.get("schema", {}).get("$ref") == _FASTAPI_422:
+                            media["schema"] = {"$ref": _ENVELOPE}
+        del schemas["HTTPValidationError"]
+        if '"#/components/schemas/ValidationError"' not in json.dumps(document):
+            schemas.pop("ValidationError", None)  # referenced by HTTPValidationError only
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    _document_validation_errors(app)
+
     @app.exception_handler(SoundstageError)
     async def _domain(_: Request, exc: SoundstageError) -> JSONResponse:
         return JSONResponse(exc.to_body(), status_code=exc.status_code, headers=exc.headers)

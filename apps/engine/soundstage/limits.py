@@ -14,10 +14,19 @@ class BodyLimitMiddleware:
     it arrives, so a lying client cannot slip past the limit either.
     """
 
-    def __init__(self, app: ASGIApp, *, json_limit: int, upload_limit: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        json_limit: int,
+        upload_limit: int,
+        upload_paths: tuple[str, ...] = (),
+    ) -> None:
         self.app = app
         self.json_limit = json_limit
         self.upload_limit = upload_limit
+        # Paths whose bodies are files of any content type (signed direct uploads).
+        self.upload_paths = upload_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -25,7 +34,10 @@ class BodyLimitMiddleware:
             return
         headers = dict(scope["headers"])
         content_type = headers.get(b"content-type", b"").decode("latin-1").lower()
-        limit = self.upload_limit if content_type.startswith("multipart/") else self.json_limit
+        is_upload = content_type.startswith("multipart/") or (
+            bool(self.upload_paths) and str(scope["path"]).startswith(self.upload_paths)
+        )
+        limit = self.upload_limit if is_upload else self.json_limit
         declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             await self._reject(send, limit)

@@ -1,6 +1,6 @@
 -- What a Supabase project already has, for a database that is not Supabase
 -- (the embedded default, a plain Postgres in CI). Never run against Supabase:
--- the migrate command skips it when the `auth` schema already exists there.
+-- the migrate command skips it on a Supabase database (see is_supabase in migrate.py).
 -- Every statement is idempotent.
 
 do $$

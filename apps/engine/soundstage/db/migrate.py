@@ -1,10 +1,19 @@
 """Apply ``supabase/migrations/*.sql`` in order, once each.
 
 A tracking table records each file's checksum; a file that changed after it
-was applied is refused (write a new migration instead). An advisory lock
-serialises concurrent starters (the API and a worker starting together).
+was applied is refused (write a new migration instead). A transaction-level
+advisory lock serialises concurrent starters (the API and a worker starting
+together), file by file.
+
 For a database that is not Supabase, ``bootstrap.sql`` first creates what
-Supabase provides (roles, the ``auth`` schema and its functions).
+Supabase provides (roles, the ``auth`` schema and its functions). On Supabase
+nothing of Supabase's is touched, and files the Supabase CLI already applied
+(``supabase db reset``, ``supabase start``, ``supabase db push``, recorded in
+``supabase_migrations.schema_migrations``) are recorded as applied, not run again.
+
+Everything here works through Supabase's transaction pooler (port 6543): no
+prepared statements are kept (``statement_cache_size=0``) and no session state
+is relied on; each file is applied in one transaction that also holds the lock.
 """
 
 from __future__ import annotations
@@ -22,6 +31,32 @@ log = logging.getLogger(__name__)
 
 _NAME = re.compile(r"^(?P<version>\d{14})_(?P<name>[a-z0-9_]+)\.sql$")
 _LOCK_KEY = 0x50554E44  # any constant shared by every engine process
+
+# Written on the auth schema that bootstrap.sql made, so a later run can tell it
+# from Supabase's own (see _is_supabase).
+AUTH_BOOTSTRAP_MARK = "soundstage bootstrap: stands in for the auth schema of Supabase"
+
+_TRACKING_TABLE = """
+create schema if not exists soundstage;
+create table if not exists soundstage.schema_migrations (
+  version text primary key,
+  name text not null,
+  checksum text not null,
+  applied_at timestamptz not null default now()
+);
+"""
+
+# A plain owner may comment; anything else (an auth schema someone else made)
+# keeps its comment and simply stays unmarked.
+_MARK_AUTH = f"""
+do $$
+begin
+  comment on schema auth is '{AUTH_BOOTSTRAP_MARK}';
+exception when insufficient_privilege then
+  raise notice 'auth schema not marked as bootstrapped (not its owner)';
+end
+$$;
+"""
 
 
 class MigrationError(RuntimeError):
@@ -60,56 +95,91 @@ def bootstrap_sql() -> str:
     return resources.files("soundstage.db").joinpath("bootstrap.sql").read_text()
 
 
-async def _is_supabase(conn: asyncpg.Connection) -> bool:
-    # Supabase ships these roles; we never create them ourselves.
-    return bool(
-        await conn.fetchval("select exists (select from pg_roles where rolname = 'supabase_admin')")
+async def is_supabase(conn: asyncpg.Connection) -> bool:
+    """Whether the database ``conn`` is in is a Supabase project's.
+
+    Decided per database: roles belong to the whole server, so Supabase's
+    ``supabase_admin`` role alone would also claim every other database on the
+    same server (a test server holding a Supabase-like database beside plain
+    ones). A Supabase database also has an ``auth`` schema that our bootstrap
+    did not make (bootstrap marks the one it makes).
+    """
+    row = await conn.fetchrow(
+        """
+        select exists (select from pg_roles where rolname = 'supabase_admin') as admin_role,
+               n.oid is not null as has_auth,
+               obj_description(n.oid, 'pg_namespace') as auth_comment
+        from (select) as one
+        left join pg_namespace n on n.nspname = 'auth'
+        """
     )
+    assert row is not None
+    return bool(row["admin_role"] and row["has_auth"]) and row["auth_comment"] != (
+        AUTH_BOOTSTRAP_MARK
+    )
+
+
+async def _supabase_cli_versions(conn: asyncpg.Connection) -> set[str]:
+    """Versions the Supabase CLI recorded as applied (none without its table)."""
+    readable = await conn.fetchval(
+        """
+        select to_regclass('supabase_migrations.schema_migrations') is not null
+           and has_table_privilege('supabase_migrations.schema_migrations', 'select')
+        """
+    )
+    if not readable:
+        return set()
+    rows = await conn.fetch("select version from supabase_migrations.schema_migrations")
+    return {str(r["version"]) for r in rows}
 
 
 async def migrate(dsn: str, directory: Path | None = None) -> list[str]:
     """Apply pending migrations; return the versions applied now."""
     migrations = load_migrations(directory or default_migrations_dir())
-    conn = await asyncpg.connect(dsn)
+    # No statement cache: a transaction pooler may run each statement on
+    # another server session, where a named prepared statement does not exist.
+    conn = await asyncpg.connect(dsn, statement_cache_size=0)
     try:
-        await conn.execute("select pg_advisory_lock($1)", _LOCK_KEY)
-        try:
-            return await _migrate_locked(conn, migrations)
-        finally:
-            await conn.execute("select pg_advisory_unlock($1)", _LOCK_KEY)
+        return await _migrate(conn, migrations)
     finally:
         await conn.close()
 
 
-async def _migrate_locked(conn: asyncpg.Connection, migrations: list[Migration]) -> list[str]:
-    if not await _is_supabase(conn):
-        await conn.execute(bootstrap_sql())
-    await conn.execute(
-        """
-        create schema if not exists soundstage;
-        create table if not exists soundstage.schema_migrations (
-          version text primary key,
-          name text not null,
-          checksum text not null,
-          applied_at timestamptz not null default now()
-        );
-        """
-    )
-    applied = {
-        r["version"]: r["checksum"]
-        for r in await conn.fetch("select version, checksum from soundstage.schema_migrations")
-    }
+async def _lock(conn: asyncpg.Connection) -> None:
+    # Transaction-level, never session-level: behind a transaction pooler a
+    # session lock would stay with whichever server session took it.
+    await conn.execute("select pg_advisory_xact_lock($1)", _LOCK_KEY)
+
+
+async def _migrate(conn: asyncpg.Connection, migrations: list[Migration]) -> list[str]:
+    async with conn.transaction():
+        await _lock(conn)
+        if not await is_supabase(conn):
+            await conn.execute(bootstrap_sql())
+            await conn.execute(_MARK_AUTH)
+        await conn.execute(_TRACKING_TABLE)
+        from_cli = await _supabase_cli_versions(conn)
+
     done: list[str] = []
     for m in migrations:
-        if m.version in applied:
-            if applied[m.version] != m.checksum:
-                raise MigrationError(
-                    f"migration {m.version}_{m.name}.sql changed after it was applied; "
-                    "add a new migration instead of editing an applied one"
-                )
-            continue
+        # One transaction per file, the lock taken again in each: concurrent
+        # migrators walk the same ordered list, and whoever holds the lock sees
+        # every earlier file committed.
         async with conn.transaction():
-            await conn.execute(m.sql)
+            await _lock(conn)
+            checksum = await conn.fetchval(
+                "select checksum from soundstage.schema_migrations where version = $1", m.version
+            )
+            if checksum is not None:
+                if checksum != m.checksum:
+                    raise MigrationError(
+                        f"migration {m.version}_{m.name}.sql changed after it was applied; "
+                        "add a new migration instead of editing an applied one"
+                    )
+                continue
+            adopted = m.version in from_cli
+            if not adopted:
+                await conn.execute(m.sql)
             await conn.execute(
                 "insert into soundstage.schema_migrations (version, name, checksum) "
                 "values ($1, $2, $3)",
@@ -117,6 +187,9 @@ async def _migrate_locked(conn: asyncpg.Connection, migrations: list[Migration])
                 m.name,
                 m.checksum,
             )
+        if adopted:
+            log.info("migration %s_%s was applied by the Supabase CLI", m.version, m.name)
+            continue
         log.info("applied migration %s_%s", m.version, m.name)
         done.append(m.version)
     return done

@@ -27,13 +27,14 @@ async def insert_job(
     max_attempts: int,
     idempotency_key: str | None,
     request_hash: str | None,
+    units: int | None = None,
 ) -> asyncpg.Record | None:
     """Insert a job; ``None`` when the user already used ``idempotency_key``."""
     return await conn.fetchrow(
         f"""
         insert into jobs as j (user_id, kind, params, priority, max_attempts,
-                               idempotency_key, request_hash)
-        values ($1, $2, $3, $4, $5, $6, $7)
+                               idempotency_key, request_hash, units)
+        values ($1, $2, $3, $4, $5, $6, $7, $8)
         on conflict (user_id, idempotency_key) do nothing
         returning {JOB_COLUMNS}, j.request_hash
         """,
@@ -44,6 +45,7 @@ async def insert_job(
         max_attempts,
         idempotency_key,
         request_hash,
+        units,
     )
 
 
@@ -117,6 +119,20 @@ async def set_status(
 
 async def delete_job(conn: Connection, job_id: UUID) -> None:
     await conn.execute("delete from jobs where id = $1", job_id)
+
+
+async def units_this_month(conn: Connection, kind: str) -> int:
+    """Units of the caller's jobs of ``kind`` created this calendar month (UTC),
+    failed ones excepted (a job that failed cost the user nothing)."""
+    n: int = await conn.fetchval(
+        """
+        select coalesce(sum(units), 0) from jobs
+        where kind = $1 and status <> 'failed'
+          and created_at >= date_trunc('month', now() at time zone 'utc') at time zone 'utc'
+        """,
+        kind,
+    )
+    return n
 
 
 async def count_queued(conn: Connection) -> int:

@@ -20,6 +20,7 @@ from soundstage.jobs.schemas import (
 )
 from soundstage.jobs.service import JobService
 from soundstage.pipelines import registry
+from soundstage.ratelimit.deps import RateLimited
 
 router = APIRouter(prefix="/v1", tags=["jobs"])
 
@@ -51,6 +52,7 @@ async def list_kinds(_: CurrentUser) -> PipelineList:
     status_code=status.HTTP_202_ACCEPTED,
     response_model=Job,
     responses=error_responses(401, 413, 422, 429),
+    dependencies=[Depends(RateLimited("jobs"))],
 )
 async def create_job(
     request: Request,

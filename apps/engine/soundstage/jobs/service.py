@@ -8,6 +8,7 @@ import hashlib
 import json
 import math
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -34,6 +35,16 @@ from soundstage.jobs.schemas import (
 )
 from soundstage.pagination import decode_cursor, encode_cursor
 from soundstage.pipelines import registry
+
+
+@dataclass(frozen=True)
+class _Admit:
+    """The :class:`~soundstage.pipelines.AdmitContext` given to ``admit`` hooks."""
+
+    engine: Engine
+    who: Principal
+    conn: Connection
+
 
 QUEUE_FULL_RETRY_AFTER = 30
 DEFAULT_RUN_SECONDS = 30.0
@@ -69,6 +80,9 @@ def validate_params(kind: str, params: dict[str, Any]) -> dict[str, Any]:
 class JobService:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+
+    async def to_job(self, conn: Connection, row: asyncpg.Record, base_url: str) -> Job:
+        return (await self._to_jobs(conn, [row], base_url))[0]
 
     async def _to_jobs(
         self, conn: Connection, rows: list[asyncpg.Record], base_url: str
@@ -115,6 +129,8 @@ class JobService:
         self, who: Principal, body: JobCreate, idempotency_key: str | None, base_url: str
     ) -> Job:
         params = validate_params(body.kind, body.params)
+        pipeline = registry.get(body.kind)
+        assert pipeline is not None  # validate_params checked the kind
         request_hash = _request_hash(body.model_copy(update={"params": params}))
         limits = limits_for(self.engine.settings, who)
         async with self.engine.db.as_user(who.claims) as conn:
@@ -123,6 +139,11 @@ class JobService:
                 or await repo.get_by_idempotency_key(conn, idempotency_key) is None
             ):
                 await self._check_queue_room(conn, limits.max_queued)
+            units = None
+            if pipeline.admit is not None:
+                model = pipeline.params_model.model_validate(params)
+                admission = await pipeline.admit(_Admit(self.engine, who, conn), model)
+                units = admission.units
             row = await repo.insert_job(
                 conn,
                 user_id=who.user_id,
@@ -132,6 +153,7 @@ class JobService:
                 max_attempts=self.engine.settings.max_attempts,
                 idempotency_key=idempotency_key,
                 request_hash=request_hash if idempotency_key else None,
+                units=units,
             )
             if row is None:
                 assert idempotency_key is not None

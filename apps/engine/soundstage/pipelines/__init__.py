@@ -3,12 +3,26 @@
 import importlib
 from collections.abc import Iterable
 
-from soundstage.pipelines.base import Checkpoint, JobContext, Pipeline, registry
+from soundstage.pipelines.base import (
+    Admission,
+    AdmitContext,
+    Checkpoint,
+    JobContext,
+    Pipeline,
+    UploadFile,
+    registry,
+)
 
-# Importing a pipeline module registers it.
-from soundstage.pipelines import tone as _tone  # noqa: F401  isort: skip
-
-__all__ = ["Checkpoint", "JobContext", "Pipeline", "load_modules", "registry"]
+__all__ = [
+    "Admission",
+    "AdmitContext",
+    "Checkpoint",
+    "JobContext",
+    "Pipeline",
+    "UploadFile",
+    "load_modules",
+    "registry",
+]
 
 
 def load_modules(names: Iterable[str]) -> None:

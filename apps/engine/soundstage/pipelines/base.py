@@ -7,13 +7,20 @@ It reports progress and stores outputs through ``ctx``; everything else
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
 from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from soundstage.auth.tokens import Principal
+    from soundstage.config import Settings
+    from soundstage.db import Connection
+    from soundstage.engine import Engine
 
 
 @dataclass(frozen=True)
@@ -63,8 +70,49 @@ class JobContext(Protocol):
         """Fetch a checkpoint's stored file to ``target``."""
         ...
 
+    @property
+    def settings(self) -> Settings:
+        """The engine's settings (provider keys, limits)."""
+        ...
+
+    async def fetch_upload(self, upload_id: UUID, target_dir: Path) -> UploadFile:
+        """Download one of this job's owner's uploads (another user's is an error)."""
+        ...
+
+    async def lexicon(self) -> dict[str, str]:
+        """The owner's pronunciation lexicon."""
+        ...
+
+
+@dataclass(frozen=True)
+class UploadFile:
+    path: Path
+    format: str
+    category: str
+    original_name: str
+
+
+@dataclass(frozen=True)
+class Admission:
+    """What a pipeline's ``admit`` hook found: the billable units of the job
+    (characters for an audiobook), recorded on the job for quotas."""
+
+    units: int | None = None
+
+
+class AdmitContext(Protocol):
+    """What ``admit`` may use, inside the caller's RLS transaction."""
+
+    @property
+    def engine(self) -> Engine: ...
+    @property
+    def who(self) -> Principal: ...
+    @property
+    def conn(self) -> Connection: ...
+
 
 RunFn = Callable[[JobContext, Any], Coroutine[Any, Any, None]]
+AdmitFn = Callable[[AdmitContext, Any], Coroutine[Any, Any, Admission]]
 
 
 @dataclass(frozen=True)
@@ -73,27 +121,55 @@ class Pipeline:
     params_model: type[BaseModel]
     run: RunFn
     description: str
+    # Checks that need the database or storage (does the upload exist, is the
+    # user within quota), run before the job is created; raise API errors.
+    admit: AdmitFn | None = None
+    # Keep checkpoints after success (a pipeline that can re-render one piece).
+    keep_checkpoints: bool = False
+
+
+# The engine's own pipelines. Imported on the registry's first use, not when
+# this package is imported: pipeline modules import domain services that in
+# turn import this package, and a lazy load keeps that from being a cycle.
+BUILTIN_MODULES = ("soundstage.pipelines.tone", "soundstage.audiobooks.pipeline")
 
 
 class Registry:
     def __init__(self) -> None:
         self._pipelines: dict[str, Pipeline] = {}
+        self._builtins_loaded = False
+
+    def _load_builtins(self) -> None:
+        if not self._builtins_loaded:
+            self._builtins_loaded = True
+            for module in BUILTIN_MODULES:
+                importlib.import_module(module)
 
     def register(
-        self, kind: str, params_model: type[BaseModel], description: str
+        self,
+        kind: str,
+        params_model: type[BaseModel],
+        description: str,
+        *,
+        admit: AdmitFn | None = None,
+        keep_checkpoints: bool = False,
     ) -> Callable[[RunFn], RunFn]:
         def decorator(fn: RunFn) -> RunFn:
             if kind in self._pipelines:
                 raise ValueError(f"pipeline {kind!r} registered twice")
-            self._pipelines[kind] = Pipeline(kind, params_model, fn, description)
+            self._pipelines[kind] = Pipeline(
+                kind, params_model, fn, description, admit, keep_checkpoints
+            )
             return fn
 
         return decorator
 
     def get(self, kind: str) -> Pipeline | None:
+        self._load_builtins()
         return self._pipelines.get(kind)
 
     def kinds(self) -> list[str]:
+        self._load_builtins()
         return sorted(self._pipelines)
 
 

@@ -20,6 +20,16 @@ class SignedURL:
     expires_at: datetime
 
 
+@dataclass(frozen=True)
+class SignedUpload:
+    """Where a client sends one object itself: ``method`` to ``url`` with ``headers``."""
+
+    url: str
+    method: str
+    headers: dict[str, str]
+    expires_at: datetime
+
+
 class Storage(Protocol):
     """What the engine needs from object storage, nothing more."""
 
@@ -42,6 +52,25 @@ class Storage(Protocol):
     async def signed_url(
         self, bucket: str, path: str, *, expires_in: int, base_url: str
     ) -> SignedURL: ...
+
+    async def signed_upload_url(
+        self,
+        bucket: str,
+        path: str,
+        *,
+        content_type: str,
+        max_bytes: int,
+        expires_in: int,
+        base_url: str,
+    ) -> SignedUpload:
+        """A URL that lets its holder create ``bucket/path`` once, without a token of ours.
+
+        An existing object is never replaced through it, so an object validated
+        after the upload cannot be swapped for another afterwards. ``max_bytes``
+        and ``expires_in`` are upper bounds a backend may tighten (Supabase's
+        lifetime is the project's own setting).
+        """
+        ...
 
     async def ping(self) -> None:
         """Raise if the backend is unreachable."""

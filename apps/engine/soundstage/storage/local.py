@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from soundstage.errors import NotFound
+from soundstage.errors import Conflict, NotFound, PayloadTooLarge
 from soundstage.storage import signing
-from soundstage.storage.base import SignedURL, validate_key
+from soundstage.storage.base import SignedUpload, SignedURL, validate_key
 
 _CHUNK = 256 * 1024
 
@@ -103,6 +103,82 @@ class LocalStorage:
         if not target.is_file():
             raise NotFound("object not found")
         return target
+
+    async def signed_upload_url(
+        self,
+        bucket: str,
+        path: str,
+        *,
+        content_type: str,
+        max_bytes: int,
+        expires_in: int,
+        base_url: str,
+    ) -> SignedUpload:
+        validate_key(bucket, path)
+        token, exp = signing.sign_upload(self._key, bucket, path, expires_in, max_bytes)
+        url = (
+            f"{base_url.rstrip('/')}/storage/v1/object/upload/sign/{bucket}/{quote(path)}"
+            f"?token={token}"
+        )
+        return SignedUpload(
+            url=url,
+            method="PUT",
+            headers={"Content-Type": content_type},
+            expires_at=datetime.fromtimestamp(exp, UTC),
+        )
+
+    def verify_upload(self, bucket: str, path: str, token: str) -> tuple[Path, int]:
+        """Where a signed upload goes and how large it may be; the token is checked first."""
+        max_bytes = signing.verify_upload(self._key, token, bucket, path)
+        return self.resolve(bucket, path), max_bytes
+
+    async def receive(self, target: Path, chunks: AsyncIterator[bytes], max_bytes: int) -> int:
+        """Write a signed upload's body to ``target``, which must not exist yet.
+
+        Like Supabase's signed uploads without upsert: the first complete body
+        wins and later ones get 409, so an object validated after its upload
+        cannot be replaced through the same link. The body goes to a temporary
+        file first; a body over ``max_bytes`` leaves nothing behind.
+        """
+        if await asyncio.to_thread(target.exists):
+            raise Conflict("the file for this upload link has already been uploaded")
+        await asyncio.to_thread(target.parent.mkdir, parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
+        size = 0
+        try:
+            fh = await asyncio.to_thread(tmp.open, "wb")
+            try:
+                async for chunk in chunks:
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise PayloadTooLarge(
+                            f"the upload is larger than the {max_bytes} bytes declared for it"
+                        )
+                    await asyncio.to_thread(fh.write, chunk)
+            finally:
+                fh.close()
+            try:
+                # link() creates the name only if it is free: two racing uploads
+                # cannot both win, and readers never see a half-written file.
+                await asyncio.to_thread(os.link, tmp, target)
+            except FileExistsError as exc:
+                raise Conflict("the file for this upload link has already been uploaded") from exc
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+            await asyncio.to_thread(self._prune_empty, target.parent)
+            raise
+        tmp.unlink()
+        return size
+
+    def _prune_empty(self, directory: Path) -> None:
+        # empty {user}/{owner} folders left by a refused upload; never a bucket
+        while directory.is_relative_to(self.root) and directory.parent != self.root:
+            try:
+                directory.rmdir()
+            except OSError:
+                break
+            directory = directory.parent
 
     async def ping(self) -> None:
         await asyncio.to_thread(os.stat, self.root)

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, Up
 from soundstage.auth.deps import CurrentUser
 from soundstage.engine import Engine, get_engine
 from soundstage.errors_http import error_responses
-from soundstage.uploads.schemas import Upload, UploadList
+from soundstage.ratelimit.deps import RateLimited
+from soundstage.uploads.schemas import SignedUpload, SignUploadRequest, Upload, UploadList
 from soundstage.uploads.service import UploadService
 from soundstage.uploads.sniff import UploadCategory
 
@@ -26,7 +27,8 @@ Service = Annotated[UploadService, Depends(get_service)]
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=Upload,
-    responses=error_responses(401, 413, 415, 422),
+    responses=error_responses(401, 413, 415, 422, 429),
+    dependencies=[Depends(RateLimited("uploads"))],
 )
 async def create_upload(
     request: Request,
@@ -73,3 +75,39 @@ async def get_upload(
 )
 async def delete_upload(upload_id: UUID, who: CurrentUser, service: Service) -> None:
     await service.delete(who, upload_id)
+
+
+@router.post(
+    "/sign",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SignedUpload,
+    responses=error_responses(401, 409, 413, 415, 422, 429),
+    dependencies=[Depends(RateLimited("uploads"))],
+)
+async def sign_upload(
+    request: Request, body: SignUploadRequest, who: CurrentUser, service: Service
+) -> SignedUpload:
+    """Start a direct upload (for large files): send the file itself to ``upload_url``
+    with ``method`` and ``headers``, then call ``POST /v1/uploads/{id}/complete``.
+
+    Until completed the upload is pending: it is not listed, cannot be fetched and
+    cannot be used. A second send to the same URL is refused (409).
+    """
+    return await service.sign(who, body, service.engine.base_url(request))
+
+
+@router.post(
+    "/{upload_id}/complete",
+    response_model=Upload,
+    responses=error_responses(401, 404, 409, 413, 415, 422),
+)
+async def complete_upload(
+    request: Request, upload_id: UUID, who: CurrentUser, service: Service
+) -> Upload:
+    """Check a directly uploaded file by its content and make it usable.
+
+    A file that fails (empty, unrecognised, named as another type, not of the
+    requested category, too large, or not of the declared size) is deleted and
+    the upload removed. 409 if nothing has been uploaded yet.
+    """
+    return await service.complete(who, upload_id, service.engine.base_url(request))

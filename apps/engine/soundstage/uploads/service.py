@@ -6,8 +6,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import logging
 import tempfile
 import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
 from uuid import UUID
 
@@ -17,19 +20,27 @@ from fastapi import UploadFile
 from soundstage.auth.tokens import Principal
 from soundstage.engine import Engine
 from soundstage.errors import (
+    Conflict,
     NotFound,
     PayloadTooLarge,
+    SoundstageError,
     UnsupportedMediaType,
     ValidationFailed,
 )
 from soundstage.pagination import decode_cursor, encode_cursor
 from soundstage.storage import object_path
 from soundstage.uploads import repository as repo
-from soundstage.uploads.schemas import Upload, UploadList
+from soundstage.uploads.schemas import SignedUpload, SignUploadRequest, Upload, UploadList
 from soundstage.uploads.sniff import Detected, UnsupportedContent, UploadCategory, detect
+
+log = logging.getLogger(__name__)
 
 BUCKET = "uploads"
 _CHUNK = 1024 * 1024
+# Direct uploads: unfinished ones a user may have at once, and how long after
+# its link ran out an unfinished one is swept away (with its object, if any).
+MAX_PENDING_UPLOADS = 20
+_ABANDONED_AFTER = timedelta(days=1)
 
 # What a file name's extension claims; content must agree with it.
 _EXTENSION_CATEGORY: dict[str, UploadCategory] = {
@@ -59,9 +70,52 @@ def check_filename(name: str | None) -> str:
     return name.strip()
 
 
+# The Content-Type a direct upload is sent with, by extension: storage checks it
+# against the bucket's allowed types (the sniffer's), so only extensions with a
+# sniffable type can be uploaded directly. The content still decides the type.
+_EXTENSION_CONTENT_TYPE: dict[str, str] = {
+    **dict.fromkeys(("txt", "text"), "text/plain"),
+    **dict.fromkeys(("md", "markdown"), "text/markdown"),
+    **dict.fromkeys(("html", "htm", "xhtml"), "text/html"),
+    "epub": "application/epub+zip",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    **dict.fromkeys(("wav", "wave"), "audio/wav"),
+    "mp3": "audio/mpeg",
+    "flac": "audio/flac",
+    **dict.fromkeys(("ogg", "oga", "opus"), "audio/ogg"),
+    **dict.fromkeys(("m4a", "m4b"), "audio/mp4"),
+    **dict.fromkeys(("mid", "midi"), "audio/midi"),
+    "png": "image/png",
+    **dict.fromkeys(("jpg", "jpeg"), "image/jpeg"),
+    "webp": "image/webp",
+}
+
+
+def _extension(name: str) -> str:
+    return PurePosixPath(name).suffix.lower().lstrip(".")
+
+
 def _claimed_category(name: str) -> UploadCategory | None:
-    suffix = PurePosixPath(name).suffix.lower().lstrip(".")
-    return _EXTENSION_CATEGORY.get(suffix)
+    return _EXTENSION_CATEGORY.get(_extension(name))
+
+
+def _digest(path: Path) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            size += len(chunk)
+            digest.update(chunk)
+    return size, digest.hexdigest()
+
+
+@contextlib.contextmanager
+def _workdir(root: Path) -> Iterator[Path]:
+    tmp_dir = root / "tmp"
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=tmp_dir) as work:
+        yield Path(work)
 
 
 class UploadService:
@@ -131,12 +185,15 @@ class UploadService:
                 f"expected a {expected.value} file but the content is {found.category.value} "
                 f"({found.format})"
             )
-        limit = self.limits[found.category]
+        self._check_size(found.category, size)
+        return found
+
+    def _check_size(self, category: UploadCategory, size: int) -> None:
+        limit = self.limits[category]
         if size > limit:
             raise PayloadTooLarge(
-                f"{found.category.value} files may be at most {limit} bytes; this one has {size}"
+                f"{category.value} files may be at most {limit} bytes; this one has {size}"
             )
-        return found
 
     async def create(
         self,
@@ -146,10 +203,8 @@ class UploadService:
         base_url: str,
     ) -> Upload:
         name = check_filename(file.filename)
-        tmp_dir = self.engine.settings.data_path / "tmp"
-        tmp_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=tmp_dir) as work:
-            spooled = Path(work) / "upload"
+        with _workdir(self.engine.settings.data_path) as work:
+            spooled = work / "upload"
             size, sha256 = await self._spool(file, spooled)
             found = await asyncio.to_thread(self._classify, spooled, name, size, expected)
             upload_id = uuid.uuid4()
@@ -216,3 +271,135 @@ class UploadService:
         if row is None:
             raise NotFound("upload not found")
         await self.engine.storage.delete(row["bucket"], row["object_path"])
+
+    # --- direct uploads: sign, the client sends the file to storage, complete ---
+
+    async def sign(self, who: Principal, request: SignUploadRequest, base_url: str) -> SignedUpload:
+        """A pending upload and a URL to send its file to; nothing is usable until
+        :meth:`complete` has checked the stored file."""
+        name = check_filename(request.filename)
+        extension = _extension(name)
+        content_type = _EXTENSION_CONTENT_TYPE.get(extension)
+        if content_type is None:
+            raise UnsupportedMediaType(
+                "direct uploads need a file name ending in one of: "
+                + ", ".join(f".{e}" for e in sorted(_EXTENSION_CONTENT_TYPE))
+            )
+        claimed = _claimed_category(name)
+        assert claimed is not None  # every extension with a content type has a category
+        if request.category is not None and request.category is not claimed:
+            raise UnsupportedMediaType(
+                f"expected a {request.category.value} file but the file is named as {claimed.value}"
+            )
+        # Refused before any byte moves; checked again on the stored file.
+        self._check_size(claimed, request.bytes)
+
+        await self._sweep_abandoned(who)
+        async with self.engine.db.as_user(who.claims) as conn:
+            if await repo.count_pending(conn) >= MAX_PENDING_UPLOADS:
+                raise Conflict(
+                    f"you have {MAX_PENDING_UPLOADS} unfinished direct uploads; complete or "
+                    "delete some first"
+                )
+        upload_id = uuid.uuid4()
+        path = object_path(who.user_id, upload_id, f"source.{extension}")
+        signed = await self.engine.storage.signed_upload_url(
+            BUCKET,
+            path,
+            content_type=content_type,
+            max_bytes=request.bytes,
+            expires_in=self.engine.settings.upload_url_ttl_seconds,
+            base_url=base_url,
+        )
+        async with self.engine.db.as_user(who.claims) as conn:
+            await repo.insert_pending(
+                conn,
+                upload_id=upload_id,
+                user_id=who.user_id,
+                expected_category=request.category.value if request.category else None,
+                original_name=name,
+                bucket=BUCKET,
+                object_path=path,
+                declared_bytes=request.bytes,
+                upload_expires_at=signed.expires_at,
+            )
+        return SignedUpload(
+            id=upload_id,
+            upload_url=signed.url,
+            method="PUT",
+            headers=signed.headers,
+            expires_at=signed.expires_at,
+        )
+
+    async def complete(self, who: Principal, upload_id: UUID, base_url: str) -> Upload:
+        """Check the file a client stored through its signed URL; keep it only if it passes.
+
+        The same rules as a multipart upload (type by content, name against
+        content, the requested category, the per-type size limit), plus the size
+        declared when signing. A file that fails is deleted with its row. Completing
+        a ready upload again returns it unchanged, so a retried call is harmless.
+        """
+        async with self.engine.db.as_user(who.claims) as conn:
+            row = await repo.get_any(conn, upload_id)
+        if row is None:
+            raise NotFound("upload not found")
+        if row["status"] == "ready":
+            return await self._to_upload(row, base_url)
+        bucket, path, declared = row["bucket"], row["object_path"], row["bytes"]
+        expected = UploadCategory(row["expected_category"]) if row["expected_category"] else None
+        with _workdir(self.engine.settings.data_path) as work:
+            stored = work / "upload"
+            try:
+                await self.engine.storage.download(bucket, path, stored)
+            except NotFound as exc:
+                raise Conflict(
+                    "nothing has been uploaded for this upload yet; send the file to its "
+                    "upload_url first"
+                ) from exc
+            size, sha256 = await asyncio.to_thread(_digest, stored)
+            try:
+                if size and size != declared:
+                    raise ValidationFailed(
+                        f"the uploaded file has {size} bytes but {declared} were declared"
+                    )
+                found = await asyncio.to_thread(
+                    self._classify, stored, row["original_name"], size, expected
+                )
+            except SoundstageError:
+                await self._discard(who, upload_id, bucket, path)
+                raise
+        async with self.engine.db.as_user(who.claims) as conn:
+            done = await repo.complete_upload(
+                conn,
+                upload_id,
+                category=found.category.value,
+                format=found.format,
+                content_type=found.content_type,
+                size=size,
+                sha256=sha256,
+            )
+            if done is None:  # completed (or deleted) by a concurrent call
+                done = await repo.get_upload(conn, upload_id)
+        if done is None:
+            raise NotFound("upload not found")
+        return await self._to_upload(done, base_url)
+
+    async def _discard(self, who: Principal, upload_id: UUID, bucket: str, path: str) -> None:
+        # The object goes first: if storage fails now, the row stays pending and
+        # the sweep removes both later, so a refused file is never left unowned.
+        try:
+            await self.engine.storage.delete(bucket, path)
+        except (SoundstageError, OSError):
+            log.warning("could not delete refused upload %s; it will be swept later", upload_id)
+            return
+        async with self.engine.db.as_user(who.claims) as conn:
+            await repo.delete_pending(conn, upload_id)
+
+    async def _sweep_abandoned(self, who: Principal) -> None:
+        """Remove this user's pending uploads whose link ran out long ago."""
+        cutoff = datetime.now(UTC) - _ABANDONED_AFTER
+        async with self.engine.db.as_user(who.claims) as conn:
+            gone = await repo.delete_abandoned(conn, expired_before=cutoff)
+        for r in gone:
+            with contextlib.suppress(SoundstageError, OSError):
+                await self.engine.storage.delete(r["bucket"], r["object_path"])

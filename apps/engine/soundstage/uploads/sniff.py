@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import BinaryIO
 
-__all__ = ["Detected", "UnsupportedContent", "UploadCategory", "detect"]
+__all__ = ["CONTENT_TYPES", "Detected", "UnsupportedContent", "UploadCategory", "detect"]
 
 
 class UploadCategory(StrEnum):
@@ -82,6 +82,10 @@ _MID = Detected(UploadCategory.MIDI, "mid", "audio/midi")
 _PNG = Detected(UploadCategory.IMAGE, "png", "image/png")
 _JPEG = Detected(UploadCategory.IMAGE, "jpeg", "image/jpeg")
 _WEBP = Detected(UploadCategory.IMAGE, "webp", "image/webp")
+
+# Every content type detect() can return (the uploads bucket allows only these).
+_ALL = (_TXT, _MD, _HTML, _EPUB, _DOCX, _PDF, _WAV, _MP3, _FLAC, _OGG, _M4A, _MID, _PNG, _JPEG)
+CONTENT_TYPES: tuple[str, ...] = tuple(sorted({d.content_type for d in (*_ALL, _WEBP)}))
 
 
 def _damaged(kind: str) -> UnsupportedContent:

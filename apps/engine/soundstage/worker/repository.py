@@ -252,6 +252,16 @@ async def delete_checkpoints(conn: Connection, job_id: UUID) -> list[asyncpg.Rec
     )
 
 
+async def get_upload(conn: Connection, upload_id: UUID, user_id: UUID) -> asyncpg.Record | None:
+    """An upload of the job's owner (the worker bypasses RLS, so it checks the owner)."""
+    return await conn.fetchrow(
+        "select bucket, object_path, format, category, original_name from uploads "
+        "where id = $1 and user_id = $2 and status = 'ready'",
+        upload_id,
+        user_id,
+    )
+
+
 async def reap_expired(conn: Connection) -> list[asyncpg.Record]:
     """Jobs whose worker stopped heartbeating: retry, fail (worker_lost) or finish canceling."""
     return await conn.fetch(

@@ -18,18 +18,22 @@ import random
 import shutil
 import socket
 import tempfile
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import asyncpg
+import structlog
 from pydantic import ValidationError
 
 from soundstage.config import Settings
 from soundstage.db import Database
-from soundstage.errors import PipelineError
-from soundstage.pipelines import Checkpoint, registry
+from soundstage.errors import PermanentError, PipelineError
+from soundstage.lexicon.repository import lexicon_for_user
+from soundstage.observability.metrics import observe_job
+from soundstage.pipelines import Checkpoint, UploadFile, registry
 from soundstage.storage import Storage, object_path
 from soundstage.worker import repository as repo
 
@@ -55,6 +59,8 @@ class _Claimed:
     params: dict[str, Any]
     attempts: int
     max_attempts: int
+    # for soundstage_job_duration_seconds: claim to the end of this attempt
+    claimed_at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -108,6 +114,24 @@ class _Context:
         return {
             r["unit"]: Checkpoint(r["unit"], r["data"], r["bucket"], r["object_path"]) for r in rows
         }
+
+    @property
+    def settings(self) -> Settings:
+        return self.worker.settings
+
+    async def fetch_upload(self, upload_id: uuid.UUID, target_dir: Path) -> UploadFile:
+        async with self.worker.db.privileged() as conn:
+            row = await repo.get_upload(conn, upload_id, self.job.user_id)
+        if row is None:
+            raise PermanentError("the uploaded file is gone: upload it again")
+        await asyncio.to_thread(target_dir.mkdir, parents=True, exist_ok=True)
+        target = target_dir / f"upload-{upload_id}.{row['format']}"
+        await self.worker.storage.download(row["bucket"], row["object_path"], target)
+        return UploadFile(target, row["format"], row["category"], row["original_name"])
+
+    async def lexicon(self) -> dict[str, str]:
+        async with self.worker.db.privileged() as conn:
+            return await lexicon_for_user(conn, self.job.user_id)
 
     async def restore(self, checkpoint: Checkpoint, target: Path) -> Path:
         if checkpoint.bucket is None or checkpoint.object_path is None:
@@ -236,6 +260,10 @@ class Worker:
 
     # ---------------------------------------------------------------- run
     async def _execute(self, job: _Claimed) -> None:
+        # _execute runs as its own task, so this binds only this job's context:
+        # every line logged for it (pipeline code included) carries its id.
+        structlog.contextvars.bind_contextvars(job_id=str(job.id), kind=job.kind)
+        log.info("job started (attempt %d of %d)", job.attempts, job.max_attempts)
         tmp_root = self.settings.data_path / "tmp" / "jobs"
         tmp_root.mkdir(parents=True, exist_ok=True)
         workdir = Path(tempfile.mkdtemp(prefix=f"{job.id}-", dir=tmp_root))
@@ -249,9 +277,11 @@ class Worker:
                         conn, job.id, self.id, delay_seconds=0, error=None, count_attempt=False
                     )
                 log.info("job %s released back to the queue at shutdown", job.id)
+                self._observe(job, "released")
             raise
         except LeaseLost:
             log.warning("job %s: lease lost; another worker may hold it now", job.id)
+            self._observe(job, "lease_lost")
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
 
@@ -293,7 +323,7 @@ class Worker:
         exc = run.exception()
         if exc is None:
             await self._finish(job, "succeeded", stage="done")
-            if ctx.checkpointed or job.attempts > 1:
+            if not pipeline.keep_checkpoints and (ctx.checkpointed or job.attempts > 1):
                 await self._purge_checkpoints(job)
         elif isinstance(exc, PipelineError):
             if exc.retryable and job.attempts < job.max_attempts:
@@ -313,6 +343,7 @@ class Worker:
                         count_attempt=True,
                     )
                 log.info("job %s: %s; retry in %.1fs", job.id, exc.code, delay)
+                self._observe(job, "retried")
             else:
                 await self._fail(job, exc.code, exc.message)
         else:
@@ -335,6 +366,7 @@ class Worker:
     async def _finish(self, job: _Claimed, status: str, *, stage: str) -> None:
         async with self.db.privileged() as conn:
             await repo.finish(conn, job.id, self.id, status, stage=stage, error=None)
+        self._observe(job, status)
 
     async def _fail(self, job: _Claimed, code: str, message: str) -> None:
         async with self.db.privileged() as conn:
@@ -346,6 +378,12 @@ class Worker:
                 stage="failed",
                 error={"code": code, "message": message},
             )
+        self._observe(job, "failed")
+
+    def _observe(self, job: _Claimed, outcome: str) -> None:
+        seconds = time.monotonic() - job.claimed_at
+        observe_job(job.kind, outcome, seconds)
+        log.info("job %s after %.2fs", outcome, seconds)
 
     async def save_checkpoint(
         self, job: _Claimed, unit: str, path: Path | None, data: dict[str, Any]

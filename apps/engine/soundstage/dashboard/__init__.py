@@ -1,0 +1,1 @@
+"""The browser dashboard at ``/app`` and the development-only sign-in route."""

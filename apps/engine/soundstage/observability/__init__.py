@@ -1,0 +1,1 @@
+"""Operations: Prometheus metrics, structured logs with request and job ids."""

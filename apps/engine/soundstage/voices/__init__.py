@@ -1,0 +1,1 @@
+"""Voices: what each TTS provider can speak with, and a short sample of each."""

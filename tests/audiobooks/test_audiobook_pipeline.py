@@ -1,0 +1,177 @@
+"""The audiobook job end to end: real manuscript parsing, real local voices,
+real ffmpeg mastering, through the API and a real worker."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+from soundstage.audio.master import measure, read_chapters
+from soundstage.worker import Worker
+from support import User, wait_for_status
+
+MakeUser = Callable[[], Awaitable[User]]
+
+BOOK = """# Chapter One
+
+Lloyd walked down the lane at 5 o'clock. "Are you coming?" she asked.
+"Yes," said Tom, "in a minute."
+
+The mill stood by the river, as it had since 1850.
+
+# Chapter Two
+
+It was the 21st of June. Mr. Sherman paid $12.50 for the ribbons, and went home.
+"""
+
+
+async def _download(client: httpx.AsyncClient, output: dict[str, Any], target: Path) -> Path:
+    r = await client.get(output["url"])
+    assert r.status_code == 200
+    await asyncio.to_thread(target.write_bytes, r.content)
+    return target
+
+
+async def test_pasted_dual_voice_book_renders_chapters_m4b_vtt_and_report(
+    client: httpx.AsyncClient, make_user: MakeUser, worker: Worker, tmp_path: Path, dsn: str
+) -> None:
+    user = await make_user()
+    params = {"text": BOOK, "title": "The Lane", "author": "A. Writer", "mode": "dual"}
+    r = await client.post("/v1/audiobooks/preview", json=params, headers=user.headers)
+    assert r.status_code == 200, r.text
+    preview = r.json()
+    assert [c["title"] for c in preview["chapters"]] == ["Chapter One", "Chapter Two"]
+    assert 0 < preview["dialogue_share"] < 1
+    assert preview["costs"][0] == {"provider": "local", "usd": 0.0}
+
+    r = await client.post(
+        "/v1/jobs", json={"kind": "audiobook", "params": params}, headers=user.headers
+    )
+    assert r.status_code == 202, r.text
+    job = r.json()
+    done = await wait_for_status(client, user, job["id"], {"succeeded", "failed"}, within=120)
+    assert done["status"] == "succeeded", done
+    outputs = {o["name"]: o for o in done["outputs"]}  # type: ignore[union-attr]
+    assert set(outputs) == {
+        "01-chapter-one.mp3", "02-chapter-two.mp3", "the-lane.m4b", "transcript.vtt", "report.json",
+    }  # fmt: skip
+
+    m4b = await _download(client, outputs["the-lane.m4b"], tmp_path / "book.m4b")
+    chapters = await read_chapters(m4b)
+    assert [c[2] for c in chapters] == ["Chapter One", "Chapter Two"]
+
+    report = json.loads(
+        (await _download(client, outputs["report.json"], tmp_path / "r.json")).read_text()
+    )
+    assert report["passed"], report
+    assert report["voices"]["narrator"] != report["voices"]["dialogue"]
+    for chapter in report["chapters"]:
+        assert -23 <= chapter["rms_db"] <= -18 and chapter["peak_db"] <= -3
+        assert chapter["noise_floor_db"] <= -60
+
+    # measured independently of the report, on the delivered MP3
+    mp3 = await _download(client, outputs["01-chapter-one.mp3"], tmp_path / "c1.mp3")
+    levels = await measure([mp3])
+    assert -23.5 <= levels.rms_db <= -17.5 and levels.peak_db <= -2.5
+
+    vtt = (await _download(client, outputs["transcript.vtt"], tmp_path / "t.vtt")).read_text()
+    assert vtt.startswith("WEBVTT") and "five o'clock" in vtt and "twelve dollars" in vtt
+
+    # dialogue went to the dialogue voice: its units are checkpointed with that voice
+    conn = await asyncpg.connect(dsn)
+    try:
+        rows = await conn.fetch(
+            "select unit, data from job_checkpoints where job_id = $1 and unit like 'c%'",
+            job["id"],
+        )
+    finally:
+        await conn.close()
+    by_text = {
+        json.loads(r["data"])["fingerprint"]["text"]: json.loads(r["data"])["fingerprint"]["voice"]
+        for r in rows
+    }
+    assert by_text['"Are you coming?"'] == report["voices"]["dialogue"]
+    assert by_text["she asked."] == report["voices"]["narrator"]
+
+
+async def test_regenerate_renders_only_the_named_chunk_again(
+    client: httpx.AsyncClient, make_user: MakeUser, worker: Worker, dsn: str
+) -> None:
+    user = await make_user()
+    r = await client.post(
+        "/v1/jobs",
+        json={"kind": "audiobook", "params": {"text": BOOK, "formats": ["mp3"]}},
+        headers=user.headers,
+    )
+    job = r.json()
+    await wait_for_status(client, user, job["id"], {"succeeded"}, within=120)
+    conn = await asyncpg.connect(dsn)
+    try:
+        before = {
+            r["unit"]: r["created_at"]
+            for r in await conn.fetch(
+                "select unit, created_at from job_checkpoints where job_id = $1", job["id"]
+            )
+        }
+        r = await client.post(
+            f"/v1/jobs/{job['id']}/regenerate",
+            json={"chapter": 1, "chunk": 1, "text": "Lloyd walked slowly down the lane."},
+            headers=user.headers,
+        )
+        assert r.status_code == 200, r.text
+        assert r.json()["status"] == "queued"
+        await wait_for_status(client, user, job["id"], {"succeeded"}, within=120)
+        after = {
+            r["unit"]: r["created_at"]
+            for r in await conn.fetch(
+                "select unit, created_at from job_checkpoints where job_id = $1", job["id"]
+            )
+        }
+    finally:
+        await conn.close()
+    changed = {u for u in before if u != "plan" and after[u] != before[u]}
+    assert changed == {"c001-00001"}
+
+    bad = await client.post(
+        f"/v1/jobs/{job['id']}/regenerate", json={"chapter": 9, "chunk": 0}, headers=user.headers
+    )
+    assert bad.status_code == 422 and "chapter 9" in bad.json()["error"]["message"]
+
+
+async def test_quota_is_checked_before_any_job_exists(
+    client: httpx.AsyncClient, make_user: MakeUser, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = await make_user()
+    monkeypatch.setattr(settings, "quota_monthly_characters", 100)
+    r = await client.post(
+        "/v1/jobs", json={"kind": "audiobook", "params": {"text": BOOK}}, headers=user.headers
+    )
+    assert r.status_code == 402, r.text
+    assert r.json()["error"]["code"] == "quota_exceeded"
+    r = await client.get("/v1/jobs", headers=user.headers)
+    assert r.json()["items"] == []
+
+
+async def test_bad_audiobook_params_are_422(client: httpx.AsyncClient, make_user: MakeUser) -> None:
+    user = await make_user()
+    for params, needle in (
+        ({}, "exactly one of upload_id or text"),
+        ({"text": "x", "upload_id": "00000000-0000-0000-0000-000000000000"}, "exactly one"),
+        ({"text": BOOK, "provider": "openai"}, "not configured"),
+        ({"text": BOOK, "narrator_voice": "nope"}, "<provider>:<voice>"),
+        ({"upload_id": "00000000-0000-0000-0000-000000000000"}, "no such upload"),
+        ({"text": BOOK, "chapters": [7]}, "no chapter 7"),
+    ):
+        r = await client.post(
+            "/v1/jobs", json={"kind": "audiobook", "params": params}, headers=user.headers
+        )
+        assert r.status_code == 422, (params, r.text)
+        body = json.dumps(r.json())
+        assert needle in body, (needle, body)
