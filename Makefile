@@ -23,8 +23,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check apps tests bench
-	$(BIN)/ruff format --check apps tests bench
+	$(BIN)/ruff check apps tests $(wildcard bench)
+	$(BIN)/ruff format --check apps tests $(wildcard bench)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -175,3 +175,19 @@ async def test_bad_audiobook_params_are_422(client: httpx.AsyncClient, make_user
         assert r.status_code == 422, (params, r.text)
         body = json.dumps(r.json())
         assert needle in body, (needle, body)
+
+
+async def test_usage_counts_audiobook_characters_against_the_quota(
+    client: httpx.AsyncClient, make_user: MakeUser
+) -> None:
+    user = await make_user()
+    r = await client.post(
+        "/v1/jobs", json={"kind": "audiobook", "params": {"text": BOOK}}, headers=user.headers
+    )
+    assert r.status_code == 202
+    r = await client.get("/v1/usage", headers=user.headers)
+    assert r.status_code == 200, r.text
+    items = {i["name"]: i for i in r.json()["items"]}
+    chars = items["audiobook_characters"]
+    assert 0 < chars["used"] < len(BOOK) and chars["remaining"] == chars["limit"] - chars["used"]
+    assert items["queued_jobs"]["used"] == 1

@@ -34,6 +34,7 @@ from soundstage.storage.routes import UPLOAD_PREFIX
 from soundstage.storage.routes import router as storage_router
 from soundstage.storage.supabase import SupabaseStorage
 from soundstage.uploads.routes import router as uploads_router
+from soundstage.usage.routes import router as usage_router
 from soundstage.voices.routes import router as voices_router
 
 log = logging.getLogger(__name__)
@@ -121,6 +122,7 @@ def create_app(settings: Settings | None = None, *, with_worker: bool = False) -
     app.include_router(voices_router)
     app.include_router(lexicon_router)
     app.include_router(audiobooks_router)
+    app.include_router(usage_router)
     app.include_router(storage_router)
     app.include_router(dashboard_router)
     if settings.is_development:

@@ -119,6 +119,17 @@ async def heartbeat(
     return status
 
 
+async def current_status(conn: Connection, job_id: UUID, worker_id: str) -> str | None:
+    """The job's status while this worker holds it; None once the lease is lost."""
+    status: str | None = await conn.fetchval(
+        "select status from jobs where id = $1 and lease_owner = $2 "
+        "and status in ('running', 'canceling') and lease_expires_at > now()",
+        job_id,
+        worker_id,
+    )
+    return status
+
+
 async def finish(
     conn: Connection,
     job_id: UUID,

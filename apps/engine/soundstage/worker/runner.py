@@ -71,6 +71,7 @@ class _Context:
     job: _Claimed
     workdir: Path
     checkpointed: bool = False
+    renewed_at: float = field(default_factory=lambda: asyncio.get_running_loop().time())
     _pending: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -351,7 +352,15 @@ class Worker:
             await self._fail(job, "internal_error", "the job failed unexpectedly")
 
     async def _tick(self, job: _Claimed, ctx: _Context) -> str | None:
+        """Every tick reads the status (cancellation is noticed within a second);
+        it writes only when there is progress to flush or the lease is a third
+        spent, so an idle job does not churn the row (and Realtime) twice a second."""
+        loop = asyncio.get_running_loop()
         pending = ctx.take_pending()
+        if not pending and loop.time() - ctx.renewed_at < self.lease_seconds / 3:
+            async with self.db.privileged() as conn:
+                return await repo.current_status(conn, job.id, self.id)
+        ctx.renewed_at = loop.time()
         async with self.db.privileged() as conn:
             return await repo.heartbeat(
                 conn,

@@ -1,0 +1,1 @@
+"""Usage against quotas (/v1/usage)."""
