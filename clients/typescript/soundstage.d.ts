@@ -363,6 +363,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Usage
+         * @description This calendar month's usage (UTC) against the caller's quotas.
+         */
+        get: operations["usage_v1_usage_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/storage/v1/object/sign/{bucket}/{path}": {
         parameters: {
             query?: never;
@@ -714,6 +734,20 @@ export interface components {
         /** @description Supabase's answer to a signed upload: the object's ``{bucket}/{path}``. */
         UploadedObject: {
             Key: string;
+        };
+        Usage: {
+            /** Format: date-time */
+            period_start: string;
+            /** Format: date-time */
+            period_end: string;
+            items: components["schemas"]["UsageItem"][];
+        };
+        UsageItem: {
+            name: string;
+            used: number;
+            /** @description null: no limit */
+            limit: number | null;
+            remaining: number | null;
         };
         VoiceList: {
             items: components["schemas"]["VoiceOut"][];
@@ -1906,6 +1940,35 @@ export interface operations {
             };
         };
     };
+    usage_v1_usage_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Usage"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     download_signed_storage_v1_object_sign__bucket___path__get: {
         parameters: {
             query: {
@@ -2110,5 +2173,7 @@ export type Upload = components["schemas"]["Upload"];
 export type UploadCategory = components["schemas"]["UploadCategory"];
 export type UploadList = components["schemas"]["UploadList"];
 export type UploadedObject = components["schemas"]["UploadedObject"];
+export type Usage = components["schemas"]["Usage"];
+export type UsageItem = components["schemas"]["UsageItem"];
 export type VoiceList = components["schemas"]["VoiceList"];
 export type VoiceOut = components["schemas"]["VoiceOut"];
