@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck check bench clean install
+.PHONY: run test lint typecheck check bench clean install install-musicgen
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,6 +15,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Optional: the musicgen provider's torch + transformers (CPU torch, ~1.5 GB).
+install-musicgen: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[musicgen]'
 
 run: $(STAMP)
 	$(BIN)/soundstage run --host $(HOST) --port $(PORT)

@@ -83,6 +83,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/jobs/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Jobs Batch
+         * @description Create 1-20 jobs atomically: every spec is validated first, and one bad
+         *     spec (named by its index, ``jobs[3].params.bpm``) creates none of them.
+         */
+        post: operations["create_jobs_batch_v1_jobs_batch_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/jobs/{job_id}": {
         parameters: {
             query?: never;
@@ -383,6 +404,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analyze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Analyze
+         * @description Tempo, beats, key and mode, loudness and format of a short audio file
+         *     (at most 60 s), answered within the request. Longer files: an `analysis` job.
+         */
+        post: operations["analyze_v1_analyze_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/storage/v1/object/sign/{bucket}/{path}": {
         parameters: {
             query?: never;
@@ -471,6 +513,24 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AnalysisResult: {
+            duration_s: number;
+            /** @description Of the file, in Hz. */
+            sample_rate: number;
+            channels: number;
+            /** @description Folded into 70-180 BPM; 0 when there is no pulse. */
+            tempo_bpm: number;
+            /** @description Seconds from the start. */
+            beat_times: number[];
+            /** @description The tonic, e.g. "A", "Eb", "F#". */
+            key: string;
+            /** @description "major" or "minor". */
+            mode: string;
+            /** @description Correlation with the key's profile, 0-1. */
+            key_confidence: number;
+            integrated_lufs: number;
+            true_peak_db: number;
+        };
         AudiobookParams: {
             /** @description a manuscript from /v1/uploads */
             upload_id?: string | null;
@@ -557,6 +617,14 @@ export interface components {
             updated_at: string;
             started_at: string | null;
             finished_at: string | null;
+        };
+        JobBatch: {
+            /** @description the created jobs, in the request's order */
+            items: components["schemas"]["Job"][];
+        };
+        /** @description Up to 20 jobs created together, all or none ("generate five variations"). */
+        JobBatchCreate: {
+            jobs: components["schemas"]["JobCreate"][];
         };
         JobCreate: {
             kind: string;
@@ -928,6 +996,66 @@ export interface operations {
             };
             /** @description Payload too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    create_jobs_batch_v1_jobs_batch_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JobBatchCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobBatch"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Quota exceeded */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1969,6 +2097,88 @@ export interface operations {
             };
         };
     };
+    analyze_v1_analyze_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * @description Audio of any common format, at most 60 s.
+                     * Format: binary
+                     */
+                    file: string;
+                };
+                "application/json": {
+                    /**
+                     * @description An audio upload of yours, at most 60 s long.
+                     * Format: uuid
+                     */
+                    upload_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalysisResult"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     download_signed_storage_v1_object_sign__bucket___path__get: {
         parameters: {
             query: {
@@ -2137,6 +2347,7 @@ export interface operations {
     };
 }
 // Shorthands: import type { Job } from './soundstage';
+export type AnalysisResult = components["schemas"]["AnalysisResult"];
 export type AudiobookParams = components["schemas"]["AudiobookParams"];
 export type Body_create_upload_v1_uploads_post = components["schemas"]["Body_create_upload_v1_uploads_post"];
 export type DashboardConfig = components["schemas"]["DashboardConfig"];
@@ -2147,6 +2358,8 @@ export type ErrorBody = components["schemas"]["ErrorBody"];
 export type ErrorEnvelope = components["schemas"]["ErrorEnvelope"];
 export type Health = components["schemas"]["Health"];
 export type Job = components["schemas"]["Job"];
+export type JobBatch = components["schemas"]["JobBatch"];
+export type JobBatchCreate = components["schemas"]["JobBatchCreate"];
 export type JobCreate = components["schemas"]["JobCreate"];
 export type JobError = components["schemas"]["JobError"];
 export type JobList = components["schemas"]["JobList"];

@@ -53,9 +53,13 @@ def test_lexicon_comes_first_longest_match_wins_and_respects_word_edges() -> Non
 
 
 def test_titles_read_roman_numerals() -> None:
-    assert normalise_title("CHAPTER IV.") == "Chapter four."
+    assert normalise_title("CHAPTER IV.") == "Chapter Four."
+    # capitals read as words, not letter by letter
+    assert normalise_title('CHAPTER XIII: "THE PRINCESS\'S RESCUE"') == (
+        'Chapter Thirteen: "The Princess\'s Rescue"'
+    )
     assert normalise_title("Chapter XVI") == "Chapter sixteen"
-    assert normalise_title("PART 2") == "Part two"
+    assert normalise_title("PART 2") == "Part Two"
     assert normalise_title("The Mill") == "The Mill"
 
 

@@ -29,3 +29,18 @@ def mp3_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 @pytest.fixture
 def out_dir(tmp_path: Path) -> Iterator[Path]:
     yield tmp_path / "out"
+
+
+@pytest.fixture(scope="session")
+def wav_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """Half a second of a real WAV, as a music server would send it."""
+    out = tmp_path_factory.mktemp("fake-audio") / "song.wav"
+    subprocess.run(
+        [
+            ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+            "-f", "lavfi", "-i", "sine=frequency=330:sample_rate=44100:duration=0.5",
+            "-ac", "2", "-c:a", "pcm_s16le", str(out),
+        ],
+        check=True,
+    )  # fmt: skip
+    return out.read_bytes()

@@ -24,6 +24,7 @@ from soundstage.health.routes import router as health_router
 from soundstage.jobs.routes import router as jobs_router
 from soundstage.lexicon.routes import router as lexicon_router
 from soundstage.limits import BodyLimitMiddleware
+from soundstage.music.routes import router as music_tools_router
 from soundstage.observability.logs import ensure_logging
 from soundstage.observability.middleware import ObservabilityMiddleware
 from soundstage.observability.routes import router as metrics_router
@@ -123,6 +124,7 @@ def create_app(settings: Settings | None = None, *, with_worker: bool = False) -
     app.include_router(lexicon_router)
     app.include_router(audiobooks_router)
     app.include_router(usage_router)
+    app.include_router(music_tools_router)
     app.include_router(storage_router)
     app.include_router(dashboard_router)
     if settings.is_development:

@@ -180,6 +180,23 @@ def _email(value: str) -> str:
     return value
 
 
+def cmd_demo(args: argparse.Namespace) -> None:
+    from soundstage.audiobooks.demo import CORPUS_BOOK, render_demo
+
+    settings = _settings()
+    if not settings.is_development:
+        sys.exit("soundstage demo is a development command")
+    manuscript = Path(args.manuscript) if args.manuscript else CORPUS_BOOK
+    if not manuscript.is_file():
+        sys.exit(f"soundstage demo: no manuscript at {manuscript}; pass --manuscript PATH")
+    files = asyncio.run(
+        render_demo(
+            settings, manuscript, Path(args.out), chapter=args.chapter, dual=not args.single
+        )
+    )
+    print("\n".join(["Your files:", *(f"  {f.resolve()}" for f in files)]))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="soundstage", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -218,6 +235,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--email", required=True, type=_email)
     p.add_argument("--ttl", type=int, default=24 * 3600, help="lifetime in seconds")
     p.set_defaults(fn=cmd_token)
+
+    p = sub.add_parser("demo", help="render a chapter of the corpus book with the local voices")
+    p.add_argument("--manuscript", help="a manuscript file (default: the corpus book)")
+    p.add_argument("--chapter", type=int, default=1, help="chapter number (default 1)")
+    p.add_argument("--single", action="store_true", help="one voice instead of two")
+    p.add_argument("--out", default="demo-output", help="where to put the files")
+    p.set_defaults(fn=cmd_demo)
 
     p = sub.add_parser("db", help="the embedded database")
     dbsub = p.add_subparsers(dest="db_command", required=True)

@@ -79,6 +79,8 @@ class Settings(BaseSettings):
     max_upload_bytes_audio: int = Field(default=200_000_000, ge=1)
     max_upload_bytes_midi: int = Field(default=2_000_000, ge=1)
     max_upload_bytes_image: int = Field(default=10_000_000, ge=1)
+    # Audio and MIDI uploads are decoded on arrival; longer ones are refused (422).
+    max_audio_seconds: float = Field(default=600.0, gt=0, le=86_400)
 
     # Worker.
     worker_concurrency: int = Field(default=2, ge=1, le=256)
@@ -149,6 +151,25 @@ class Settings(BaseSettings):
     # Audiobooks. Characters per user per calendar month (UTC), checked before a
     # job is created; 0 means no limit.
     quota_monthly_characters: int = Field(default=5_000_000, ge=0)
+
+    # Music providers (the `music` job kind). "procedural" needs nothing and is the
+    # default; "musicgen" needs the musicgen extra and a local model directory
+    # (a Hugging Face MusicGen checkpoint, never downloaded by the engine);
+    # "acestep" and "diffrhythm" are remote servers, offered once their URL is set.
+    musicgen_model_dir: Path | None = None
+    acestep_url: str | None = None
+    acestep_api_key: SecretStr | None = None
+    diffrhythm_url: str | None = None
+    diffrhythm_api_key: SecretStr | None = None
+    # Per HTTP request to a music server; the whole task may take much longer.
+    music_timeout_seconds: float = Field(default=60.0, gt=0, le=900)
+    # Polling a remote task: first wait, growing 1.5x up to 10 s, given up after max.
+    music_poll_seconds: float = Field(default=2.0, gt=0, le=60)
+    music_max_wait_seconds: float = Field(default=1800.0, gt=0)
+    music_remote_concurrency: int = Field(default=2, ge=1, le=64)
+    # Stems: Demucs runs only when its optional package is installed and this
+    # directory holds its weights (never downloaded); otherwise a DSP separation.
+    demucs_model_dir: Path | None = None
 
     @model_validator(mode="after")
     def _production_needs_secrets(self) -> Self:

@@ -160,8 +160,11 @@ def _num(m: re.Match[str] | None) -> float:
     return -math.inf if m.group(1) == "-inf" else float(m.group(1))
 
 
-async def measure(paths: Sequence[Path], *, seconds: float | None = None) -> Levels:
-    """Loudness of the given files played one after another (streamed)."""
+async def measure(
+    paths: Sequence[Path], *, seconds: float | None = None, pre_filter: str | None = None
+) -> Levels:
+    """Loudness of the given files played one after another (streamed), after
+    ``pre_filter`` (an ffmpeg filter chain) when given."""
     if len(paths) == 1:
         inputs = ["-i", str(paths[0])]
     else:
@@ -172,7 +175,8 @@ async def measure(paths: Sequence[Path], *, seconds: float | None = None) -> Lev
     limit = ["-t", f"{seconds:.3f}"] if seconds else []
     proc = await asyncio.create_subprocess_exec(
         ffmpeg_exe(), "-hide_banner", "-nostdin", *limit, *inputs,
-        "-af", "astats=metadata=0,ebur128=peak=true", "-f", "null", "-",
+        "-af", f"{pre_filter + ',' if pre_filter else ''}astats=metadata=0,ebur128=peak=true",
+        "-f", "null", "-",
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     _, err = await proc.communicate()
@@ -199,16 +203,43 @@ def book_gain_db(book: Levels, target: Target) -> float:
     return spec.integrated_lufs - book.integrated_lufs
 
 
-async def apply_gain(source: Path, target_path: Path, gain_db: float, target: Target) -> None:
+def _gain_chain(gain_db: float, target: Target) -> str:
     """Gain, then a look-ahead limiter with headroom under the peak limit
     (sample peaks are limited; true peaks can sit a little above them)."""
-    ceiling_db = TARGETS[target].peak_max_db - 1.0
-    ceiling = 10 ** (ceiling_db / 20)
+    ceiling = 10 ** ((TARGETS[target].peak_max_db - 1.0) / 20)
+    return f"volume={gain_db:.2f}dB,alimiter=limit={ceiling:.4f}:level=false:attack=5:release=50"
+
+
+def _measured(levels: Levels, target: Target) -> float:
+    return levels.rms_db if target == "acx" else levels.integrated_lufs
+
+
+async def plan_gain(speech: Sequence[Path], target: Target) -> float:
+    """The one gain for the whole book (pass one, over all of its speech).
+
+    The limiter that keeps peaks legal also takes a little loudness off
+    speech with a high crest factor (TTS often has one), so the gain is
+    refined by measuring the whole book through the same gain and limiter,
+    at most twice, until it lands within 0.2 dB of the target.
+    """
+    wanted = -20.0 if target == "acx" else TARGETS[target].integrated_lufs
+    assert wanted is not None
+    gain = book_gain_db(await measure(speech), target)
+    for _ in range(2):
+        after = await measure(speech, pre_filter=_gain_chain(gain, target))
+        error = wanted - _measured(after, target)
+        if abs(error) < 0.2:
+            break
+        gain += error
+    return gain
+
+
+async def apply_gain(source: Path, target_path: Path, gain_db: float, target: Target) -> None:
+    """Pass two: the book's gain and the limiter, applied to one chapter."""
     await run_ffmpeg(
         [
             "-i", str(source),
-            "-af", f"volume={gain_db:.2f}dB,"
-                   f"alimiter=limit={ceiling:.4f}:level=false:attack=5:release=50",
+            "-af", _gain_chain(gain_db, target),
             "-ar", str(SAMPLE_RATE), "-ac", "1", "-c:a", "pcm_s16le", str(target_path),
         ]
     )  # fmt: skip

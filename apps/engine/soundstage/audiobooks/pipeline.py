@@ -24,11 +24,10 @@ from soundstage.audio.master import (
     Piece,
     apply_gain,
     assemble,
-    book_gain_db,
     check_chapter,
     encode_m4b,
     encode_mp3,
-    measure,
+    plan_gain,
     to_pcm,
     wav_seconds,
     write_vtt,
@@ -232,7 +231,7 @@ async def run(ctx: JobContext, params: AudiobookParams) -> None:
     speech = [paths[u.id] for c in chapters for u in c.units if u.id in paths]
     if not speech:
         raise PermanentError("the manuscript has nothing to read aloud")
-    gain = book_gain_db(await measure(speech), params.loudness)
+    gain = await plan_gain(speech, params.loudness)
 
     title = params.title or manuscript.title or "Audiobook"
     author = params.author or manuscript.author or ""

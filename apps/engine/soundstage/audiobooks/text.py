@@ -128,6 +128,9 @@ def _number_words(token: str) -> str:
 def normalise_title(title: str) -> str:
     """'CHAPTER IV.' -> 'Chapter four.'; 'PART 2' -> 'Part two'."""
     title = title.strip()
+    # Capitals are a typesetting choice, and some voices spell out words in
+    # capitals letter by letter: read them as ordinary words.
+    shouting = title.upper() == title and any(c.isalpha() for c in title)
 
     def roman(m: re.Match[str]) -> str:
         value = roman_to_int(m.group(2))
@@ -140,8 +143,8 @@ def normalise_title(title: str) -> str:
     title = _SPELLED_PART_RE.sub(
         lambda m: f"{m.group(1).capitalize()} {cardinal(int(m.group(2)))}", title
     )
-    if title.isupper():
-        title = title.capitalize()
+    if shouting:
+        title = re.sub(r"[a-z]+(?:'[a-z]+)?", lambda m: m.group(0).capitalize(), title.lower())
     return normalise(title)
 
 

@@ -11,6 +11,8 @@ from soundstage.engine import Engine, get_engine
 from soundstage.errors_http import error_responses
 from soundstage.jobs.schemas import (
     Job,
+    JobBatch,
+    JobBatchCreate,
     JobCreate,
     JobList,
     JobStatus,
@@ -64,6 +66,21 @@ async def create_job(
     ] = None,
 ) -> Job:
     return await service.create(who, body, idempotency_key, service.engine.base_url(request))
+
+
+@router.post(
+    "/jobs/batch",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=JobBatch,
+    responses=error_responses(401, 402, 422, 429),
+    dependencies=[Depends(RateLimited("jobs"))],
+)
+async def create_jobs_batch(
+    request: Request, body: JobBatchCreate, who: CurrentUser, service: Service
+) -> JobBatch:
+    """Create 1-20 jobs atomically: every spec is validated first, and one bad
+    spec (named by its index, ``jobs[3].params.bpm``) creates none of them."""
+    return await service.create_batch(who, body, service.engine.base_url(request))
 
 
 @router.get("/jobs", response_model=JobList, responses=error_responses(401, 422))

@@ -30,6 +30,17 @@ class JobCreate(BaseModel):
     priority: int = Field(default=0, ge=-100, le=100)
 
 
+MAX_BATCH_JOBS = 20
+
+
+class JobBatchCreate(BaseModel):
+    """Up to 20 jobs created together, all or none ("generate five variations")."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    jobs: list[JobCreate] = Field(min_length=1, max_length=MAX_BATCH_JOBS)
+
+
 class JobError(BaseModel):
     code: str
     message: str
@@ -60,6 +71,10 @@ class Job(BaseModel):
     updated_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+
+
+class JobBatch(BaseModel):
+    items: list[Job] = Field(description="the created jobs, in the request's order")
 
 
 class JobList(BaseModel):

@@ -18,12 +18,20 @@ from pydantic import ValidationError
 from soundstage.auth.tokens import Principal
 from soundstage.db import Connection
 from soundstage.engine import Engine
-from soundstage.errors import Conflict, NotFound, TooManyRequests, ValidationFailed
+from soundstage.errors import (
+    Conflict,
+    NotFound,
+    SoundstageError,
+    TooManyRequests,
+    ValidationFailed,
+)
 from soundstage.jobs import repository as repo
 from soundstage.jobs.limits import limits_for
 from soundstage.jobs.schemas import (
     TERMINAL,
     Job,
+    JobBatch,
+    JobBatchCreate,
     JobCreate,
     JobError,
     JobList,
@@ -34,7 +42,7 @@ from soundstage.jobs.schemas import (
     QueueStatus,
 )
 from soundstage.pagination import decode_cursor, encode_cursor
-from soundstage.pipelines import registry
+from soundstage.pipelines import Pipeline, registry
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,40 @@ def validate_params(kind: str, params: dict[str, Any]) -> dict[str, Any]:
             details=exc.errors(include_url=False, include_context=False, include_input=False),
         ) from exc
     return model.model_dump(mode="json")
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """One job request, its params validated and normalised by its pipeline."""
+
+    kind: str
+    params: dict[str, Any]
+    priority: int
+    pipeline: Pipeline
+
+
+def _prepare(body: JobCreate) -> _Spec:
+    params = validate_params(body.kind, body.params)
+    pipeline = registry.get(body.kind)
+    assert pipeline is not None  # validate_params checked the kind
+    return _Spec(body.kind, params, body.priority, pipeline)
+
+
+def _at_index(exc: SoundstageError, index: int) -> SoundstageError:
+    """Name the batch entry an error is about: ``jobs[3].params.bpm: ...``."""
+    where = f"jobs[{index}]"
+    errors = exc.details if isinstance(exc.details, list) else None
+    if errors and all(isinstance(e, dict) and "loc" in e for e in errors):
+        # A pydantic failure: name the first field, count the rest.
+        first = errors[0]
+        loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"])
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        exc.message = f"{where}.params{loc}: {first['msg']}{more}"
+    else:
+        exc.message = f"{where}: {exc.message}"
+    exc.details = {"index": index, "errors": exc.details}
+    exc.args = (exc.message,)
+    return exc
 
 
 class JobService:
@@ -128,10 +170,8 @@ class JobService:
     async def create(
         self, who: Principal, body: JobCreate, idempotency_key: str | None, base_url: str
     ) -> Job:
-        params = validate_params(body.kind, body.params)
-        pipeline = registry.get(body.kind)
-        assert pipeline is not None  # validate_params checked the kind
-        request_hash = _request_hash(body.model_copy(update={"params": params}))
+        spec = _prepare(body)
+        request_hash = _request_hash(body.model_copy(update={"params": spec.params}))
         limits = limits_for(self.engine.settings, who)
         async with self.engine.db.as_user(who.claims) as conn:
             if (
@@ -139,21 +179,12 @@ class JobService:
                 or await repo.get_by_idempotency_key(conn, idempotency_key) is None
             ):
                 await self._check_queue_room(conn, limits.max_queued)
-            units = None
-            if pipeline.admit is not None:
-                model = pipeline.params_model.model_validate(params)
-                admission = await pipeline.admit(_Admit(self.engine, who, conn), model)
-                units = admission.units
-            row = await repo.insert_job(
+            row = await self._admit_and_insert(
                 conn,
-                user_id=who.user_id,
-                kind=body.kind,
-                params=params,
-                priority=body.priority,
-                max_attempts=self.engine.settings.max_attempts,
+                who,
+                spec,
                 idempotency_key=idempotency_key,
                 request_hash=request_hash if idempotency_key else None,
-                units=units,
             )
             if row is None:
                 assert idempotency_key is not None
@@ -166,10 +197,72 @@ class JobService:
                     )
             return (await self._to_jobs(conn, [row], base_url))[0]
 
-    async def _check_queue_room(self, conn: Connection, max_queued: int) -> None:
+    async def create_batch(self, who: Principal, body: JobBatchCreate, base_url: str) -> JobBatch:
+        """All or none: every spec's params are validated before the transaction
+        opens; admit hooks and inserts then run in one RLS transaction, so a
+        failure anywhere rolls every insert back."""
+        specs: list[_Spec] = []
+        for i, item in enumerate(body.jobs):
+            try:
+                specs.append(_prepare(item))
+            except ValidationFailed as exc:
+                raise _at_index(exc, i) from exc
+        limits = limits_for(self.engine.settings, who)
+        async with self.engine.db.as_user(who.claims) as conn:
+            await self._check_queue_room(conn, limits.max_queued, adding=len(specs))
+            rows: list[asyncpg.Record] = []
+            for i, spec in enumerate(specs):
+                # Admit, then insert, one spec at a time: a quota hook then sees
+                # the batch's earlier jobs, as it would for separate requests.
+                try:
+                    row = await self._admit_and_insert(
+                        conn, who, spec, idempotency_key=None, request_hash=None
+                    )
+                except SoundstageError as exc:
+                    raise _at_index(exc, i) from exc
+                assert row is not None  # no idempotency key, so no conflict
+                rows.append(row)
+            return JobBatch(items=await self._to_jobs(conn, rows, base_url))
+
+    async def _admit_and_insert(
+        self,
+        conn: Connection,
+        who: Principal,
+        spec: _Spec,
+        *,
+        idempotency_key: str | None,
+        request_hash: str | None,
+    ) -> asyncpg.Record | None:
+        units = None
+        if spec.pipeline.admit is not None:
+            model = spec.pipeline.params_model.model_validate(spec.params)
+            admission = await spec.pipeline.admit(_Admit(self.engine, who, conn), model)
+            units = admission.units
+        return await repo.insert_job(
+            conn,
+            user_id=who.user_id,
+            kind=spec.kind,
+            params=spec.params,
+            priority=spec.priority,
+            max_attempts=self.engine.settings.max_attempts,
+            idempotency_key=idempotency_key,
+            request_hash=request_hash,
+            units=units,
+        )
+
+    async def _check_queue_room(
+        self, conn: Connection, max_queued: int, *, adding: int = 1
+    ) -> None:
         # A soft cap: two concurrent requests may both pass at the edge; the
         # point is to stop one user from flooding the queue, not exact counting.
-        if await repo.count_queued(conn) >= max_queued:
+        queued = await repo.count_queued(conn)
+        if queued + adding > max_queued:
+            if adding > 1:
+                raise TooManyRequests(
+                    f"you have {queued} queued jobs; {adding} more would exceed the limit of "
+                    f"{max_queued}",
+                    retry_after=QUEUE_FULL_RETRY_AFTER,
+                )
             raise TooManyRequests(
                 f"you already have {max_queued} queued jobs; wait for some to start",
                 retry_after=QUEUE_FULL_RETRY_AFTER,

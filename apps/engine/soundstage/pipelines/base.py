@@ -131,7 +131,13 @@ class Pipeline:
 # The engine's own pipelines. Imported on the registry's first use, not when
 # this package is imported: pipeline modules import domain services that in
 # turn import this package, and a lazy load keeps that from being a cycle.
-BUILTIN_MODULES = ("soundstage.pipelines.tone", "soundstage.audiobooks.pipeline")
+BUILTIN_MODULES = (
+    "soundstage.pipelines.tone",
+    "soundstage.audiobooks.pipeline",
+    "soundstage.music.pipelines_tools",
+    "soundstage.music.pipelines_songs",
+    "soundstage.music.pipelines_music",
+)
 
 
 class Registry:

@@ -27,6 +27,7 @@ from soundstage.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+from soundstage.music.decode import UndecodableError, check_audio, check_midi
 from soundstage.pagination import decode_cursor, encode_cursor
 from soundstage.storage import object_path
 from soundstage.uploads import repository as repo
@@ -186,7 +187,20 @@ class UploadService:
                 f"({found.format})"
             )
         self._check_size(found.category, size)
+        self._check_decodes(path, found.category)
         return found
+
+    def _check_decodes(self, path: Path, category: UploadCategory) -> None:
+        # Decoded now, so a corrupt or over-long file is a 422 in this request
+        # and never a failed job later. Decoding stops just past the cap.
+        limit = self.engine.settings.max_audio_seconds
+        try:
+            if category is UploadCategory.AUDIO:
+                check_audio(path, limit)
+            elif category is UploadCategory.MIDI:
+                check_midi(path, limit)
+        except UndecodableError as exc:
+            raise ValidationFailed(str(exc)) from exc
 
     def _check_size(self, category: UploadCategory, size: int) -> None:
         limit = self.limits[category]

@@ -1,0 +1,400 @@
+"""Pipelines ``stems``, ``song`` and ``hum_to_beat``.
+
+* ``stems``: an uploaded track -> ``drums.wav``, ``bass.wav``, ``vocals.wav``,
+  ``other.wav`` and ``stems.json`` (Demucs when configured, else DSP; the
+  metadata says which).
+* ``song``: LRC lyrics + a style -> ``song-1.mp3`` ... ``song-N.mp3`` and
+  ``song.json``. The ``local`` provider makes a clearly labelled *draft*: a
+  procedural backing track with the lyric lines spoken by a local TTS voice at
+  their timestamps. ``diffrhythm`` and ``acestep`` call the remote models.
+* ``hum_to_beat``: a hummed/sung upload -> its melody, quantised, arranged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from pathlib import Path
+from typing import Literal, Self
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from soundstage.audio.ffmpeg import run_ffmpeg
+from soundstage.errors import PermanentError, ValidationFailed
+from soundstage.music.lrc import LrcError, LyricLine, format_timestamp, parse_lrc
+from soundstage.music.stems import SAMPLE_RATE, STEMS, separate_wav
+from soundstage.pipelines import Admission, AdmitContext, JobContext, registry
+from soundstage.uploads import repository as uploads_repo
+
+MAX_STEMS_SECONDS = 20 * 60
+DEFAULT_VOICE = "local:hibari-us-female"
+
+
+async def _check_audio_upload(ctx: AdmitContext, upload_id: UUID, field: str) -> None:
+    """The upload exists, is the caller's (RLS hides everyone else's, so another
+    user's upload reads as missing) and is audio."""
+    row = await uploads_repo.get_upload(ctx.conn, upload_id)
+    if row is None:
+        raise ValidationFailed(f"{field}: no such upload")
+    if row["category"] != "audio":
+        raise ValidationFailed(f"{field}: that upload is {row['category']}, not audio")
+
+
+async def _decode(source: Path, target: Path, *, mono: bool = False) -> Path:
+    """Any audio ffmpeg reads -> 44.1 kHz float WAV, mono or stereo (a mono file
+    stays mono: upmixing would make everything look centred)."""
+    layouts = "mono" if mono else "mono|stereo"
+    await run_ffmpeg(
+        [
+            "-i",
+            str(source),
+            "-map",
+            "0:a:0",
+            "-vn",
+            "-af",
+            f"aformat=channel_layouts={layouts}",
+            "-t",
+            str(MAX_STEMS_SECONDS),
+            "-ar",
+            str(SAMPLE_RATE),
+            "-c:a",
+            "pcm_f32le",
+            str(target),
+        ]
+    )
+    return target
+
+
+# ------------------------------------------------------------------ stems
+
+
+class StemsParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    upload_id: UUID = Field(description="an audio file from /v1/uploads")
+
+
+async def _admit_stems(ctx: AdmitContext, params: StemsParams) -> Admission:
+    await _check_audio_upload(ctx, params.upload_id, "upload_id")
+    return Admission()
+
+
+@registry.register(
+    "stems",
+    StemsParams,
+    "Separate a track into drums, bass, vocals and other (Demucs when configured, "
+    "else a built-in DSP separation, labelled in stems.json).",
+    admit=_admit_stems,
+)
+async def run_stems(ctx: JobContext, params: StemsParams) -> None:
+    await ctx.progress(2, "decode")
+    upload = await ctx.fetch_upload(params.upload_id, ctx.workdir / "source")
+    wav = await _decode(upload.path, ctx.workdir / "mix.wav")
+    await ctx.progress(15, "separate")
+    out = ctx.workdir / "stems"
+    result = await asyncio.to_thread(
+        separate_wav, wav, out, demucs_model_dir=ctx.settings.demucs_model_dir
+    )
+    await ctx.progress(90, "store")
+    for name in STEMS:
+        await ctx.add_output(result.stems[name], out / result.stems[name], "audio/wav")
+    await ctx.add_output("stems.json", out / "stems.json", "application/json")
+
+
+# ------------------------------------------------------------------- song
+
+SongProvider = Literal["local", "diffrhythm", "acestep"]
+DIFFRHYTHM_SECONDS = (95, 285)
+_BPM_IN_STYLE = re.compile(r"(\d{2,3})\s*bpm", re.I)
+
+
+class SongParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lyrics: str = Field(
+        min_length=1, max_length=20_000, description="LRC: one '[mm:ss.xx] words' line per line"
+    )
+    style: str = Field(default="", max_length=500, description="e.g. 'upbeat pop, 110 bpm'")
+    reference_upload_id: UUID | None = Field(
+        default=None, description="an audio upload whose style to follow (remote models)"
+    )
+    provider: SongProvider = "local"
+    seconds: float | None = Field(
+        default=None,
+        ge=5,
+        le=600,
+        description="length; diffrhythm: 95 or 285; acestep: up to 600; "
+        "local: default a few seconds past the last line",
+    )
+    batch_size: int = Field(default=1, ge=1, le=4, description="this many songs")
+    voice: str = Field(default=DEFAULT_VOICE, max_length=200, description="local draft's voice")
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+
+    @field_validator("lyrics")
+    @classmethod
+    def _lrc(cls, value: str) -> str:
+        try:
+            parse_lrc(value)
+        except LrcError as exc:
+            raise ValueError(str(exc)) from exc
+        return value
+
+    @model_validator(mode="after")
+    def _lengths(self) -> Self:
+        if not self.style.strip() and self.reference_upload_id is None:
+            raise ValueError("give a style prompt or a reference_upload_id")
+        lines = parse_lrc(self.lyrics)
+        if self.seconds is None:
+            if self.provider == "diffrhythm":
+                self.seconds = 95.0 if lines[-1].start_s < 90 else 285.0
+            elif self.provider == "acestep":
+                self.seconds = max(30.0, min(600.0, round(lines[-1].start_s + 10.0)))
+            else:
+                self.seconds = max(5.0, min(600.0, round(lines[-1].start_s + 5.0)))
+        if self.provider == "diffrhythm" and self.seconds not in DIFFRHYTHM_SECONDS:
+            raise ValueError("diffrhythm makes songs of 95 or 285 seconds")
+        last = lines[-1]
+        if last.start_s >= self.seconds:
+            raise ValueError(
+                f"lyrics line {last.number}: timestamp {format_timestamp(last.start_s)} "
+                f"is past the song's end ({self.seconds:g} s)"
+            )
+        return self
+
+
+async def _admit_song(ctx: AdmitContext, params: SongParams) -> Admission:
+    if params.reference_upload_id is not None:
+        await _check_audio_upload(ctx, params.reference_upload_id, "reference_upload_id")
+    if params.provider == "local":
+        from soundstage.providers.tts import get_provider, resolve_voice
+
+        get_provider(resolve_voice(params.voice)[0], ctx.engine)  # 422 when unknown
+    return Admission()
+
+
+def _mood_and_bpm(style: str) -> tuple[str, int]:
+    from soundstage.music.compose import MOODS
+
+    words = re.findall(r"[a-z]+", style.lower())
+    mood = next((w for w in words if w in MOODS), "neutral")
+    m = _BPM_IN_STYLE.search(style)
+    bpm = int(m.group(1)) if m and 50 <= int(m.group(1)) <= 200 else 100
+    return mood, bpm
+
+
+async def _speak_lines(
+    ctx: JobContext, lines: list[LyricLine], voice: str
+) -> list[tuple[LyricLine, Path, float]]:
+    import soundfile as sf
+
+    from soundstage.providers.tts import get_provider, resolve_voice
+
+    provider_name, voice_name = resolve_voice(voice)
+    provider = get_provider(provider_name, ctx.settings)
+    spoken: list[tuple[LyricLine, Path, float]] = []
+    sung = [line for line in lines if line.text]
+    for i, line in enumerate(sung):
+        result = await provider.synthesize(line.text, voice_name, ctx.workdir / "voice")
+        wav = await _decode(result.path, ctx.workdir / "voice" / f"line-{i}.wav", mono=True)
+        info = await asyncio.to_thread(sf.info, str(wav))
+        spoken.append((line, wav, float(info.duration)))
+        await ctx.progress(5 + 35 * (i + 1) / len(sung), "voice")
+    return spoken
+
+
+async def _mix_draft(
+    backing: Path,
+    spoken: list[tuple[LyricLine, Path, float]],
+    lines: list[LyricLine],
+    seconds: float,
+    out: Path,
+) -> None:
+    """The backing at -6 dB with each spoken line placed at its timestamp, sped
+    up (at most 1.5x) when it would run into the next line."""
+    starts = [line.start_s for line in lines]
+    args: list[str] = ["-i", str(backing)]
+    chains = ["[0:a]volume=0.5[bg]"]
+    labels = ["[bg]"]
+    for k, (line, wav, length) in enumerate(spoken, start=1):
+        following = [s for s in starts if s > line.start_s]
+        room = (following[0] if following else seconds) - line.start_s
+        tempo = min(1.5, max(1.0, length / room)) if room > 0 else 1.0
+        delay = round(line.start_s * 1000)
+        args += ["-i", str(wav)]
+        chains.append(
+            f"[{k}:a]atempo={tempo:.3f},aformat=channel_layouts=stereo,"
+            f"adelay={delay}|{delay},volume=1.2[v{k}]"
+        )
+        labels.append(f"[v{k}]")
+    graph = ";".join(chains) + (
+        f";{''.join(labels)}amix=inputs={len(labels)}:duration=first:normalize=0,"
+        "alimiter=limit=0.89[out]"
+    )
+    await run_ffmpeg(
+        [
+            *args,
+            "-filter_complex",
+            graph,
+            "-map",
+            "[out]",
+            "-t",
+            f"{seconds:.3f}",
+            "-ar",
+            str(SAMPLE_RATE),
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            "192k",
+            str(out),
+        ],
+        duration_s=seconds,
+    )
+
+
+async def _song_local(ctx: JobContext, params: SongParams) -> dict[str, object]:
+    from soundstage.music.compose import compose
+    from soundstage.music.render import render_arrangement, write_wav
+
+    assert params.seconds is not None
+    lines = parse_lrc(params.lyrics)
+    mood, bpm = _mood_and_bpm(params.style)
+    spoken = await _speak_lines(ctx, lines, params.voice)
+    songs: list[dict[str, object]] = []
+    for i in range(params.batch_size):
+        seed = params.seed + i
+        arrangement = await asyncio.to_thread(compose, bpm, params.seconds, mood, None, seed)
+        audio = await asyncio.to_thread(render_arrangement, arrangement, SAMPLE_RATE)
+        backing = await asyncio.to_thread(
+            write_wav, ctx.workdir / f"backing-{i + 1}.wav", audio, SAMPLE_RATE
+        )
+        name = f"song-{i + 1}.mp3"
+        await _mix_draft(backing, spoken, lines, params.seconds, ctx.workdir / name)
+        await ctx.add_output(name, ctx.workdir / name, "audio/mpeg")
+        songs.append({"name": name, "seed": seed, "key": arrangement.key_name})
+        await ctx.progress(40 + 55 * (i + 1) / params.batch_size, "backing")
+    return {
+        "draft": True,
+        "method": "procedural backing + local TTS",
+        "note": "a draft: the lyrics are spoken by a TTS voice over a procedural backing track",
+        "mood": mood,
+        "bpm": bpm,
+        "voice": params.voice,
+        "songs": songs,
+        "lines": [
+            {"line": line.number, "start_s": line.start_s, "text": line.text, "seconds": length}
+            for line, _, length in spoken
+        ],
+    }
+
+
+async def _song_remote(ctx: JobContext, params: SongParams) -> dict[str, object]:
+    """DiffRhythm / ACE-Step through providers/music (their fakes in tests)."""
+    try:
+        from soundstage.providers.music import get_provider  # type: ignore[attr-defined]
+        from soundstage.providers.music.base import MusicRequest
+    except ImportError as exc:  # the provider registry is not in this build
+        raise PermanentError(f"music provider {params.provider!r} is not available") from exc
+    from soundstage.music.render import encode
+
+    assert params.seconds is not None
+    provider = get_provider(params.provider, ctx.settings)
+    songs: list[dict[str, object]] = []
+    for i in range(params.batch_size):
+        request = MusicRequest(
+            prompt=params.style,
+            duration_s=params.seconds,
+            seed=params.seed + i,
+            lyrics=params.lyrics,
+        )
+        tracks = await provider.generate(request, ctx.workdir / f"gen-{i + 1}")
+        if not tracks:
+            raise PermanentError(f"{params.provider} returned no audio")
+        name = f"song-{i + 1}.mp3"
+        await encode(tracks[0].path, ctx.workdir / name, "mp3", duration_s=params.seconds)
+        await ctx.add_output(name, ctx.workdir / name, "audio/mpeg")
+        songs.append({"name": name, "seed": params.seed + i, **tracks[0].metadata})
+        await ctx.progress(5 + 90 * (i + 1) / params.batch_size, "generate")
+    return {"draft": False, "method": params.provider, "songs": songs}
+
+
+@registry.register(
+    "song",
+    SongParams,
+    "Lyrics (LRC) and a style to songs. Remote: DiffRhythm or ACE-Step; local: a "
+    "labelled draft (procedural backing, lyrics spoken by a local voice).",
+    admit=_admit_song,
+)
+async def run_song(ctx: JobContext, params: SongParams) -> None:
+    await ctx.progress(1, "prepare")
+    if params.provider == "local":
+        report = await _song_local(ctx, params)
+    else:
+        report = await _song_remote(ctx, params)
+    report.update({"provider": params.provider, "seconds": params.seconds, "style": params.style})
+    path = ctx.workdir / "song.json"
+    path.write_text(json.dumps(report, indent=2))
+    await ctx.add_output("song.json", path, "application/json")
+
+
+# ------------------------------------------------------------ hum_to_beat
+
+MAX_HUM_SECONDS = 120.0
+
+
+class HumParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    upload_id: UUID = Field(description="a hummed, whistled or sung recording (audio upload)")
+    bpm: float | None = Field(default=None, ge=50, le=200, description="default: detected")
+    mood: str = Field(default="neutral", max_length=40)
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+
+
+async def _admit_hum(ctx: AdmitContext, params: HumParams) -> Admission:
+    await _check_audio_upload(ctx, params.upload_id, "upload_id")
+    return Admission()
+
+
+@registry.register(
+    "hum_to_beat",
+    HumParams,
+    "A hummed or sung melody to a beat: pitch tracking, notes quantised to the "
+    "tempo and key, an arrangement around them; MP3 and MIDI out.",
+    admit=_admit_hum,
+)
+async def run_hum_to_beat(ctx: JobContext, params: HumParams) -> None:
+    from soundstage.music.analysis import read_audio
+    from soundstage.music.compose import arrange_around
+    from soundstage.music.hum import SR, transcribe
+    from soundstage.music.midi import write_midi
+    from soundstage.music.render import encode, render_arrangement, write_wav
+
+    await ctx.progress(2, "decode")
+    upload = await ctx.fetch_upload(params.upload_id, ctx.workdir / "source")
+    audio, sr = await asyncio.to_thread(read_audio, upload.path, SR, True, MAX_HUM_SECONDS)
+    await ctx.progress(10, "transcribe")
+    result = await asyncio.to_thread(transcribe, audio, sr, bpm=params.bpm)
+    if len(result.notes) < 2:
+        raise PermanentError("no melody found: hum or sing a few clear notes")
+    await ctx.progress(60, "arrange")
+    arrangement = await asyncio.to_thread(
+        arrange_around, result.notes, result.bpm, result.key, None, params.mood, params.seed
+    )
+    rendered = await asyncio.to_thread(render_arrangement, arrangement, SAMPLE_RATE)
+    wav = await asyncio.to_thread(write_wav, ctx.workdir / "beat.wav", rendered, SAMPLE_RATE)
+    await ctx.progress(85, "encode")
+    await encode(wav, ctx.workdir / "beat.mp3", "mp3")
+    await asyncio.to_thread(write_midi, arrangement, ctx.workdir / "beat.mid")
+    report = {
+        "bpm": result.bpm,
+        "key": result.key,
+        "notes": [{"start_s": n.start_s, "end_s": n.end_s, "pitch": n.pitch} for n in result.notes],
+        "method": "pyin + grid quantisation + procedural arrangement",
+        "musicgen_melody": False,
+    }
+    (ctx.workdir / "hum.json").write_text(json.dumps(report, indent=2))
+    await ctx.add_output("beat.mp3", ctx.workdir / "beat.mp3", "audio/mpeg")
+    await ctx.add_output("beat.mid", ctx.workdir / "beat.mid", "audio/midi")
+    await ctx.add_output("hum.json", ctx.workdir / "hum.json", "application/json")

@@ -1,0 +1,1 @@
+"""Music providers: text (and optionally lyrics) to a piece of music."""

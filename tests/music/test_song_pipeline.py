@@ -1,0 +1,139 @@
+"""The ``song`` job's local draft and the ``stems`` job, end to end through the
+API and a real worker: real composer, real local TTS, real ffmpeg."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+import numpy as np
+import soundfile as sf
+
+from soundstage.worker import Worker
+from support import User, wait_for_status
+
+MakeUser = Callable[[], Awaitable[User]]
+
+LYRICS = (
+    "[ti:Short]\n[00:00.50] Hello little song\n\n[00:04.00] We are singing now\n[00:07.00] Goodbye"
+)
+
+
+async def _get(client: httpx.AsyncClient, output: dict[str, Any]) -> bytes:
+    r = await client.get(output["url"])
+    assert r.status_code == 200
+    return r.content
+
+
+def _error(r: httpx.Response) -> str:
+    assert r.status_code == 422, r.text
+    return json.dumps(r.json()["error"])
+
+
+async def test_local_song_draft_places_spoken_lines_over_a_backing(
+    client: httpx.AsyncClient, make_user: MakeUser, worker: Worker
+) -> None:
+    user = await make_user()
+    params = {"lyrics": LYRICS, "style": "happy pop, 110 bpm", "seconds": 10, "batch_size": 2}
+    r = await client.post("/v1/jobs", json={"kind": "song", "params": params}, headers=user.headers)
+    assert r.status_code == 202, r.text
+    done = await wait_for_status(client, user, r.json()["id"], {"succeeded", "failed"}, within=120)
+    assert done["status"] == "succeeded", done
+    outputs = {o["name"]: o for o in done["outputs"]}  # type: ignore[union-attr]
+    assert set(outputs) == {"song-1.mp3", "song-2.mp3", "song.json"}
+    report = json.loads(await _get(client, outputs["song.json"]))
+    assert report["draft"] is True
+    assert report["method"] == "procedural backing + local TTS"
+    assert report["bpm"] == 110 and report["seconds"] == 10
+    assert [x["start_s"] for x in report["lines"]] == [0.5, 4.0, 7.0]
+    assert [s["seed"] for s in report["songs"]] == [0, 1]
+    # the MP3 is the asked length, and a spoken line sits over the backing
+    import tempfile
+    from pathlib import Path
+
+    from soundstage.music.analysis import read_audio
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "song.mp3"
+        path.write_bytes(await _get(client, outputs["song-1.mp3"]))
+        audio, sr = read_audio(path, sr=22050, mono=True)
+    assert abs(len(audio) / sr - 10.0) < 0.2
+    assert float(np.sqrt(np.mean(audio**2))) > 0.02
+
+
+async def test_song_params_are_checked_when_the_job_is_created(
+    client: httpx.AsyncClient, make_user: MakeUser
+) -> None:
+    user = await make_user()
+
+    async def post(**params: Any) -> httpx.Response:
+        body = {"kind": "song", "params": {"lyrics": LYRICS, "style": "pop", **params}}
+        return await client.post("/v1/jobs", json=body, headers=user.headers)
+
+    bad = "[00:01.00] one\n[00:05.00] two\n[00:03.00] three"
+    assert "line 3: timestamp 00:03.00 is earlier than line 2's 00:05.00" in _error(
+        await post(lyrics=bad)
+    )
+    assert "line 2: expected [mm:ss.xx] timestamp" in _error(
+        await post(lyrics="[00:01.00] ok\nno stamp")
+    )
+    assert "95 or 285" in _error(await post(provider="diffrhythm", seconds=120))
+    assert "past the song's end" in _error(await post(seconds=6))
+    assert "batch_size" in _error(await post(batch_size=5))
+    assert "reference_upload_id" in _error(await post(style="", reference_upload_id=None))
+    # someone else's (here: nobody's) reference upload
+    missing = "00000000-0000-4000-8000-000000000000"
+    assert "reference_upload_id: no such upload" in _error(await post(reference_upload_id=missing))
+
+
+def _wav_bytes(seconds: float = 3.0) -> bytes:
+    sr = 44100
+    t = np.arange(int(seconds * sr)) / sr
+    x = 0.3 * np.sin(2 * np.pi * 110 * t)
+    x[:: sr // 2] += 0.9  # clicks on the beat
+    buf = io.BytesIO()
+    sf.write(buf, np.stack([x, x], axis=1), sr, format="WAV", subtype="PCM_16")
+    return buf.getvalue()
+
+
+async def test_stems_job_writes_four_wavs_and_labelled_metadata(
+    client: httpx.AsyncClient, make_user: MakeUser, worker: Worker
+) -> None:
+    user, other = await make_user(), await make_user()
+    r = await client.post(
+        "/v1/uploads", files={"file": ("mix.wav", _wav_bytes(), "audio/wav")}, headers=user.headers
+    )
+    assert r.status_code == 201, r.text
+    upload = r.json()["id"]
+    # another user's upload, and a non-audio one, are refused before any job exists
+    r = await client.post(
+        "/v1/jobs", json={"kind": "stems", "params": {"upload_id": upload}}, headers=other.headers
+    )
+    assert "upload_id: no such upload" in _error(r)
+    r = await client.post(
+        "/v1/uploads", files={"file": ("n.txt", b"words\n", "text/plain")}, headers=user.headers
+    )
+    text_upload = r.json()["id"]
+    r = await client.post(
+        "/v1/jobs",
+        json={"kind": "stems", "params": {"upload_id": text_upload}},
+        headers=user.headers,
+    )
+    assert "not audio" in _error(r)
+
+    r = await client.post(
+        "/v1/jobs", json={"kind": "stems", "params": {"upload_id": upload}}, headers=user.headers
+    )
+    assert r.status_code == 202, r.text
+    done = await wait_for_status(client, user, r.json()["id"], {"succeeded", "failed"}, within=60)
+    assert done["status"] == "succeeded", done
+    outputs = {o["name"]: o for o in done["outputs"]}  # type: ignore[union-attr]
+    assert set(outputs) == {"drums.wav", "bass.wav", "vocals.wav", "other.wav", "stems.json"}
+    meta = json.loads(await _get(client, outputs["stems.json"]))
+    assert meta["method"] == "dsp-hpss"
+    assert meta["channels"] == 2 and abs(meta["seconds"] - 3.0) < 0.01
+    bass, sr = sf.read(io.BytesIO(await _get(client, outputs["bass.wav"])))
+    assert sr == 44100 and bass.shape == (3 * 44100, 2)
