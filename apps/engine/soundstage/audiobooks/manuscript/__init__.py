@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from soundstage.audiobooks.manuscript._docx import docx_blocks
-from soundstage.audiobooks.manuscript._epub import epub_chapters
 from soundstage.audiobooks.manuscript._html import (
     decode_html,
     html_blocks,
@@ -25,7 +23,6 @@ from soundstage.audiobooks.manuscript._html import (
 )
 from soundstage.audiobooks.manuscript._markdown import markdown_blocks
 from soundstage.audiobooks.manuscript._model import Chapter, Manuscript, ManuscriptError, Meta
-from soundstage.audiobooks.manuscript._pdf import pdf_chapters
 from soundstage.audiobooks.manuscript._plain import text_blocks
 from soundstage.audiobooks.manuscript._structure import build_chapters
 from soundstage.audiobooks.manuscript._text import decode_text, strip_gutenberg
@@ -64,11 +61,19 @@ def parse_manuscript(path: Path, fmt: str) -> Manuscript:
         data = path.read_bytes()
         text = decode_html(data) if fmt == "html" else decode_text(data)
         return _from_text(text, fmt, meta)
+    # The container readers (lxml, python-docx, pypdf) load on first use: the
+    # API imports this package at start-up, and most books are plain text.
     if fmt == "epub":
+        from soundstage.audiobooks.manuscript._epub import epub_chapters
+
         chapters = epub_chapters(path, meta)
     elif fmt == "docx":
+        from soundstage.audiobooks.manuscript._docx import docx_blocks
+
         chapters = build_chapters(docx_blocks(path, meta), meta)
     else:
+        from soundstage.audiobooks.manuscript._pdf import pdf_chapters
+
         chapters = pdf_chapters(path, meta)
     return _finish(chapters, meta, fmt)
 
