@@ -58,7 +58,9 @@ def stop_embedded(data_path: Path) -> bool:
     import os
     import subprocess
 
-    from pgserver._commands import pg_ctl  # type: ignore[attr-defined,unused-ignore]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the same platformdirs warning as above
+        from pgserver._commands import pg_ctl  # type: ignore[attr-defined,unused-ignore]
 
     pgdata = data_path / "pg"
     if not (pgdata / "postmaster.pid").exists():
