@@ -30,6 +30,9 @@ from soundstage.errors import PermanentError
 SAMPLE_RATE = 44100
 Target = Literal["acx", "podcast"]
 
+# Pieces of speech the limiter's loudness loss is estimated on (plan_gain).
+REFINE_SAMPLE = 60
+
 # Room tone: quiet pink noise, not digital silence (ACX rejects dead silence),
 # far below the -60 dB noise-floor limit.
 ROOM_TONE_AMPLITUDE = 0.0004
@@ -225,8 +228,13 @@ async def plan_gain(speech: Sequence[Path], target: Target) -> float:
     wanted = -20.0 if target == "acx" else TARGETS[target].integrated_lufs
     assert wanted is not None
     gain = book_gain_db(await measure(speech), target)
+    # The limiter's effect is estimated on an even sample of the book: the
+    # loss is a property of the voice, and a full pass per refinement would
+    # cost as much as encoding the whole book again.
+    step = max(1, len(speech) // REFINE_SAMPLE)
+    sample = list(speech[::step])
     for _ in range(2):
-        after = await measure(speech, pre_filter=_gain_chain(gain, target))
+        after = await measure(sample, pre_filter=_gain_chain(gain, target))
         error = wanted - _measured(after, target)
         if abs(error) < 0.2:
             break
@@ -318,24 +326,35 @@ def _ffmeta_escape(text: str) -> str:
     return re.sub(r"([=;#\\\n])", r"\\\1", text)
 
 
-async def encode_m4b(
-    chapters: Sequence[tuple[Path, str]],
+async def encode_aac(source: Path, out: Path) -> None:
+    """One chapter as AAC (mono, 64 kbps) in an MP4 container, ready to be
+    joined into an M4B without encoding again."""
+    await run_ffmpeg(
+        ["-i", str(source), "-c:a", "aac", "-b:a", "64k", "-ac", "1", "-ar", str(SAMPLE_RATE),
+         "-f", "mp4", str(out)]
+    )  # fmt: skip
+
+
+async def join_m4b(
+    chapters: Sequence[tuple[Path, str, float]],
     out: Path,
     workdir: Path,
     *,
     tags: dict[str, str | int | None],
     cover: Path | None = None,
 ) -> None:
-    """One AAC audiobook with a chapter marker per chapter, tags and cover."""
+    """Join AAC chapters ``(file, title, seconds)`` into one audiobook with a
+    chapter marker per chapter, tags and cover; the audio is copied, not
+    encoded again, so this costs about as much as copying the file."""
     listing = workdir / "m4b.concat.txt"
-    listing.write_text("".join(f"file '{_escape(p)}'\n" for p, _ in chapters))
+    listing.write_text("".join(f"file '{_escape(p)}'\n" for p, _, _ in chapters))
     lines = [";FFMETADATA1"]
     for key, value in tags.items():
         if value is not None and str(value) != "":
             lines.append(f"{key}={_ffmeta_escape(str(value))}")
     start_ms = 0
-    for path, title in chapters:
-        end_ms = start_ms + round(wav_seconds(path) * 1000)
+    for _, title, seconds in chapters:
+        end_ms = start_ms + round(seconds * 1000)
         lines += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={start_ms}", f"END={end_ms}",
                   f"title={_ffmeta_escape(title)}"]  # fmt: skip
         start_ms = end_ms
@@ -347,12 +366,25 @@ async def encode_m4b(
         inputs += ["-i", str(cover)]
         maps += ["-map", "2:v", "-c:v", "copy", "-disposition:v:0", "attached_pic"]
     await run_ffmpeg(
-        [
-            *inputs, *maps,
-            "-c:a", "aac", "-b:a", "64k", "-ac", "1", "-ar", str(SAMPLE_RATE),
-            "-movflags", "+faststart", "-f", "mp4", str(out),
-        ]
-    )  # fmt: skip
+        [*inputs, *maps, "-c:a", "copy", "-movflags", "+faststart", "-f", "mp4", str(out)]
+    )
+
+
+async def encode_m4b(
+    chapters: Sequence[tuple[Path, str]],
+    out: Path,
+    workdir: Path,
+    *,
+    tags: dict[str, str | int | None],
+    cover: Path | None = None,
+) -> None:
+    """One AAC audiobook from chapter WAVs (encoded one by one, then joined)."""
+    encoded: list[tuple[Path, str, float]] = []
+    for i, (path, title) in enumerate(chapters):
+        aac = workdir / f"m4b-part-{i:04d}.m4a"
+        await encode_aac(path, aac)
+        encoded.append((aac, title, wav_seconds(path)))
+    await join_m4b(encoded, out, workdir, tags=tags, cover=cover)
 
 
 @dataclass(frozen=True)

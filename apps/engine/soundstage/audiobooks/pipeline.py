@@ -13,20 +13,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import re
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from soundstage.audio.master import (
+    ChapterReport,
     Cue,
     Piece,
     apply_gain,
     assemble,
     check_chapter,
-    encode_m4b,
+    encode_aac,
     encode_mp3,
+    join_m4b,
     plan_gain,
     to_pcm,
     wav_seconds,
@@ -205,6 +208,94 @@ def _cues(
     return cues
 
 
+@dataclass
+class _Mastered:
+    report: ChapterReport
+    seconds: float
+    placed: dict[str, tuple[float, float]]
+    aac: Path | None
+
+
+class _Mastering:
+    """Pass two, a chapter per task: as many chapters at once as there are
+    cores (each step is one single-threaded ffmpeg), so assembling, limiting,
+    measuring and encoding a book's chapters use the whole machine."""
+
+    def __init__(
+        self,
+        ctx: JobContext,
+        params: AudiobookParams,
+        chapters: Sequence[PlannedChapter],
+        paths: dict[str, Path],
+        gain: float,
+        title: str,
+        author: str,
+        out: Path,
+    ) -> None:
+        self.ctx, self.params, self.chapters, self.paths = ctx, params, chapters, paths
+        self.gain, self.title, self.author, self.out = gain, title, author, out
+        self._slots = asyncio.Semaphore(max(1, os.cpu_count() or 1))
+        self._done = 0
+
+    async def run(self) -> list[_Mastered]:
+        await self.ctx.progress(87, stage=f"Mastering {len(self.chapters)} chapters")
+        return list(
+            await asyncio.gather(*(self._chapter(i, c) for i, c in enumerate(self.chapters, 1)))
+        )
+
+    async def _chapter(self, i: int, chapter: PlannedChapter) -> _Mastered:
+        async with self._slots:
+            work = self.ctx.workdir / f"chapter-{chapter.number:03d}"
+            work.mkdir(exist_ok=True)
+            spoken = [u for u in chapter.units if u.id in self.paths]
+            raw = work / "raw.wav"
+            placed = await assemble(
+                [Piece(self.paths[u.id], u.pause_after) for u in spoken],
+                raw,
+                work,
+                head_seconds=HEAD_SECONDS,
+                tail_seconds=TAIL_SECONDS,
+                gain_db=self.gain,
+            )
+            final = work / "mastered.wav"
+            await apply_gain(raw, final, self.gain, self.params.loudness)
+            raw.unlink()
+            chapter_title = chapter.title or f"Chapter {chapter.number}"
+            report = await check_chapter(
+                chapter.number, chapter_title, final, self.params.loudness,
+                head_seconds=HEAD_SECONDS - 0.05,
+            )  # fmt: skip
+            if "mp3" in self.params.formats:
+                name = f"{chapter.number:02d}-{_slug(chapter_title, 'chapter')}.mp3"
+                mp3 = self.out / name
+                await encode_mp3(
+                    final,
+                    mp3,
+                    {"title": chapter_title, "album": self.title, "artist": self.author,
+                     "album_artist": self.author, "track": f"{i}/{len(self.chapters)}",
+                     "genre": "Audiobook"},
+                )  # fmt: skip
+                await self.ctx.add_output(name, mp3, "audio/mpeg")
+                mp3.unlink()
+            aac = None
+            if "m4b" in self.params.formats:
+                aac = work / "chapter.m4a"
+                await encode_aac(final, aac)
+            seconds = wav_seconds(final)
+            final.unlink()
+            self._done += 1
+            await self.ctx.progress(
+                87 + 10 * self._done / len(self.chapters),
+                stage=f"Mastered {self._done} of {len(self.chapters)} chapters",
+            )
+            return _Mastered(
+                report=report,
+                seconds=seconds,
+                placed={u.id: (p.start, p.end) for u, p in zip(spoken, placed, strict=True)},
+                aac=aac,
+            )
+
+
 @registry.register(
     "audiobook",
     AudiobookParams,
@@ -235,53 +326,19 @@ async def run(ctx: JobContext, params: AudiobookParams) -> None:
 
     title = params.title or manuscript.title or "Audiobook"
     author = params.author or manuscript.author or ""
-    mastered: list[tuple[Path, str]] = []
-    reports = []
-    cues: list[Cue] = []
-    offset = 0.0
     out = ctx.workdir / "out"
     out.mkdir(exist_ok=True)
-    for i, chapter in enumerate(chapters, 1):
-        await ctx.progress(
-            87 + 10 * (i - 1) / len(chapters), stage=f"Mastering chapter {i} of {len(chapters)}"
-        )
-        spoken = [u for u in chapter.units if u.id in paths]
-        raw = ctx.workdir / f"chapter-{chapter.number:03d}.raw.wav"
-        placed = await assemble(
-            [Piece(paths[u.id], u.pause_after) for u in spoken],
-            raw,
-            ctx.workdir,
-            head_seconds=HEAD_SECONDS,
-            tail_seconds=TAIL_SECONDS,
-            gain_db=gain,
-        )
-        final = ctx.workdir / f"chapter-{chapter.number:03d}.wav"
-        await apply_gain(raw, final, gain, params.loudness)
-        raw.unlink()
-        chapter_title = chapter.title or f"Chapter {chapter.number}"
-        report = await check_chapter(
-            chapter.number, chapter_title, final, params.loudness, head_seconds=HEAD_SECONDS - 0.05
-        )
-        reports.append(report)
-        cues += _cues(
-            chapter, {u.id: (p.start, p.end) for u, p in zip(spoken, placed, strict=True)}, offset
-        )
-        offset += wav_seconds(final)
-        mastered.append((final, chapter_title))
-        if "mp3" in params.formats:
-            name = f"{chapter.number:02d}-{_slug(chapter_title, 'chapter')}.mp3"
-            mp3 = out / name
-            await encode_mp3(
-                final,
-                mp3,
-                {"title": chapter_title, "album": title, "artist": author,
-                 "album_artist": author, "track": f"{i}/{len(chapters)}", "genre": "Audiobook"},
-            )  # fmt: skip
-            await ctx.add_output(name, mp3, "audio/mpeg")
-            mp3.unlink()
+    mastering = _Mastering(ctx, params, chapters, paths, gain, title, author, out)
+    results = await mastering.run()
+    reports = [r.report for r in results]
+    cues: list[Cue] = []
+    offset = 0.0
+    for chapter, result in zip(chapters, results, strict=True):
+        cues += _cues(chapter, result.placed, offset)
+        offset += result.seconds
 
     if "m4b" in params.formats:
-        await ctx.progress(97, stage="Encoding the M4B")
+        await ctx.progress(97, stage="Joining the M4B")
         cover = None
         if manuscript.cover and manuscript.cover_type in ("image/png", "image/jpeg"):
             cover = ctx.workdir / (
@@ -289,8 +346,8 @@ async def run(ctx: JobContext, params: AudiobookParams) -> None:
             )
             cover.write_bytes(manuscript.cover)
         m4b = out / f"{_slug(title, 'audiobook')}.m4b"
-        await encode_m4b(
-            mastered,
+        await join_m4b(
+            [(r.aac, r.report.title, r.seconds) for r in results if r.aac is not None],
             m4b,
             ctx.workdir,
             tags={"title": title, "album": title, "artist": author, "album_artist": author,
