@@ -26,6 +26,6 @@ class Engine:
         return self.settings.public_url or str(request.base_url)
 
 
-def get_engine(request: Request) -> Engine:
+async def get_engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine

@@ -16,7 +16,7 @@ from soundstage.ratelimit.deps import RateLimited
 router = APIRouter(prefix="/v1", tags=["audiobooks"])
 
 
-def get_service(engine: Annotated[Engine, Depends(get_engine)]) -> AudiobookService:
+async def get_service(engine: Annotated[Engine, Depends(get_engine)]) -> AudiobookService:
     return AudiobookService(engine)
 
 

@@ -25,6 +25,15 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
         await conn.set_type_codec(typ, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
 
 
+def _literal(text: str) -> str:
+    """A Postgres string literal that is safe whatever
+    ``standard_conforming_strings`` says: an E'' string with backslashes and
+    quotes escaped. (Only used for the role name and verified claims.)"""
+    if "\x00" in text:
+        raise ValueError("NUL in a string literal")
+    return "E'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
 class Database:
     def __init__(self, pool: asyncpg.Pool, *, api_role: str) -> None:
         self.pool = pool
@@ -55,15 +64,26 @@ class Database:
 
     @asynccontextmanager
     async def as_user(self, claims: Mapping[str, Any]) -> AsyncIterator[Connection]:
-        async with self.pool.acquire() as conn, conn.transaction():
-            # is_local=true: both settings end with this transaction, so a pooled
-            # connection never carries one user's identity into the next request.
+        claims_json = json.dumps(dict(claims), separators=(",", ":"))
+        async with self.pool.acquire() as conn:
+            # One round trip opens the transaction and sets the identity (the
+            # simple-query protocol takes both statements; a request's own
+            # queries follow). is_local=true: both settings end with this
+            # transaction, so a pooled connection never carries one user's
+            # identity into the next request.
             await conn.execute(
-                "select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)",
-                self.api_role,
-                json.dumps(dict(claims), separators=(",", ":")),
+                "begin; select set_config('role', "
+                f"{_literal(self.api_role)}, true), set_config('request.jwt.claims', "
+                f"{_literal(claims_json)}, true)"
             )
-            yield conn
+            try:
+                yield conn
+            except BaseException:
+                if not conn.is_closed():
+                    await conn.execute("rollback")
+                raise
+            else:
+                await conn.execute("commit")
 
     @asynccontextmanager
     async def privileged(self) -> AsyncIterator[Connection]:

@@ -27,7 +27,7 @@ from soundstage.ratelimit.deps import RateLimited
 router = APIRouter(prefix="/v1", tags=["jobs"])
 
 
-def get_service(engine: Annotated[Engine, Depends(get_engine)]) -> JobService:
+async def get_service(engine: Annotated[Engine, Depends(get_engine)]) -> JobService:
     return JobService(engine)
 
 

@@ -14,7 +14,7 @@ from soundstage.lexicon.service import LexiconService
 router = APIRouter(prefix="/v1/lexicon", tags=["lexicon"])
 
 
-def get_service(engine: Annotated[Engine, Depends(get_engine)]) -> LexiconService:
+async def get_service(engine: Annotated[Engine, Depends(get_engine)]) -> LexiconService:
     return LexiconService(engine)
 
 

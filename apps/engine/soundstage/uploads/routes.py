@@ -16,7 +16,7 @@ from soundstage.uploads.sniff import UploadCategory
 router = APIRouter(prefix="/v1/uploads", tags=["uploads"])
 
 
-def get_service(engine: Annotated[Engine, Depends(get_engine)]) -> UploadService:
+async def get_service(engine: Annotated[Engine, Depends(get_engine)]) -> UploadService:
     return UploadService(engine)
 
 

@@ -13,7 +13,7 @@ from soundstage.usage.service import UsageService
 router = APIRouter(prefix="/v1", tags=["usage"])
 
 
-def get_service(engine: Annotated[Engine, Depends(get_engine)]) -> UsageService:
+async def get_service(engine: Annotated[Engine, Depends(get_engine)]) -> UsageService:
     return UsageService(engine)
 
 

@@ -13,7 +13,7 @@ from soundstage.voices.service import VoiceService
 router = APIRouter(prefix="/v1", tags=["voices"])
 
 
-def get_service(engine: Annotated[Engine, Depends(get_engine)]) -> VoiceService:
+async def get_service(engine: Annotated[Engine, Depends(get_engine)]) -> VoiceService:
     return VoiceService(engine)
 
 
