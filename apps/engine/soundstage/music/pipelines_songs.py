@@ -291,12 +291,9 @@ async def _song_local(ctx: JobContext, params: SongParams) -> dict[str, object]:
 
 async def _song_remote(ctx: JobContext, params: SongParams) -> dict[str, object]:
     """DiffRhythm / ACE-Step through providers/music (their fakes in tests)."""
-    try:
-        from soundstage.providers.music import get_provider  # type: ignore[attr-defined]
-        from soundstage.providers.music.base import MusicRequest
-    except ImportError as exc:  # the provider registry is not in this build
-        raise PermanentError(f"music provider {params.provider!r} is not available") from exc
     from soundstage.music.render import encode
+    from soundstage.providers.music.base import MusicRequest
+    from soundstage.providers.music.registry import get_provider
 
     assert params.seconds is not None
     provider = get_provider(params.provider, ctx.settings)
