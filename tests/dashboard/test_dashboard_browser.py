@@ -153,7 +153,8 @@ class Watch:
 async def _page(browser: Any, viewport: dict[str, int]) -> AsyncIterator[tuple[Page, Watch]]:
     context = await browser.new_context(viewport=viewport)
     page = await context.new_page()
-    page.set_default_timeout(20_000)
+    # generous: CI machines are small, and a loaded one is slow to paint
+    page.set_default_timeout(60_000)
     watch = Watch(page)
     try:
         yield page, watch
