@@ -60,7 +60,9 @@ async def claim(
                 from jobs j
                 where j.user_id = u.user_id and j.status = 'queued' and j.run_after <= now()
                 order by j.priority desc, j.run_after, j.created_at
-                limit greatest($4 - coalesce(r.n, 0), 0)
+                -- no more than a batch per user: locking a user's whole
+                -- backlog made a claim walk (and lock) thousands of rows
+                limit least(greatest($4 - coalesce(r.n, 0), 0), $3)
                 for update of j skip locked
               ) c
               where u.user_id is not null

@@ -69,10 +69,20 @@ class _Context:
 
     worker: Worker
     job: _Claimed
-    workdir: Path
+    tmp_root: Path
     checkpointed: bool = False
     renewed_at: float = field(default_factory=lambda: asyncio.get_running_loop().time())
     _pending: dict[str, Any] = field(default_factory=dict)
+    _workdir: Path | None = None
+
+    @property
+    def workdir(self) -> Path:
+        # Made on first use: a job that needs no directory costs no mkdir and
+        # rmtree, which block the event loop.
+        if self._workdir is None:
+            self.tmp_root.mkdir(parents=True, exist_ok=True)
+            self._workdir = Path(tempfile.mkdtemp(prefix=f"{self.job.id}-", dir=self.tmp_root))
+        return self._workdir
 
     @property
     def job_id(self) -> uuid.UUID:
@@ -265,10 +275,7 @@ class Worker:
         # every line logged for it (pipeline code included) carries its id.
         structlog.contextvars.bind_contextvars(job_id=str(job.id), kind=job.kind)
         log.info("job started (attempt %d of %d)", job.attempts, job.max_attempts)
-        tmp_root = self.settings.data_path / "tmp" / "jobs"
-        tmp_root.mkdir(parents=True, exist_ok=True)
-        workdir = Path(tempfile.mkdtemp(prefix=f"{job.id}-", dir=tmp_root))
-        ctx = _Context(self, job, workdir)
+        ctx = _Context(self, job, self.settings.data_path / "tmp" / "jobs")
         try:
             await self._run_pipeline(job, ctx)
         except asyncio.CancelledError:
@@ -284,7 +291,11 @@ class Worker:
             log.warning("job %s: lease lost; another worker may hold it now", job.id)
             self._observe(job, "lease_lost")
         finally:
-            shutil.rmtree(workdir, ignore_errors=True)
+            if ctx._workdir is not None:
+                # off the event loop, and finished even if this task is cancelled
+                await asyncio.shield(
+                    asyncio.to_thread(shutil.rmtree, ctx._workdir, ignore_errors=True)
+                )
 
     async def _run_pipeline(self, job: _Claimed, ctx: _Context) -> None:
         pipeline = registry.get(job.kind)
