@@ -396,8 +396,11 @@ class JobService:
         yield "retry: 2000\n\n"
         while True:
             async with self.engine.db.as_user(who.claims) as conn:
+                # Status first, events second: the terminal status and its event
+                # commit together, so a terminal status read here guarantees its
+                # event is in the read that follows (the other order could miss it).
+                status = await repo.get_status(conn, job_id)
                 events = await repo.events_after(conn, job_id, last_id)
-                status = None if events else await repo.get_status(conn, job_id)
             for e in events:
                 last_id = e["id"]
                 data = json.dumps(e["data"], separators=(",", ":"))
