@@ -20,10 +20,13 @@ Scenario 1, ``local`` (hibari, offline):
    polled until it ends. The worker's RSS (its own and with its children, the
    ffmpeg processes) is sampled every 0.2 s with psutil.
 3. The stage timeline comes from the database: the plan checkpoint opens
-   synthesis, the last unit's checkpoint closes it; the ``Measuring loudness``,
-   ``Mastering chapter`` and ``Encoding the M4B`` stage events split what follows
-   (event times are the worker's 0.5 s heartbeat ticks). Audio seconds are the
-   chapter durations of ``report.json``.
+   synthesis, the last unit's checkpoint closes it; the first ``Mastering ...``
+   stage event ends the loudness pass and the first M4B stage (``Joining the
+   M4B``, or ``Encoding the M4B`` before the mastering rework) ends the chapters'
+   mastering and encoding (event times are the worker's 0.5 s heartbeat ticks).
+   The worker's CPU (with its ffmpeg children) and the machine's are sampled
+   with the RSS, so each phase's CPU seconds and cores are reported too. Audio
+   seconds are the chapter durations of ``report.json``.
 
 Targets on 2 cores: end-to-end characters/s at least 1.6x the raw model speed;
 assembly, mastering and encoding (everything after the last unit) at most 10% of
@@ -56,6 +59,7 @@ import itertools
 import json
 import os
 import platform
+import resource
 import shutil
 import signal
 import socket
@@ -110,6 +114,7 @@ class RawRun:
     cpu_cores: float | None
     other_cpu_cores: float | None
     load_avg: list[float]
+    process_peak_rss_mb: float  # this process (the benchmark itself included)
 
 
 @dataclass
@@ -562,6 +567,7 @@ def measure_raw(units: list[PlannedUnit], threads: int, workdir: Path) -> RawRun
         cpu_cores=round(cpu / wall, 2),
         other_cpu_cores=round(max(0.0, busy - cpu) / wall, 2),
         load_avg=load_avg(),
+        process_peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     )
     print(f"  {run.chars_per_s:,.0f} characters/s in {run.seconds:.1f} s", file=sys.stderr)
     return run
@@ -656,8 +662,8 @@ async def _db_timeline(data_dir: Path, job_id: str) -> dict[str, Any]:
     }
 
 
-def _first(stages: list[tuple[float, str | None]], prefix: str) -> float | None:
-    return next((t for t, s in stages if s and s.startswith(prefix)), None)
+def _first(stages: list[tuple[float, str | None]], *prefixes: str) -> float | None:
+    return next((t for t, s in stages if s and s.startswith(prefixes)), None)
 
 
 def _span(a: float | None, b: float | None) -> float | None:
@@ -725,8 +731,8 @@ def run_job(
         plan = _first(stages, "Synthesising")
         last_unit = _first(stages, "Measuring loudness")
     loudness = _first(stages, "Measuring loudness")
-    mastering = _first(stages, "Mastering chapter")
-    m4b = _first(stages, "Encoding the M4B")
+    mastering = _first(stages, "Mastering")
+    m4b = _first(stages, "Joining the M4B", "Encoding the M4B")
     phases: dict[str, float | None] = {
         "admission": _span(submitted, _epoch(job.get("created_at"))),
         "queue": _span(_epoch(job.get("created_at")), started),
@@ -760,6 +766,9 @@ def run_job(
         phase_cpu={
             "synthesis": sampler.between(plan, last_unit),
             "after the last unit": sampler.between(last_unit, finished),
+            "  loudness": sampler.between(last_unit, mastering),
+            "  chapters": sampler.between(mastering, m4b or finished),
+            "  M4B + transcript": sampler.between(m4b, finished) if m4b else None,
         },
         post_s=post,
         post_share=None if post is None else round(post / wall, 4),
@@ -861,7 +870,7 @@ def _job_lines(run: JobRun) -> list[str]:
     out = [
         f"  timeline ({run.timeline_source}): admission {_f(p['admission'])} s, queue "
         f"{_f(p['queue'])} s, prepare {_f(p['prepare'])} s, synthesis {_f(p['synthesis'])} s, "
-        f"loudness {_f(p['loudness'])} s, chapters (assemble, master, check, MP3) "
+        f"loudness {_f(p['loudness'])} s, chapters (assemble, limiter, check, MP3, AAC) "
         f"{_f(p['chapters'])} s, M4B + transcript {_f(p['m4b'])} s",
         f"  after the last unit: {_f(run.post_s)} s = {_f(run.post_share, '.1%')} of the wall time",
         *(
@@ -929,6 +938,10 @@ def render(report: Report) -> str:
         out.append(
             "  (CPU s: this process for the raw model; the worker with its ffmpeg children "
             "for the jobs. other CPU: the rest of the machine, in cores)"
+        )
+        out.append(
+            f"  raw model process peak RSS {raw.process_peak_rss_mb:,.0f} MB (the benchmark's "
+            "own imports included)"
         )
     if local:
         out += ["", f"Local ({', '.join(local.voices)}):", *_job_lines(local)]
