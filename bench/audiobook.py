@@ -1015,6 +1015,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def _terminate(signum: int, frame: Any) -> None:
+    print(f"signal {signal.Signals(signum).name} received", file=sys.stderr, flush=True)
     raise KeyboardInterrupt
 
 
@@ -1211,22 +1212,30 @@ def main(argv: list[str] | None = None) -> int:
         },
     )
     root = Path(tempfile.mkdtemp(prefix="soundstage-bench-audiobook-"))
+    failed: str | None = None
     try:
         run(args, root, report)
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+        failed = "interrupted"
+    except RuntimeError as exc:
+        failed = f"failed: {exc}"
     finally:
         if args.keep:
             print(f"kept {root}", file=sys.stderr)
         else:
             shutil.rmtree(root, ignore_errors=True)
     report.machine["load_avg_end"] = load_avg()
+    if failed:
+        # What finished before is still worth having.
+        print(f"{failed}; the scenarios that finished follow", file=sys.stderr)
+        report.machine["incomplete"] = failed
     evaluate(report)
     print(render(report))
     if args.json:
         args.json.write_text(json.dumps(asdict(report), indent=2) + "\n")
         print(f"\nsaved {args.json}")
+    if failed:
+        return 130 if failed == "interrupted" else 1
     if args.strict and not all(c.passed for c in report.checks):
         return 1
     return 0
