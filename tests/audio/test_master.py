@@ -16,9 +16,11 @@ from soundstage.audio.master import (
     check_chapter,
     encode_m4b,
     encode_mp3,
+    master_chapter,
     measure,
     plan_gain,
     read_chapters,
+    rms_db,
     to_pcm,
     wav_seconds,
     write_vtt,
@@ -86,6 +88,55 @@ async def test_mastering_meets_the_target_measured_independently(
     if target == "podcast":
         whole = await measure([tmp_path / "m0.wav", tmp_path / "m1.wav"])
         assert whole.integrated_lufs == pytest.approx(-16.0, abs=1.0)
+
+
+async def test_rms_from_piece_statistics_equals_ffmpegs_over_the_whole(tmp_path: Path) -> None:
+    paths = [tmp_path / f"p{i}.wav" for i in range(3)]
+    stats = []
+    for i, path in enumerate(paths):
+        src = tmp_path / f"p{i}.src.wav"
+        await run_ffmpeg(
+            ["-f", "lavfi",
+             "-i", f"sine=frequency={200 + 50 * i}:duration={1 + i}:sample_rate=24000",
+             "-af", f"volume={0.1 * (i + 1)}", str(src)]
+        )  # fmt: skip
+        stats.append(await to_pcm(src, path))
+    assert sum(s.frames for s in stats) == pytest.approx(6 * 44100, abs=10)
+    whole = await measure(paths)
+    assert rms_db(stats) == pytest.approx(whole.rms_db, abs=0.05)
+    assert max(s.peak for s in stats) == pytest.approx(10 ** (whole.peak_db / 20), rel=0.01)
+
+
+@pytest.mark.parametrize("target", ["acx", "podcast"])
+async def test_one_pass_mastering_encodes_what_it_measured(tmp_path: Path, target: str) -> None:
+    speech = tmp_path / "s.wav"
+    await speechlike(speech, 15.0, 0.45)
+    stats = await to_pcm(speech, tmp_path / "s44.wav")
+    gain = await plan_gain([speech], target, stats=[stats])  # type: ignore[arg-type]
+    raw = tmp_path / "raw.wav"
+    await assemble([Piece(speech, 0.0)], raw, tmp_path, gain_db=gain)
+    mp3, aac = tmp_path / "c.mp3", tmp_path / "c.m4a"
+    report = await master_chapter(
+        raw, gain, target,  # type: ignore[arg-type]
+        index=1, title="One", head_seconds=0.7, mp3=(mp3, {"title": "One"}), aac=aac,
+    )  # fmt: skip
+    assert report.passed, report
+    assert report.duration_seconds == pytest.approx(0.75 + 15.0 + 2.0, abs=0.02)
+    # the same mastering, the old way (a WAV, measured apart), agrees with the report
+    reference = tmp_path / "ref.wav"
+    await apply_gain(raw, reference, gain, target)  # type: ignore[arg-type]
+    levels = await measure([reference], true_peak=target == "podcast")
+    assert report.rms_db == pytest.approx(levels.rms_db, abs=0.05)
+    assert report.integrated_lufs == pytest.approx(levels.integrated_lufs, abs=0.05)
+    # both encodings hold that signal: read back independently, on target
+    for encoded in (mp3, aac):
+        back = await measure([encoded])
+        if target == "acx":
+            assert -23 <= back.rms_db <= -18, (encoded.name, back)
+        else:
+            assert back.integrated_lufs == pytest.approx(-16.0, abs=1.0), (encoded.name, back)
+    assert mp3.read_bytes()[:3] == b"ID3"
+    assert 17.75 * 192_000 / 8 * 0.9 < mp3.stat().st_size < 17.75 * 192_000 / 8 * 1.1
 
 
 async def test_m4b_has_chapter_markers_titles_tags_and_cover(tmp_path: Path, corpus: Path) -> None:

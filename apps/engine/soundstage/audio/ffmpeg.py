@@ -60,3 +60,28 @@ async def run_ffmpeg(
     if code != 0:
         # ffmpeg's own words are about our inputs, not secrets; keep them short.
         raise PermanentError(f"audio processing failed: {err.splitlines()[-1] if err else code}")
+
+
+async def ffmpeg_log(args: Sequence[str], *, what: str = "process the audio") -> str:
+    """Run ffmpeg and return its log (stderr at the default level), which is
+    where analysis filters (``astats``, ``ebur128``) print their summaries.
+
+    Killed if this coroutine is cancelled, like :func:`run_ffmpeg`.
+    """
+    proc = await asyncio.create_subprocess_exec(
+        ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-y", *args,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        _, err = await proc.communicate()
+    except BaseException:
+        if proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                proc.send_signal(signal.SIGKILL)
+            await proc.wait()
+        raise
+    text = err.decode(errors="replace")
+    if proc.returncode != 0:
+        last = text.strip().splitlines()[-1] if text.strip() else proc.returncode
+        raise PermanentError(f"could not {what}: {last}")
+    return text

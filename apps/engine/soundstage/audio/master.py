@@ -24,7 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from soundstage.audio.ffmpeg import ffmpeg_exe, run_ffmpeg
+import numpy as np
+
+from soundstage.audio.ffmpeg import ffmpeg_exe, ffmpeg_log, run_ffmpeg
 from soundstage.errors import PermanentError
 
 SAMPLE_RATE = 44100
@@ -82,12 +84,47 @@ def wav_seconds(path: Path) -> float:
         return w.getnframes() / float(w.getframerate())
 
 
-async def to_pcm(source: Path, target: Path) -> float:
-    """Any audio to 44.1 kHz mono 16-bit WAV; returns its duration."""
+@dataclass(frozen=True)
+class PcmStats:
+    """Sample statistics of one 16-bit mono PCM WAV. Sums of squares add up, so
+    the RMS of a whole book is exact from its pieces' statistics, without
+    streaming hours of audio through ffmpeg again."""
+
+    frames: int
+    sum_squares: float  # of samples scaled to [-1, 1)
+    peak: float  # largest absolute sample, [0, 1]
+
+
+def pcm_stats(path: Path) -> PcmStats:
+    """Statistics of a 16-bit PCM WAV, read in blocks (a few ms per minute)."""
+    frames, total, peak = 0, 0.0, 0.0
+    with wave.open(str(path), "rb") as w:
+        if w.getsampwidth() != 2:
+            raise ValueError(f"{path.name}: expected 16-bit PCM")
+        while block := w.readframes(1 << 18):
+            x = np.frombuffer(block, dtype="<i2").astype(np.float64) / 32768.0
+            frames += x.size
+            total += float(np.dot(x, x))
+            if x.size:
+                peak = max(peak, float(np.abs(x).max()))
+    return PcmStats(frames, total, peak)
+
+
+def rms_db(stats: Sequence[PcmStats]) -> float:
+    """The RMS level (dB, as ffmpeg's astats reports it) of pieces played in turn."""
+    frames = sum(s.frames for s in stats)
+    total = sum(s.sum_squares for s in stats)
+    if frames == 0 or total <= 0:
+        return -math.inf
+    return 10 * math.log10(total / frames)
+
+
+async def to_pcm(source: Path, target: Path) -> PcmStats:
+    """Any audio to 44.1 kHz mono 16-bit WAV; returns its statistics."""
     await run_ffmpeg(
         ["-i", str(source), "-ac", "1", "-ar", str(SAMPLE_RATE), "-c:a", "pcm_s16le", str(target)]
     )
-    return wav_seconds(target)
+    return await asyncio.to_thread(pcm_stats, target)
 
 
 async def room_tone(target: Path, seconds: float, *, gain_db: float = 0.0) -> Path:
@@ -164,10 +201,16 @@ def _num(m: re.Match[str] | None) -> float:
 
 
 async def measure(
-    paths: Sequence[Path], *, seconds: float | None = None, pre_filter: str | None = None
+    paths: Sequence[Path],
+    *,
+    seconds: float | None = None,
+    pre_filter: str | None = None,
+    true_peak: bool = True,
 ) -> Levels:
     """Loudness of the given files played one after another (streamed), after
-    ``pre_filter`` (an ffmpeg filter chain) when given."""
+    ``pre_filter`` (an ffmpeg filter chain) when given. ``true_peak=False``
+    skips ebur128's 4x oversampling (two thirds of the cost) and reports the
+    sample peak as the true peak."""
     if len(paths) == 1:
         inputs = ["-i", str(paths[0])]
     else:
@@ -176,22 +219,26 @@ async def measure(
         inputs = ["-f", "concat", "-safe", "0", "-i", str(listing)]
     # an input option: as an output option the filters would see more than that
     limit = ["-t", f"{seconds:.3f}"] if seconds else []
-    proc = await asyncio.create_subprocess_exec(
-        ffmpeg_exe(), "-hide_banner", "-nostdin", *limit, *inputs,
-        "-af", f"{pre_filter + ',' if pre_filter else ''}astats=metadata=0,ebur128=peak=true",
-        "-f", "null", "-",
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    _, err = await proc.communicate()
-    if proc.returncode != 0:
-        raise PermanentError("could not measure the audio's loudness")
-    text = err.decode(errors="replace")
-    summary = text[text.rfind("Summary:") :]
+    chain = f"{pre_filter + ',' if pre_filter else ''}{_METER}{':peak=true' if true_peak else ''}"
+    text = await ffmpeg_log(
+        [*limit, *inputs, "-af", chain, "-f", "null", "-"], what="measure the audio's loudness"
+    )
+    return _levels(text, true_peak=true_peak)
+
+
+# astats for RMS and sample peak, ebur128 for integrated loudness (and true peak)
+# (per-frame lines at verbose: ten log lines per second of audio otherwise)
+_METER = "astats=metadata=0,ebur128=framelog=verbose"
+
+
+def _levels(log: str, *, true_peak: bool) -> Levels:
+    summary = log[log.rfind("Summary:") :]
+    peak = _num(_ASTATS_PEAK.search(log))
     return Levels(
         integrated_lufs=_num(_EBUR_I.search(summary)),
-        true_peak_db=_num(_EBUR_PEAK.search(summary)),
-        rms_db=_num(_ASTATS_RMS.search(text)),
-        peak_db=_num(_ASTATS_PEAK.search(text)),
+        true_peak_db=_num(_EBUR_PEAK.search(summary)) if true_peak else peak,
+        rms_db=_num(_ASTATS_RMS.search(log)),
+        peak_db=peak,
     )
 
 
@@ -217,24 +264,32 @@ def _measured(levels: Levels, target: Target) -> float:
     return levels.rms_db if target == "acx" else levels.integrated_lufs
 
 
-async def plan_gain(speech: Sequence[Path], target: Target) -> float:
+async def plan_gain(
+    speech: Sequence[Path], target: Target, *, stats: Sequence[PcmStats] | None = None
+) -> float:
     """The one gain for the whole book (pass one, over all of its speech).
 
+    For ``acx`` the level is RMS, which ``stats`` (the pieces' statistics,
+    taken when they were rendered) give exactly without reading the book
+    again; integrated loudness (``podcast``) has gating, so it is measured.
     The limiter that keeps peaks legal also takes a little loudness off
     speech with a high crest factor (TTS often has one), so the gain is
-    refined by measuring the whole book through the same gain and limiter,
-    at most twice, until it lands within 0.2 dB of the target.
+    refined by measuring the book through the same gain and limiter, at most
+    twice, until it lands within 0.2 dB of the target.
     """
     wanted = -20.0 if target == "acx" else TARGETS[target].integrated_lufs
     assert wanted is not None
-    gain = book_gain_db(await measure(speech), target)
+    if target == "acx" and stats is not None:
+        gain = wanted - rms_db(stats)
+    else:
+        gain = book_gain_db(await measure(speech, true_peak=False), target)
     # The limiter's effect is estimated on an even sample of the book: the
     # loss is a property of the voice, and a full pass per refinement would
     # cost as much as encoding the whole book again.
     step = max(1, len(speech) // REFINE_SAMPLE)
     sample = list(speech[::step])
     for _ in range(2):
-        after = await measure(sample, pre_filter=_gain_chain(gain, target))
+        after = await measure(sample, pre_filter=_gain_chain(gain, target), true_peak=False)
         error = wanted - _measured(after, target)
         if abs(error) < 0.2:
             break
@@ -267,12 +322,10 @@ class ChapterReport:
     problems: list[str]
 
 
-async def check_chapter(
-    index: int, title: str, path: Path, target: Target, *, head_seconds: float
+def chapter_report(
+    index: int, title: str, seconds: float, levels: Levels, floor_db: float, target: Target
 ) -> ChapterReport:
-    levels = await measure([path])
-    # The head is room tone only: its RMS is the noise floor a checker hears.
-    floor = (await measure([path], seconds=head_seconds)).rms_db
+    """A chapter's levels judged against the target."""
     spec = TARGETS[target]
     problems: list[str] = []
     if spec.rms_range and not spec.rms_range[0] <= levels.rms_db <= spec.rms_range[1]:
@@ -280,8 +333,8 @@ async def check_chapter(
     peak = levels.true_peak_db if target == "podcast" else levels.peak_db
     if peak > spec.peak_max_db:
         problems.append(f"peak {peak:.1f} dB above {spec.peak_max_db} dB")
-    if spec.noise_floor_max_db is not None and floor > spec.noise_floor_max_db:
-        problems.append(f"noise floor {floor:.1f} dB above {spec.noise_floor_max_db} dB")
+    if spec.noise_floor_max_db is not None and floor_db > spec.noise_floor_max_db:
+        problems.append(f"noise floor {floor_db:.1f} dB above {spec.noise_floor_max_db} dB")
     if (
         spec.integrated_lufs is not None
         and abs(levels.integrated_lufs - spec.integrated_lufs) > 1.0
@@ -292,15 +345,62 @@ async def check_chapter(
     return ChapterReport(
         index=index,
         title=title,
-        duration_seconds=round(wav_seconds(path), 3),
+        duration_seconds=round(seconds, 3),
         rms_db=round(levels.rms_db, 2),
         peak_db=round(levels.peak_db, 2),
         integrated_lufs=round(levels.integrated_lufs, 2),
         true_peak_db=round(levels.true_peak_db, 2),
-        noise_floor_db=round(floor, 2),
+        noise_floor_db=round(floor_db, 2),
         passed=not problems,
         problems=problems,
     )
+
+
+async def check_chapter(
+    index: int, title: str, path: Path, target: Target, *, head_seconds: float
+) -> ChapterReport:
+    """Measure a mastered chapter file and judge it against the target."""
+    levels = await measure([path], true_peak=target == "podcast")
+    # The head is room tone only: its RMS is the noise floor a checker hears.
+    floor = (await measure([path], seconds=head_seconds, true_peak=False)).rms_db
+    return chapter_report(index, title, wav_seconds(path), levels, floor, target)
+
+
+async def master_chapter(
+    raw: Path,
+    gain_db: float,
+    target: Target,
+    *,
+    index: int,
+    title: str,
+    head_seconds: float,
+    mp3: tuple[Path, dict[str, str | int | None]] | None = None,
+    aac: Path | None = None,
+) -> ChapterReport:
+    """Pass two for one assembled chapter, in one ffmpeg process: the book's
+    gain and the limiter, then the same mastered signal split to the meters
+    (the quality report), the MP3 encoder and the AAC encoder. One decode and
+    no mastered WAV on disk; the encoders are most of the cost, and each runs
+    once."""
+    outputs = [("meter", ["-f", "null", "-"])]
+    if mp3 is not None:
+        outputs.append(("mp3", [*_mp3_args(mp3[1]), str(mp3[0])]))
+    if aac is not None:
+        outputs.append(("aac", [*_AAC_ARGS, str(aac)]))
+    labels = "".join(f"[{name}]" for name, _ in outputs)
+    meter = f"{_METER}{':peak=true' if target == 'podcast' else ''}"
+    graph = f"[0:a]{_gain_chain(gain_db, target)},{meter},asplit={len(outputs)}{labels}"
+    args = ["-i", str(raw), "-filter_complex", graph]
+    for name, out_args in outputs:
+        args += ["-map", f"[{name}]", *out_args]
+    log = await ffmpeg_log(args, what="master the chapter")
+    levels = _levels(log, true_peak=target == "podcast")
+    # The head is room tone only: its RMS (after the same gain) is the noise
+    # floor a checker hears.
+    head = await measure(
+        [raw], seconds=head_seconds, pre_filter=_gain_chain(gain_db, target), true_peak=False
+    )
+    return chapter_report(index, title, wav_seconds(raw), levels, head.rms_db, target)
 
 
 def _meta(tags: dict[str, str | int | None]) -> list[str]:
@@ -311,28 +411,40 @@ def _meta(tags: dict[str, str | int | None]) -> list[str]:
     return args
 
 
+# LAME's -q 5 ("good speed, reasonable quality"): at 192 kbps CBR mono speech
+# it is indistinguishable from the default -q 3 and a quarter cheaper.
+_MP3_QUALITY = "5"
+
+
+def _mp3_args(tags: dict[str, str | int | None]) -> list[str]:
+    return [
+        "-ac", "1", "-ar", str(SAMPLE_RATE), "-c:a", "libmp3lame", "-b:a", "192k",
+        "-compression_level", _MP3_QUALITY, "-id3v2_version", "3", *_meta(tags), "-f", "mp3",
+    ]  # fmt: skip
+
+
 async def encode_mp3(source: Path, out: Path, tags: dict[str, str | int | None]) -> None:
     """CBR 192 kbps, 44.1 kHz mono, ID3v2.3 tags (title, album, artist, track)."""
-    await run_ffmpeg(
-        [
-            "-i", str(source), "-ac", "1", "-ar", str(SAMPLE_RATE),
-            "-c:a", "libmp3lame", "-b:a", "192k", "-id3v2_version", "3",
-            *_meta(tags), str(out),
-        ]
-    )  # fmt: skip
+    await run_ffmpeg(["-i", str(source), *_mp3_args(tags), str(out)])
 
 
 def _ffmeta_escape(text: str) -> str:
     return re.sub(r"([=;#\\\n])", r"\\\1", text)
 
 
+# AAC, mono 64 kbps, in an MP4 container ready to be joined into an M4B
+# without encoding again. The "fast" coder: two thirds of the default
+# (twoloop) coder's CPU, and at 64 kbps for one voice channel its quality is
+# close; the AAC encode was the largest single cost of a book.
+_AAC_ARGS = [
+    "-c:a", "aac", "-aac_coder", "fast", "-b:a", "64k", "-ac", "1", "-ar", str(SAMPLE_RATE),
+    "-f", "mp4",
+]  # fmt: skip
+
+
 async def encode_aac(source: Path, out: Path) -> None:
-    """One chapter as AAC (mono, 64 kbps) in an MP4 container, ready to be
-    joined into an M4B without encoding again."""
-    await run_ffmpeg(
-        ["-i", str(source), "-c:a", "aac", "-b:a", "64k", "-ac", "1", "-ar", str(SAMPLE_RATE),
-         "-f", "mp4", str(out)]
-    )  # fmt: skip
+    """One chapter as AAC (see ``_AAC_ARGS``)."""
+    await run_ffmpeg(["-i", str(source), *_AAC_ARGS, str(out)])
 
 
 async def join_m4b(

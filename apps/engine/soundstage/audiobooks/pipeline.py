@@ -21,15 +21,15 @@ from pathlib import Path
 from typing import Any
 
 from soundstage.audio.master import (
+    SAMPLE_RATE,
     ChapterReport,
     Cue,
+    PcmStats,
     Piece,
-    apply_gain,
     assemble,
-    check_chapter,
-    encode_aac,
-    encode_mp3,
     join_m4b,
+    master_chapter,
+    pcm_stats,
     plan_gain,
     to_pcm,
     wav_seconds,
@@ -120,6 +120,7 @@ class _Synthesis:
         self.dir = ctx.workdir / "units"
         self.dir.mkdir(parents=True, exist_ok=True)
         self.paths: dict[str, Path] = {}
+        self.stats: dict[str, PcmStats] = {}
         self._remaining = {c.number: sum(1 for u in c.units if u.speaks) for c in chapters}
 
     def path(self, unit: Unit) -> Path:
@@ -133,14 +134,20 @@ class _Synthesis:
             if cp is not None and cp.data.get("fingerprint") == unit.fingerprint():
                 await self.ctx.restore(cp, self.path(unit))
                 self.paths[unit.id] = self.path(unit)
+                self.stats[unit.id] = (
+                    PcmStats(**cp.data["pcm"])
+                    if "pcm" in cp.data
+                    else await asyncio.to_thread(pcm_stats, self.path(unit))
+                )
                 await self._advance(unit)
             else:
                 queue.put_nowait(unit)
-        # As many workers as the provider takes requests: its own semaphore
-        # bounds the calls; this bounds the tasks and files in flight.
-        workers = [
-            asyncio.create_task(self._work(queue)) for _ in range(max(1, self.provider.concurrency))
-        ]
+        # The provider's own semaphore bounds the calls; a task per call plus a
+        # few more, so while one task converts and checkpoints the audio it got,
+        # another is already waiting with the next request (a remote API's
+        # slots never sit idle behind our own post-processing).
+        n = max(1, self.provider.concurrency) + max(2, self.provider.concurrency // 2)
+        workers = [asyncio.create_task(self._work(queue)) for _ in range(n)]
         try:
             await asyncio.gather(*workers)
         finally:
@@ -160,13 +167,20 @@ class _Synthesis:
                 next_text=neighbours[1],
             )
             target = self.path(unit)
-            await to_pcm(result.path, target)
+            stats = await to_pcm(result.path, target)
             with contextlib.suppress(FileNotFoundError):
                 result.path.unlink()
             await self.ctx.checkpoint(
-                unit.id, target, {"fingerprint": unit.fingerprint(), "seconds": wav_seconds(target)}
+                unit.id,
+                target,
+                {
+                    "fingerprint": unit.fingerprint(),
+                    "seconds": stats.frames / SAMPLE_RATE,
+                    "pcm": asdict(stats),
+                },
             )
             self.paths[unit.id] = target
+            self.stats[unit.id] = stats
             await self._advance(unit)
 
     def _neighbours(self, unit: Unit) -> tuple[str | None, str | None]:
@@ -217,9 +231,9 @@ class _Mastered:
 
 
 class _Mastering:
-    """Pass two, a chapter per task: as many chapters at once as there are
-    cores (each step is one single-threaded ffmpeg), so assembling, limiting,
-    measuring and encoding a book's chapters use the whole machine."""
+    """Pass two, a chapter per task, as many chapters at once as there are
+    cores: each chapter is joined (a stream copy), then limited, measured and
+    encoded to MP3 and AAC by one ffmpeg process (see ``master_chapter``)."""
 
     def __init__(
         self,
@@ -257,32 +271,24 @@ class _Mastering:
                 tail_seconds=TAIL_SECONDS,
                 gain_db=self.gain,
             )
-            final = work / "mastered.wav"
-            await apply_gain(raw, final, self.gain, self.params.loudness)
-            raw.unlink()
             chapter_title = chapter.title or f"Chapter {chapter.number}"
-            report = await check_chapter(
-                chapter.number, chapter_title, final, self.params.loudness,
-                head_seconds=HEAD_SECONDS - 0.05,
-            )  # fmt: skip
+            mp3 = None
             if "mp3" in self.params.formats:
-                name = f"{chapter.number:02d}-{_slug(chapter_title, 'chapter')}.mp3"
-                mp3 = self.out / name
-                await encode_mp3(
-                    final,
-                    mp3,
-                    {"title": chapter_title, "album": self.title, "artist": self.author,
-                     "album_artist": self.author, "track": f"{i}/{len(self.chapters)}",
-                     "genre": "Audiobook"},
-                )  # fmt: skip
-                await self.ctx.add_output(name, mp3, "audio/mpeg")
+                mp3 = self.out / f"{chapter.number:02d}-{_slug(chapter_title, 'chapter')}.mp3"
+            aac = work / "chapter.m4a" if "m4b" in self.params.formats else None
+            report = await master_chapter(
+                raw, self.gain, self.params.loudness,
+                index=chapter.number, title=chapter_title, head_seconds=HEAD_SECONDS - 0.05,
+                mp3=(mp3, {"title": chapter_title, "album": self.title, "artist": self.author,
+                           "album_artist": self.author, "track": f"{i}/{len(self.chapters)}",
+                           "genre": "Audiobook"}) if mp3 else None,
+                aac=aac,
+            )  # fmt: skip
+            if mp3 is not None:
+                await self.ctx.add_output(mp3.name, mp3, "audio/mpeg")
                 mp3.unlink()
-            aac = None
-            if "m4b" in self.params.formats:
-                aac = work / "chapter.m4a"
-                await encode_aac(final, aac)
-            seconds = wav_seconds(final)
-            final.unlink()
+            seconds = wav_seconds(raw)
+            raw.unlink()
             self._done += 1
             await self.ctx.progress(
                 87 + 10 * self._done / len(self.chapters),
@@ -315,14 +321,16 @@ async def run(ctx: JobContext, params: AudiobookParams) -> None:
     )
     await ctx.checkpoint("plan", data={"chunks": {str(c.number): len(c.units) for c in chapters}})
 
-    paths = await _Synthesis(ctx, provider, chapters).run()
+    synthesis = _Synthesis(ctx, provider, chapters)
+    paths = await synthesis.run()
 
     # Pass one: the whole book's speech, measured once.
     await ctx.progress(86, stage="Measuring loudness")
     speech = [paths[u.id] for c in chapters for u in c.units if u.id in paths]
     if not speech:
         raise PermanentError("the manuscript has nothing to read aloud")
-    gain = await plan_gain(speech, params.loudness)
+    stats = [synthesis.stats[u.id] for c in chapters for u in c.units if u.id in paths]
+    gain = await plan_gain(speech, params.loudness, stats=stats)
 
     title = params.title or manuscript.title or "Audiobook"
     author = params.author or manuscript.author or ""
