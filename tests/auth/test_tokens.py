@@ -464,3 +464,108 @@ async def test_one_unusable_key_does_not_hide_the_others(
     verifier = TokenVerifier(supabase_settings, http)
     user_id = uuid.uuid4()
     assert (await verifier.verify(es_key.token(user_id))).user_id == user_id
+
+
+# ------------------------------------------------------ the verified-token cache
+
+
+@pytest.fixture
+def decodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every token PyJWT fully verifies (a cache hit does not get here)."""
+    seen: list[str] = []
+    real = jwt.decode
+
+    def counting(token: str, *args: Any, **kwargs: Any) -> Any:
+        seen.append(token)
+        return real(token, *args, **kwargs)
+
+    monkeypatch.setattr(tokens.jwt, "decode", counting)
+    return seen
+
+
+async def test_a_verified_token_is_reused_until_it_expires(
+    settings: Settings, decodes: list[str]
+) -> None:
+    verifier = TokenVerifier(settings.model_copy(update={"jwt_leeway_seconds": 0}))
+    user_id = uuid.uuid4()
+    exp = int(time.time()) + 2
+    token = _hs256(settings, _claims(user_id, exp=exp))
+    for _ in range(3):
+        assert (await verifier.verify(token)).user_id == user_id
+    assert decodes == [token]  # verified once, then served from the cache
+
+    await asyncio.sleep(max(0.0, exp - time.time()) + 0.05)
+    with pytest.raises(Unauthorized, match="expired"):
+        await verifier.verify(token)
+    with pytest.raises(Unauthorized, match="expired"):
+        await verifier.verify(token)
+    assert decodes == [token] * 3  # refusals are verified every time, never cached
+
+
+async def test_a_cached_entry_never_outlives_exp_even_within_the_leeway(
+    settings: Settings, decodes: list[str]
+) -> None:
+    # Past exp but inside the 30 s leeway: PyJWT accepts it, each time afresh.
+    verifier = TokenVerifier(settings.model_copy(update={"jwt_leeway_seconds": 30}))
+    user_id = uuid.uuid4()
+    token = _hs256(settings, _claims(user_id, exp=int(time.time()) - 5))
+    assert (await verifier.verify(token)).user_id == user_id
+    assert (await verifier.verify(token)).user_id == user_id
+    assert decodes == [token, token]
+
+
+async def test_a_tampered_copy_of_a_cached_token_is_refused(
+    settings: Settings, decodes: list[str]
+) -> None:
+    verifier = TokenVerifier(settings)
+    user_id = uuid.uuid4()
+    token = _hs256(settings, _claims(user_id))
+    assert (await verifier.verify(token)).user_id == user_id
+
+    header, payload, signature = token.split(".")
+    other = _b64(json.dumps(_claims(uuid.uuid4())).encode())
+    flipped = signature[:-2] + ("A" if signature[-2] != "A" else "B") + signature[-1]
+    for tampered in (f"{header}.{other}.{signature}", f"{header}.{payload}.{flipped}"):
+        with pytest.raises(Unauthorized):
+            await verifier.verify(tampered)
+    assert (await verifier.verify(token)).user_id == user_id
+    assert decodes == [token, f"{header}.{other}.{signature}", f"{header}.{payload}.{flipped}"]
+
+
+async def test_the_cache_is_bounded_and_drops_the_least_recently_used(
+    settings: Settings, decodes: list[str]
+) -> None:
+    verifier = TokenVerifier(settings, cache_size=3)
+    issued = [_hs256(settings, _claims(uuid.uuid4())) for _ in range(5)]
+    for token in issued:
+        await verifier.verify(token)
+    assert len(verifier._cache) == 3
+    decodes.clear()
+    await verifier.verify(issued[4])  # among the 3 most recent: a hit
+    assert decodes == []
+    await verifier.verify(issued[0])  # the oldest was dropped: verified again
+    assert decodes == [issued[0]]
+    assert len(verifier._cache) == 3
+
+
+async def test_a_cached_jwks_token_stops_when_its_key_is_withdrawn(
+    supabase_settings: Settings,
+    http: httpx.AsyncClient,
+    mock_jwks: respx.MockRouter,
+    clock: Clock,
+    es_key: SigningKey,
+) -> None:
+    route = mock_jwks.get(JWKS_URL).mock(return_value=_jwks(es_key))
+    verifier = TokenVerifier(supabase_settings, http)
+    user_id = uuid.uuid4()
+    token = es_key.token(user_id)
+    assert (await verifier.verify(token)).user_id == user_id
+    assert (await verifier.verify(token)).user_id == user_id
+    assert route.call_count == 1
+
+    # The same token string, once the refreshed key set no longer holds its key.
+    route.mock(return_value=_jwks(SigningKey("ES256", "es-2")))
+    clock.advance(supabase_settings.jwks_cache_seconds + 1)
+    with pytest.raises(Unauthorized):
+        await verifier.verify(token)
+    assert route.call_count == 2

@@ -11,7 +11,10 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 import httpx
@@ -22,15 +25,29 @@ from soundstage.errors import Unauthorized
 
 LOCAL_ISSUER = "soundstage-local"
 _ASYMMETRIC = ("ES256", "RS256")
+# Verified tokens kept; a client reuses its access token for every request of
+# a session, so a thousand covers as many concurrently active sessions.
+TOKEN_CACHE_SIZE = 1024
 
 
 @dataclass(frozen=True)
 class Principal:
-    """A verified caller."""
+    """A verified caller. ``claims`` is read-only: one verified token's Principal
+    is shared by every request that presents it (see ``TokenVerifier``)."""
 
     user_id: uuid.UUID
     email: str | None
-    claims: dict[str, Any] = field(repr=False)
+    claims: Mapping[str, Any] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class _Verified:
+    """A cache entry: what verifying the token gave, and what it depended on."""
+
+    principal: Principal
+    exp: float  # the token's own expiry (epoch seconds); the entry is dead from then on
+    kid: str | None  # the JWKS key it was checked against (None for HS256) ...
+    jwk: jwt.PyJWK | None  # ... and that key, as fetched
 
 
 class JWKSCache:
@@ -97,7 +114,28 @@ class JWKSCache:
 
 
 class TokenVerifier:
-    def __init__(self, settings: Settings, http: httpx.AsyncClient | None = None) -> None:
+    """Verifies bearer tokens, and remembers the ones that passed.
+
+    PyJWT's checks cost more than the rest of a cheap request's own work, and a
+    client sends the same token with every request of a session. So a verified
+    token is kept (at most ``cache_size``, least recently used out first), keyed
+    by its exact string - one changed byte is a miss and is verified in full -
+    and used only while ``now < exp``: from its expiry on it is verified afresh,
+    so an expired token is refused exactly as without the cache (PyJWT's leeway
+    applies then, never a cached entry past ``exp``). A token checked against a
+    JWKS key is reused only while the key set still holds that very key, so a
+    withdrawn key stops its tokens as soon as the refreshed set drops it.
+    Failures are never cached: a refused token costs a full verification each
+    time, as before.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        http: httpx.AsyncClient | None = None,
+        *,
+        cache_size: int = TOKEN_CACHE_SIZE,
+    ) -> None:
         self.audience = settings.jwt_audience
         self.leeway = settings.jwt_leeway_seconds
         self.issuer = settings.jwt_issuer or LOCAL_ISSUER
@@ -111,6 +149,8 @@ class TokenVerifier:
                 http,
                 ttl=settings.jwks_cache_seconds,
             )
+        self._cache_size = cache_size
+        self._cache: OrderedDict[str, _Verified] = OrderedDict()
 
     @property
     def algorithms(self) -> list[str]:
@@ -118,6 +158,40 @@ class TokenVerifier:
         return algs + (list(_ASYMMETRIC) if self._jwks else [])
 
     async def verify(self, token: str) -> Principal:
+        cached = self._cache.get(token)
+        if cached is not None:
+            valid = await self._still_valid(cached)
+            # (a JWKS refetch above may have let other requests change the cache)
+            if self._cache.get(token) is cached:
+                if valid:
+                    self._cache.move_to_end(token)
+                else:
+                    del self._cache[token]
+            if valid:
+                return cached.principal
+        verified = await self._verify(token)
+        # (a token inside the leeway past its exp passed, but is not worth keeping)
+        if self._cache_size > 0 and time.time() < verified.exp:
+            self._cache[token] = verified
+            self._cache.move_to_end(token)
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return verified.principal
+
+    async def _still_valid(self, entry: _Verified) -> bool:
+        if time.time() >= entry.exp:
+            return False
+        if entry.jwk is None:
+            return True  # HS256: the secret is fixed for this verifier's life
+        assert self._jwks is not None and entry.kid is not None
+        try:
+            # Cheap while the key set is fresh; refetched (rate-limited) once stale.
+            current = await self._jwks.get(entry.kid)
+        except Unauthorized:
+            return False  # the full verification will say why
+        return current is entry.jwk
+
+    async def _verify(self, token: str) -> _Verified:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -126,6 +200,8 @@ class TokenVerifier:
         if alg not in self.algorithms:
             raise Unauthorized("token algorithm not allowed")
         key: Any
+        kid: Any = None
+        jwk: jwt.PyJWK | None = None
         if alg == "HS256":
             key = self._hs_secret
         else:
@@ -133,7 +209,7 @@ class TokenVerifier:
             kid = header.get("kid")
             if not isinstance(kid, str):
                 raise Unauthorized("token has no key id")
-            key = await self._jwks.get(kid)
+            key = jwk = await self._jwks.get(kid)
         try:
             claims: dict[str, Any] = jwt.decode(
                 token,
@@ -153,9 +229,13 @@ class TokenVerifier:
         except ValueError as exc:
             raise Unauthorized("token subject is not a user id") from exc
         email = claims.get("email")
-        return Principal(
-            user_id=user_id, email=email if isinstance(email, str) else None, claims=claims
+        principal = Principal(
+            user_id=user_id,
+            email=email if isinstance(email, str) else None,
+            claims=MappingProxyType(claims),
         )
+        # "exp" is required and PyJWT checked it is a number
+        return _Verified(principal, exp=float(claims["exp"]), kid=kid, jwk=jwk)
 
 
 def mint_local_token(
