@@ -7,7 +7,7 @@ import asyncio
 import hashlib
 import json
 import math
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -127,16 +127,28 @@ class JobService:
         return (await self._to_jobs(conn, [row], base_url))[0]
 
     async def _to_jobs(
-        self, conn: Connection, rows: list[asyncpg.Record], base_url: str
+        self, conn: Connection, rows: list[asyncpg.Record], base_url: str, *, new: bool = False
     ) -> list[Job]:
-        outputs: dict[UUID, list[JobOutput]] = {r["id"]: [] for r in rows}
-        if rows:
-            ttl = self.engine.settings.signed_url_ttl_seconds
-            for o in await repo.list_outputs(conn, list(outputs)):
+        """The API's view of job rows, outputs signed. The outputs come from the
+        rows' own ``outputs`` column when their query joined it (WITH_OUTPUTS),
+        are none for jobs this transaction just inserted (``new``), and otherwise
+        cost one query for all the rows."""
+        stored: dict[UUID, list[asyncpg.Record | Mapping[str, Any]]] = {r["id"]: [] for r in rows}
+        if rows and not new:
+            if "outputs" in rows[0]:
+                for r in rows:
+                    stored[r["id"]] = r["outputs"]
+            else:
+                for record in await repo.list_outputs(conn, list(stored)):
+                    stored[record["job_id"]].append(record)
+        outputs: dict[UUID, list[JobOutput]] = {job_id: [] for job_id in stored}
+        ttl = self.engine.settings.signed_url_ttl_seconds
+        for job_id, found in stored.items():
+            for o in found:
                 signed = await self.engine.storage.signed_url(
                     o["bucket"], o["object_path"], expires_in=ttl, base_url=base_url
                 )
-                outputs[o["job_id"]].append(
+                outputs[job_id].append(
                     JobOutput(
                         name=o["name"],
                         content_type=o["content_type"],
@@ -186,6 +198,7 @@ class JobService:
                 idempotency_key=idempotency_key,
                 request_hash=request_hash if idempotency_key else None,
             )
+            new = row is not None
             if row is None:
                 assert idempotency_key is not None
                 row = await repo.get_by_idempotency_key(conn, idempotency_key)
@@ -195,7 +208,7 @@ class JobService:
                     raise ValidationFailed(
                         "this Idempotency-Key was already used with a different request body"
                     )
-            return (await self._to_jobs(conn, [row], base_url))[0]
+            return (await self._to_jobs(conn, [row], base_url, new=new))[0]
 
     async def create_batch(self, who: Principal, body: JobBatchCreate, base_url: str) -> JobBatch:
         """All or none: every spec's params are validated before the transaction
@@ -222,7 +235,7 @@ class JobService:
                     raise _at_index(exc, i) from exc
                 assert row is not None  # no idempotency key, so no conflict
                 rows.append(row)
-            return JobBatch(items=await self._to_jobs(conn, rows, base_url))
+            return JobBatch(items=await self._to_jobs(conn, rows, base_url, new=True))
 
     async def _admit_and_insert(
         self,
@@ -255,7 +268,9 @@ class JobService:
     ) -> None:
         # A soft cap: two concurrent requests may both pass at the edge; the
         # point is to stop one user from flooding the queue, not exact counting.
-        queued = await repo.count_queued(conn)
+        # counted up to the cap: enough to decide, and `queued` in the messages is
+        # exact whenever it is below the cap
+        queued = await repo.count_queued(conn, max_queued)
         if queued + adding > max_queued:
             if adding > 1:
                 raise TooManyRequests(
