@@ -192,6 +192,37 @@ async def test_the_upsert_is_atomic_under_concurrency_and_replenishes(
             await conn.close()
 
 
+async def test_two_keys_in_one_statement_charge_the_second_only_when_the_first_allows(
+    dsn: str,
+) -> None:
+    conn = await asyncpg.connect(dsn)
+    try:
+        user, address = f"test:user:{uuid.uuid4()}", f"test:ip:{uuid.uuid4()}"
+        period, minute = timedelta(seconds=60), timedelta(seconds=30)  # 2 per minute each
+
+        async def tat_of(key: str) -> Any:
+            return await conn.fetchval("select tat from soundstage.rate_limits where key = $1", key)
+
+        for _ in range(2):
+            answers = await repo.hit_in_turn(conn, [(user, minute), (address, minute)], period)
+            assert [allowed for allowed, _ in answers] == [True, True]
+        before = await tat_of(address)
+        # The user's quota is spent: refused, and the address is not charged.
+        answers = await repo.hit_in_turn(conn, [(user, minute), (address, minute)], period)
+        assert len(answers) == 1
+        allowed, ahead = answers[0]
+        assert not allowed and 55 <= ahead <= 60
+        assert await tat_of(address) == before
+        # Another user behind the same address spends what the address has left.
+        other = f"test:user:{uuid.uuid4()}"
+        answers = await repo.hit_in_turn(conn, [(other, minute), (address, minute)], period)
+        assert [allowed for allowed, _ in answers] == [True, False]
+        # One key alone is the single upsert.
+        assert (await repo.hit_in_turn(conn, [(f"test:{uuid.uuid4()}", minute)], period))[0][0]
+    finally:
+        await conn.close()
+
+
 async def test_the_table_is_out_of_reach_of_request_roles(dsn: str) -> None:
     conn = await asyncpg.connect(dsn)
     try:
