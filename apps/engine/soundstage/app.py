@@ -114,6 +114,11 @@ def create_app(settings: Settings | None = None, *, with_worker: bool = False) -
         version="0.1.0",
         summary="An engine for generative audio products on Supabase.",
         lifespan=lifespan,
+        # The engine's telemetry is its own: Prometheus metrics and structlog lines
+        # (soundstage.observability). FastAPI's OpenTelemetry hooks have nothing to
+        # report to (no SDK is installed), yet would look up the global providers,
+        # environment variables included, on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     install_error_handlers(app)
     app.include_router(health_router)

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from soundstage.auth.tokens import Principal
-from soundstage.engine import Engine, get_engine
+from soundstage.engine import Engine
 from soundstage.errors import Unauthorized
 
 _bearer = HTTPBearer(auto_error=False, description="A Supabase access token (JWT)")
 
 
 async def current_user(
-    engine: Annotated[Engine, Depends(get_engine)],
+    request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized()
+    # The engine straight from the app state (what get_engine returns): on every
+    # authenticated request, one dependency fewer for FastAPI to solve.
+    engine: Engine = request.app.state.engine
     return await engine.verifier.verify(credentials.credentials)
 
 

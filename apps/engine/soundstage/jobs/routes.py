@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 
 from soundstage.auth.deps import CurrentUser
-from soundstage.engine import Engine, get_engine
+from soundstage.engine import Engine
 from soundstage.errors_http import error_responses
 from soundstage.jobs.schemas import (
     Job,
@@ -27,7 +27,9 @@ from soundstage.ratelimit.deps import RateLimited
 router = APIRouter(prefix="/v1", tags=["jobs"])
 
 
-async def get_service(engine: Annotated[Engine, Depends(get_engine)]) -> JobService:
+async def get_service(request: Request) -> JobService:
+    # the engine as get_engine gives it, without a sub-dependency to solve
+    engine: Engine = request.app.state.engine
     return JobService(engine)
 
 

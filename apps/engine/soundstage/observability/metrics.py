@@ -94,12 +94,25 @@ RATE_LIMITED = Counter(
 
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
+# The labelled children per (method, route, status): `labels()` checks and
+# copies its arguments and takes the metric's lock on every call; a dict lookup
+# does not. Bounded as the label sets are (methods, route templates, statuses).
+_request_children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+
 
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
-    # a client may send any method name; keep the label set bounded
-    method = method if method in _METHODS else "OTHER"
-    HTTP_REQUESTS.labels(method=method, route=route, status=str(status)).inc()
-    HTTP_DURATION.labels(method=method, route=route).observe(seconds)
+    children = _request_children.get((method, route, status))
+    if children is None:
+        # a client may send any method name; keep the label set bounded
+        label = method if method in _METHODS else "OTHER"
+        children = (
+            HTTP_REQUESTS.labels(method=label, route=route, status=str(status)),
+            HTTP_DURATION.labels(method=label, route=route),
+        )
+        if label != "OTHER":  # (never cache arbitrary method names)
+            _request_children[(method, route, status)] = children
+    children[0].inc()
+    children[1].observe(seconds)
 
 
 def observe_job(kind: str, outcome: str, seconds: float) -> None:

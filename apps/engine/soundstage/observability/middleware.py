@@ -13,9 +13,10 @@ metrics, and its access log line.
 
 from __future__ import annotations
 
+import logging
+import random
 import re
 import time
-import uuid
 
 import structlog
 from starlette.datastructures import MutableHeaders
@@ -30,6 +31,20 @@ _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 UNMATCHED = "unmatched"
 
 access_log = get_logger("soundstage.access")
+# the stdlib logger under it: `soundstage api --no-access-log` disables it, and
+# then the line is not even built
+_access_logger = logging.getLogger("soundstage.access")
+
+# uuid4's version and variant bits, set on 128 random bits
+_UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_UUID4_SET = (0x4000 << 64) | (0x8000 << 48)
+
+
+def new_request_id() -> str:
+    """A uuid4 in hex, as ``uuid.uuid4().hex`` gives, from ``random`` rather than
+    ``os.urandom``: a request id must be unique, not secret, and this is one
+    syscall and one UUID object fewer on every request."""
+    return f"{(random.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET:032x}"
 
 
 def request_id_from(scope: Scope) -> str:
@@ -39,7 +54,7 @@ def request_id_from(scope: Scope) -> str:
             if _VALID_ID.match(candidate):
                 return candidate
             break
-    return uuid.uuid4().hex
+    return new_request_id()
 
 
 def route_template(scope: Scope) -> str:
@@ -78,15 +93,16 @@ class ObservabilityMiddleware:
             elapsed = time.perf_counter() - start
             route = route_template(scope)
             metrics.observe_request(scope["method"], route, status, elapsed)
-            client = scope.get("client")
-            # path only: the query string may hold a signed URL's token
-            (access_log.error if status >= 500 else access_log.info)(
-                "request",
-                method=scope["method"],
-                path=scope.get("path", ""),
-                route=route,
-                status=status,
-                duration_ms=round(elapsed * 1000, 1),
-                client=client[0] if client else None,
-            )
+            if _access_logger.isEnabledFor(logging.ERROR if status >= 500 else logging.INFO):
+                client = scope.get("client")
+                # path only: the query string may hold a signed URL's token
+                (access_log.error if status >= 500 else access_log.info)(
+                    "request",
+                    method=scope["method"],
+                    path=scope.get("path", ""),
+                    route=route,
+                    status=status,
+                    duration_ms=round(elapsed * 1000, 1),
+                    client=client[0] if client else None,
+                )
             structlog.contextvars.reset_contextvars(**tokens)

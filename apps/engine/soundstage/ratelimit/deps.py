@@ -8,12 +8,10 @@ Allowed responses carry the RateLimit headers; a refused request is
 # No `from __future__ import annotations` here: FastAPI reads the annotations of
 # RateLimited.__call__, and an instance has no __globals__ to resolve strings in.
 
-from typing import Annotated
-
-from fastapi import Depends, Request, Response
+from fastapi import Request, Response
 
 from soundstage.auth.deps import CurrentUser
-from soundstage.engine import Engine, get_engine
+from soundstage.engine import Engine
 from soundstage.errors import TooManyRequests
 from soundstage.ratelimit.service import Action, RateLimitService
 
@@ -33,8 +31,8 @@ class RateLimited:
         request: Request,
         response: Response,
         who: CurrentUser,
-        engine: Annotated[Engine, Depends(get_engine)],
     ) -> None:
+        engine: Engine = request.app.state.engine  # what get_engine gives, unsolved
         # uvicorn's proxy_headers put the real client here when the proxy is trusted
         address = request.client.host if request.client else None
         outcome = await RateLimitService(engine).hit(
