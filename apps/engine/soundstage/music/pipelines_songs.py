@@ -1,6 +1,6 @@
 """Pipelines ``stems``, ``song`` and ``hum_to_beat``.
 
-* ``stems``: an uploaded track -> ``drums.wav``, ``bass.wav``, ``vocals.wav``,
+* ``stems``: an uploaded or generated track -> ``drums.wav``, ``bass.wav``, ``vocals.wav``,
   ``other.wav`` and ``stems.json`` (Demucs when configured, else DSP; the
   metadata says which).
 * ``song``: LRC lyrics + a style -> ``song-1.mp3`` ... ``song-N.mp3`` and
@@ -8,6 +8,9 @@
   procedural backing track with the lyric lines spoken by a local TTS voice at
   their timestamps. ``diffrhythm`` and ``acestep`` call the remote models.
 * ``hum_to_beat``: a hummed/sung upload -> its melody, quantised, arranged.
+
+``stems`` and ``hum_to_beat`` read an upload or another job's audio output
+(:mod:`soundstage.music.sources`).
 """
 
 from __future__ import annotations
@@ -20,26 +23,20 @@ from typing import Literal, Self
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-
 from soundstage.audio.ffmpeg import run_ffmpeg
-from soundstage.errors import PermanentError, ValidationFailed
+from soundstage.errors import PermanentError
 from soundstage.music.lrc import LrcError, LyricLine, format_timestamp, parse_lrc
+from soundstage.music.sources import (
+    AudioInput,
+    admit_audio_input,
+    check_audio_upload,
+    fetch_audio_input,
+)
 from soundstage.music.stems import SAMPLE_RATE, STEMS, separate_wav
 from soundstage.pipelines import Admission, AdmitContext, JobContext, registry
-from soundstage.uploads import repository as uploads_repo
 
 MAX_STEMS_SECONDS = 20 * 60
 DEFAULT_VOICE = "local:hibari-us-female"
-
-
-async def _check_audio_upload(ctx: AdmitContext, upload_id: UUID, field: str) -> None:
-    """The upload exists, is the caller's (RLS hides everyone else's, so another
-    user's upload reads as missing) and is audio."""
-    row = await uploads_repo.get_upload(ctx.conn, upload_id)
-    if row is None:
-        raise ValidationFailed(f"{field}: no such upload")
-    if row["category"] != "audio":
-        raise ValidationFailed(f"{field}: that upload is {row['category']}, not audio")
 
 
 async def _decode(source: Path, target: Path, *, mono: bool = False) -> Path:
@@ -70,14 +67,12 @@ async def _decode(source: Path, target: Path, *, mono: bool = False) -> Path:
 # ------------------------------------------------------------------ stems
 
 
-class StemsParams(BaseModel):
+class StemsParams(AudioInput):
     model_config = ConfigDict(extra="forbid")
-
-    upload_id: UUID = Field(description="an audio file from /v1/uploads")
 
 
 async def _admit_stems(ctx: AdmitContext, params: StemsParams) -> Admission:
-    await _check_audio_upload(ctx, params.upload_id, "upload_id")
+    await admit_audio_input(ctx, params)
     return Admission()
 
 
@@ -90,8 +85,8 @@ async def _admit_stems(ctx: AdmitContext, params: StemsParams) -> Admission:
 )
 async def run_stems(ctx: JobContext, params: StemsParams) -> None:
     await ctx.progress(2, "decode")
-    upload = await ctx.fetch_upload(params.upload_id, ctx.workdir / "source")
-    wav = await _decode(upload.path, ctx.workdir / "mix.wav")
+    source = await fetch_audio_input(ctx, params, ctx.workdir / "source")
+    wav = await _decode(source, ctx.workdir / "mix.wav")
     await ctx.progress(15, "separate")
     out = ctx.workdir / "stems"
     result = await asyncio.to_thread(
@@ -166,7 +161,7 @@ class SongParams(BaseModel):
 
 async def _admit_song(ctx: AdmitContext, params: SongParams) -> Admission:
     if params.reference_upload_id is not None:
-        await _check_audio_upload(ctx, params.reference_upload_id, "reference_upload_id")
+        await check_audio_upload(ctx, params.reference_upload_id, "reference_upload_id")
     if params.provider == "local":
         from soundstage.providers.tts import get_provider, resolve_voice
 
@@ -188,7 +183,6 @@ async def _speak_lines(
     ctx: JobContext, lines: list[LyricLine], voice: str
 ) -> list[tuple[LyricLine, Path, float]]:
     import soundfile as sf
-
     from soundstage.providers.tts import get_provider, resolve_voice
 
     provider_name, voice_name = resolve_voice(voice)
@@ -340,17 +334,18 @@ async def run_song(ctx: JobContext, params: SongParams) -> None:
 MAX_HUM_SECONDS = 120.0
 
 
-class HumParams(BaseModel):
+class HumParams(AudioInput):
+    """``upload_id`` or ``source``: a hummed, whistled or sung recording."""
+
     model_config = ConfigDict(extra="forbid")
 
-    upload_id: UUID = Field(description="a hummed, whistled or sung recording (audio upload)")
     bpm: float | None = Field(default=None, ge=50, le=200, description="default: detected")
     mood: str = Field(default="neutral", max_length=40)
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
 
 
 async def _admit_hum(ctx: AdmitContext, params: HumParams) -> Admission:
-    await _check_audio_upload(ctx, params.upload_id, "upload_id")
+    await admit_audio_input(ctx, params)
     return Admission()
 
 
@@ -369,8 +364,8 @@ async def run_hum_to_beat(ctx: JobContext, params: HumParams) -> None:
     from soundstage.music.render import encode, render_arrangement, write_wav
 
     await ctx.progress(2, "decode")
-    upload = await ctx.fetch_upload(params.upload_id, ctx.workdir / "source")
-    audio, sr = await asyncio.to_thread(read_audio, upload.path, SR, True, MAX_HUM_SECONDS)
+    source = await fetch_audio_input(ctx, params, ctx.workdir / "source")
+    audio, sr = await asyncio.to_thread(read_audio, source, SR, True, MAX_HUM_SECONDS)
     await ctx.progress(10, "transcribe")
     result = await asyncio.to_thread(transcribe, audio, sr, bpm=params.bpm)
     if len(result.notes) < 2:

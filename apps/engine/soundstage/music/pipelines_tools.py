@@ -1,9 +1,10 @@
-"""Tool pipelines on a user's audio upload: ``analysis`` and ``effects``.
+"""Tool pipelines on a user's audio: ``analysis`` and ``effects``.
 
-Both check in ``admit`` (inside the caller's RLS transaction) that the upload
-exists, is the caller's and is audio, so a bad request is a 422 before any job
-exists. Uploads were decoded when they were accepted, so a decode failure here
-means the stored file changed: a permanent error, not a retry.
+The input is an upload or another job's audio output (:mod:`soundstage.music.sources`);
+``admit`` checks (inside the caller's RLS transaction) that it exists, is the
+caller's and is audio, so a bad request is a 4xx before any job exists. Inputs
+were decoded when they were accepted or made, so a decode failure here means
+the stored file changed: a permanent error, not a retry.
 """
 
 from __future__ import annotations
@@ -11,17 +12,16 @@ from __future__ import annotations
 import asyncio
 import json
 from typing import Annotated, Literal
-from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from soundstage.audio.ffmpeg import run_ffmpeg
-from soundstage.errors import PermanentError, ValidationFailed
+from soundstage.errors import PermanentError
 from soundstage.music.analysis import analyze_file
 from soundstage.music.decode import UndecodableError, decoded_seconds, probe_audio
 from soundstage.music.effects import EFFECT_TYPES, MAX_CHAIN, Effect, build_filter, output_seconds
+from soundstage.music.sources import AudioInput, admit_audio_input, fetch_audio_input
 from soundstage.pipelines.base import Admission, AdmitContext, JobContext, registry
-from soundstage.uploads import repository as uploads_repo
 
 CONTENT_TYPES = {"wav": "audio/wav", "mp3": "audio/mpeg", "flac": "audio/flac"}
 CODECS = {
@@ -31,16 +31,13 @@ CODECS = {
 }
 
 
-class AnalysisParams(BaseModel):
+class AnalysisParams(AudioInput):
     model_config = ConfigDict(extra="forbid")
 
-    upload_id: UUID = Field(description="An audio upload of yours.")
 
-
-class EffectsParams(BaseModel):
+class EffectsParams(AudioInput):
     model_config = ConfigDict(extra="forbid")
 
-    upload_id: UUID = Field(description="An audio upload of yours.")
     chain: Annotated[
         list[Effect],
         Field(
@@ -52,35 +49,29 @@ class EffectsParams(BaseModel):
     format: Literal["wav", "mp3", "flac"] = "wav"
 
 
-async def _admit_audio_upload(ctx: AdmitContext, upload_id: UUID) -> Admission:
-    row = await uploads_repo.get_upload(ctx.conn, upload_id)
-    if row is None:  # another user's upload is invisible under RLS: the same answer
-        raise ValidationFailed("upload_id: no such upload")
-    if row["category"] != "audio":
-        raise ValidationFailed(f"upload_id: that upload is {row['category']}, not audio")
+async def admit_analysis(ctx: AdmitContext, params: AnalysisParams) -> Admission:
+    await admit_audio_input(ctx, params)
     return Admission()
 
 
-async def admit_analysis(ctx: AdmitContext, params: AnalysisParams) -> Admission:
-    return await _admit_audio_upload(ctx, params.upload_id)
-
-
 async def admit_effects(ctx: AdmitContext, params: EffectsParams) -> Admission:
-    return await _admit_audio_upload(ctx, params.upload_id)
+    await admit_audio_input(ctx, params)
+    return Admission()
 
 
 @registry.register(
     "analysis",
     AnalysisParams,
-    "Tempo, beats, key and mode, loudness and format of an audio upload, as analysis.json.",
+    "Tempo, beats, key and mode, loudness and format of an audio upload or a job's audio "
+    "output, as analysis.json.",
     admit=admit_analysis,
 )
 async def run_analysis(ctx: JobContext, params: AnalysisParams) -> None:
     await ctx.progress(0, stage="fetching")
-    upload = await ctx.fetch_upload(params.upload_id, ctx.workdir)
+    source = await fetch_audio_input(ctx, params, ctx.workdir)
     await ctx.progress(10, stage="analysing")
     try:
-        result = await asyncio.to_thread(analyze_file, upload.path)
+        result = await asyncio.to_thread(analyze_file, source)
     except UndecodableError as exc:
         raise PermanentError(str(exc)) from exc
     out = ctx.workdir / "analysis.json"
@@ -94,16 +85,16 @@ async def run_analysis(ctx: JobContext, params: AnalysisParams) -> None:
     "effects",
     EffectsParams,
     "An effects chain (gain, loudnorm, eq, compressor, reverb, delay, fade, trim, "
-    "pitch_shift, time_stretch) applied to an audio upload.",
+    "pitch_shift, time_stretch) applied to an audio upload or a job's audio output.",
     admit=admit_effects,
 )
 async def run_effects(ctx: JobContext, params: EffectsParams) -> None:
     await ctx.progress(0, stage="fetching")
-    upload = await ctx.fetch_upload(params.upload_id, ctx.workdir)
+    source = await fetch_audio_input(ctx, params, ctx.workdir)
     try:
-        info = await asyncio.to_thread(probe_audio, upload.path)
+        info = await asyncio.to_thread(probe_audio, source)
         seconds = info.duration_s or await asyncio.to_thread(
-            decoded_seconds, upload.path, ctx.settings.max_audio_seconds + 1
+            decoded_seconds, source, ctx.settings.max_audio_seconds + 1
         )
         graph = build_filter(params.chain, sample_rate=info.sample_rate, duration_s=seconds)
     except (UndecodableError, ValueError) as exc:
@@ -115,7 +106,7 @@ async def run_effects(ctx: JobContext, params: EffectsParams) -> None:
 
     await ctx.progress(5, stage="processing")
     await run_ffmpeg(
-        ["-i", str(upload.path), "-map", "0:a:0", "-vn", "-af", graph,
+        ["-i", str(source), "-map", "0:a:0", "-vn", "-af", graph,
          *CODECS[params.format], str(out)],
         duration_s=output_seconds(params.chain, seconds),
         on_progress=on_progress,

@@ -79,6 +79,11 @@ class JobContext(Protocol):
         """Download one of this job's owner's uploads (another user's is an error)."""
         ...
 
+    async def fetch_output(self, job_id: UUID, name: str, target_dir: Path) -> Path:
+        """Download output ``name`` of another job of this job's owner (a job that
+        is another user's, or an output that is gone, is a PermanentError)."""
+        ...
+
     async def lexicon(self) -> dict[str, str]:
         """The owner's pronunciation lexicon."""
         ...

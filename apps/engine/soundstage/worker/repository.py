@@ -304,6 +304,20 @@ async def get_upload(conn: Connection, upload_id: UUID, user_id: UUID) -> asyncp
     )
 
 
+async def get_output(
+    conn: Connection, job_id: UUID, name: str, user_id: UUID
+) -> asyncpg.Record | None:
+    """An output of another job of the owner's (a job's input may be one; the
+    worker bypasses RLS, so it checks the owner)."""
+    return await conn.fetchrow(
+        "select bucket, object_path, content_type from job_outputs "
+        "where job_id = $1 and name = $2 and user_id = $3",
+        job_id,
+        name,
+        user_id,
+    )
+
+
 async def reap_expired(conn: Connection) -> list[asyncpg.Record]:
     """Jobs whose worker stopped heartbeating: retry, fail (worker_lost) or finish canceling."""
     return await conn.fetch(

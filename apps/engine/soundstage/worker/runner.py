@@ -140,6 +140,17 @@ class _Context:
         await self.worker.storage.download(row["bucket"], row["object_path"], target)
         return UploadFile(target, row["format"], row["category"], row["original_name"])
 
+    async def fetch_output(self, job_id: uuid.UUID, name: str, target_dir: Path) -> Path:
+        async with self.worker.db.privileged() as conn:
+            row = await repo.get_output(conn, job_id, name, self.job.user_id)
+        if row is None:  # deleted since the job was admitted
+            raise PermanentError(f"job {job_id} no longer has the output {name!r}")
+        await asyncio.to_thread(target_dir.mkdir, parents=True, exist_ok=True)
+        # The name's suffix tells ffmpeg and libsndfile the format.
+        target = target_dir / f"output-{job_id}-{Path(name).name}"
+        await self.worker.storage.download(row["bucket"], row["object_path"], target)
+        return target
+
     async def lexicon(self) -> dict[str, str]:
         async with self.worker.db.privileged() as conn:
             return await lexicon_for_user(conn, self.job.user_id)
