@@ -1,20 +1,27 @@
 """ACE-Step and DiffRhythm providers against fakes that speak their HTTP protocols:
-slow polling, 429 with Retry-After, 5xx, timeouts, failed tasks, API keys."""
+slow polling, 429 with Retry-After, 5xx, timeouts, failed tasks, API keys; and
+the ``song`` job on each, through the API, the queue and a real worker."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import respx
+from pydantic import SecretStr
 
+from soundstage.config import Settings
 from soundstage.errors import PermanentError, RetryableError
+from soundstage.music.analysis import read_audio
 from soundstage.providers.music.acestep import AceStepProvider
 from soundstage.providers.music.base import MusicRequest
 from soundstage.providers.music.diffrhythm import DiffRhythmProvider
+from soundstage.worker import Worker
+from support import User, wait_for_status
 
 ACE = "http://ace.test:8001"
 DR = "http://diffrhythm.test:8000"
@@ -302,3 +309,138 @@ async def test_diffrhythm_forgotten_job_and_timeout_are_retryable(
         router.post(f"{DR}/api/v1/generate").mock(side_effect=httpx.ReadTimeout("slow"))
         with pytest.raises(RetryableError, match="did not answer"):
             await diffrhythm().generate(REQUEST, tmp_path)
+
+
+# ------------------------------------------- the song job through the worker
+
+MakeUser = Callable[[], Awaitable[User]]
+LYRICS = "[ti:Test]\n[00:01.00] Lights on the water\n[00:06.50] Singing along"
+
+
+@pytest.fixture
+def remote_music(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """The suite's settings (shared by the app and the worker) pointing at the fakes."""
+    for name, value in {
+        "diffrhythm_url": DR, "diffrhythm_api_key": SecretStr(KEY), "acestep_url": ACE,
+        "music_poll_seconds": 0.01, "music_max_wait_seconds": 10.0, "music_timeout_seconds": 5.0,
+    }.items():  # fmt: skip
+        monkeypatch.setattr(settings, name, value)
+    return settings
+
+
+async def _song(
+    client: httpx.AsyncClient, user: User, **params: Any
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    body = {"kind": "song", "params": {"lyrics": LYRICS, "style": "dreamy synth pop", **params}}
+    r = await client.post("/v1/jobs", json=body, headers=user.headers)
+    assert r.status_code == 202, r.text
+    done = await wait_for_status(client, user, r.json()["id"], {"succeeded", "failed"}, within=120)
+    return done, {o["name"]: o for o in done["outputs"]}  # type: ignore[attr-defined]
+
+
+async def _seconds(client: httpx.AsyncClient, output: dict[str, Any], tmp_path: Path) -> float:
+    r = await client.get(output["url"])
+    assert r.status_code == 200
+    path = tmp_path / output["name"]
+    path.write_bytes(r.content)
+    audio, sr = read_audio(path, sr=22050)
+    return len(audio) / sr
+
+
+async def test_diffrhythm_song_job_gives_batch_size_songs(
+    client: httpx.AsyncClient, make_user: MakeUser, worker: Worker, remote_music: Settings,
+    wav_bytes: bytes, tmp_path: Path,
+) -> None:  # fmt: skip
+    user = await make_user()
+    fake = FakeDiffRhythm(wav_bytes, running_polls=2)
+    with respx.mock(assert_all_called=True) as router:
+        fake.mount(router)
+        done, outputs = await _song(client, user, provider="diffrhythm", batch_size=3, seed=40)
+    assert done["status"] == "succeeded", done
+    assert set(outputs) == {"song-1.mp3", "song-2.mp3", "song-3.mp3", "song.json"}
+    assert all(o["content_type"] == "audio/mpeg" for n, o in outputs.items() if n != "song.json")
+    # one request per song, each with the lyrics, the style and DiffRhythm's 95 s
+    assert len(fake.submitted) == 3
+    for sent in fake.submitted:
+        assert sent["lyrics"] == LYRICS and "dreamy synth pop" in sent["style_prompt"]
+        assert (sent["audio_length"], sent["batch_size"]) == (95, 1)
+    report = (await client.get(outputs["song.json"]["url"])).json()
+    assert report["draft"] is False and report["provider"] == "diffrhythm"
+    assert report["seconds"] == 95
+    assert [s["seed"] for s in report["songs"]] == [40, 41, 42]
+    assert all(s["task_id"] == "j-9" for s in report["songs"])
+    # the server's half second, padded to the song's length by the encoder
+    assert await _seconds(client, outputs["song-2.mp3"], tmp_path) == pytest.approx(95, abs=0.2)
+
+
+async def test_diffrhythm_5xx_is_retried_by_the_queue_then_succeeds(
+    client: httpx.AsyncClient, make_user: MakeUser, worker: Worker, remote_music: Settings,
+    wav_bytes: bytes,
+) -> None:  # fmt: skip
+    user = await make_user()
+    fake = FakeDiffRhythm(wav_bytes, running_polls=1)
+    answers = iter([httpx.Response(503)] * 3)  # the first attempt's call and its 2 quick retries
+
+    def down_then_up(request: httpx.Request) -> httpx.Response:
+        return next(answers, None) or fake.generate(request)
+
+    with respx.mock(assert_all_called=True) as router:
+        fake.mount(router)
+        router.post(f"{DR}/api/v1/generate").mock(side_effect=down_then_up)
+        done, outputs = await _song(client, user, provider="diffrhythm")
+    assert done["status"] == "succeeded", done
+    assert done["attempts"] == 2  # the first attempt failed retryably and was requeued
+    assert set(outputs) == {"song-1.mp3", "song.json"}
+
+
+async def test_acestep_song_job_up_to_600_s_with_batch(
+    client: httpx.AsyncClient, make_user: MakeUser, worker: Worker, remote_music: Settings,
+    mp3_bytes: bytes, tmp_path: Path,
+) -> None:  # fmt: skip
+    user = await make_user()
+    fake = FakeAceStep(mp3_bytes, running_polls=2)
+    with respx.mock(assert_all_called=True) as router:
+        fake.mount(router)
+        done, outputs = await _song(client, user, provider="acestep", seconds=20, batch_size=2)
+    assert done["status"] == "succeeded", done
+    assert set(outputs) == {"song-1.mp3", "song-2.mp3", "song.json"}
+    assert [sent["audio_duration"] for sent in fake.submitted] == [20, 20]
+    assert all(sent["lyrics"] == LYRICS and sent["instrumental"] is False
+               for sent in fake.submitted)  # fmt: skip
+    assert [sent["seed"] for sent in fake.submitted] == [0, 1]
+    report = (await client.get(outputs["song.json"]["url"])).json()
+    assert report["provider"] == "acestep" and len(report["songs"]) == 2
+    assert report["songs"][0]["keyscale"] == "A minor"
+    assert await _seconds(client, outputs["song-1.mp3"], tmp_path) == pytest.approx(20, abs=0.2)
+
+
+async def test_acestep_4xx_fails_the_song_job_at_once_with_the_servers_words(
+    client: httpx.AsyncClient, make_user: MakeUser, worker: Worker, remote_music: Settings,
+) -> None:  # fmt: skip
+    user = await make_user()
+    with respx.mock(assert_all_called=True) as router:
+        route = router.post(f"{ACE}/release_task").respond(
+            400, json={"detail": "lyrics too long for the model"}
+        )
+        done, outputs = await _song(client, user, provider="acestep", seconds=30)
+    assert done["status"] == "failed" and done["attempts"] == 1, done
+    assert route.call_count == 1  # permanent: neither retried in the call nor requeued
+    error = done["error"]
+    assert isinstance(error, dict) and error["code"] == "permanent_error"
+    assert "lyrics too long for the model" in error["message"]
+    assert outputs == {}
+
+
+async def test_remote_song_needs_its_server_configured(
+    client: httpx.AsyncClient, make_user: MakeUser, settings: Settings
+) -> None:
+    assert settings.diffrhythm_url is None and settings.acestep_url is None
+    user = await make_user()
+    for provider, setting in (
+        ("diffrhythm", "SOUNDSTAGE_DIFFRHYTHM_URL"),
+        ("acestep", "SOUNDSTAGE_ACESTEP_URL"),
+    ):
+        body = {"kind": "song", "params": {"lyrics": LYRICS, "style": "pop", "provider": provider}}
+        r = await client.post("/v1/jobs", json=body, headers=user.headers)
+        assert r.status_code == 422, r.text
+        assert setting in r.json()["error"]["message"]

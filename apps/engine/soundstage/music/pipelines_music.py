@@ -18,7 +18,7 @@ from soundstage.music.compose import MOODS, key_name, parse_key
 from soundstage.music.render import CONTENT_TYPES, encode
 from soundstage.pipelines.base import Admission, AdmitContext, JobContext, registry
 from soundstage.providers.music.base import MusicRequest
-from soundstage.providers.music.registry import DEFAULT_PROVIDER, get_provider
+from soundstage.providers.music.registry import DEFAULT_PROVIDER, get_provider, provider_for_job
 
 Mood = Literal["happy", "sad", "calm", "energetic", "dark", "epic", "chill", "romantic", "neutral"]
 assert set(Mood.__args__) == set(MOODS)  # type: ignore[attr-defined]  # one list of moods
@@ -66,7 +66,7 @@ async def admit_music(ctx: AdmitContext, params: MusicParams) -> Admission:
     admit=admit_music,
 )
 async def run(ctx: JobContext, params: MusicParams) -> None:
-    provider = get_provider(params.provider, ctx.settings)
+    provider = provider_for_job(params.provider, ctx.settings)
     # A seed is always recorded, so any result can be made again.
     seed = params.seed if params.seed is not None else secrets.randbelow(2**31)
     request = MusicRequest(

@@ -166,6 +166,11 @@ async def _admit_song(ctx: AdmitContext, params: SongParams) -> Admission:
         from soundstage.providers.tts import get_provider, resolve_voice
 
         get_provider(resolve_voice(params.voice)[0], ctx.engine)  # 422 when unknown
+    else:
+        from soundstage.providers.music.registry import get_provider as get_music_provider
+
+        # A remote model without its URL is a 422 naming the setting, not a failed job.
+        get_music_provider(params.provider, ctx.engine)
     return Admission()
 
 
@@ -287,10 +292,10 @@ async def _song_remote(ctx: JobContext, params: SongParams) -> dict[str, object]
     """DiffRhythm / ACE-Step through providers/music (their fakes in tests)."""
     from soundstage.music.render import encode
     from soundstage.providers.music.base import MusicRequest
-    from soundstage.providers.music.registry import get_provider
+    from soundstage.providers.music.registry import provider_for_job
 
     assert params.seconds is not None
-    provider = get_provider(params.provider, ctx.settings)
+    provider = provider_for_job(params.provider, ctx.settings)
     songs: list[dict[str, object]] = []
     for i in range(params.batch_size):
         request = MusicRequest(

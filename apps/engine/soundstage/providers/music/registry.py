@@ -5,6 +5,7 @@ Public API (stable)::
     PROVIDER_NAMES, DEFAULT_PROVIDER
     configured_providers(settings) -> list[str]      # "procedural" first
     get_provider(name, settings_or_engine) -> MusicProvider  # ValidationFailed (422) naming the fix
+    provider_for_job(name, settings) -> MusicProvider         # the same, PermanentError in a job
 
 Instances are cached per process and per configuration, so every job in a
 process shares one concurrency limit (and one HTTP client) per provider.
@@ -19,7 +20,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from soundstage.config import Settings
-from soundstage.errors import ValidationFailed
+from soundstage.errors import PermanentError, ValidationFailed
 from soundstage.providers.music.base import MusicProvider
 
 if TYPE_CHECKING:
@@ -130,6 +131,16 @@ def get_provider(name: str, source: Engine | Settings) -> MusicProvider:
         if provider is None:
             provider = _instances[fingerprint] = _build(name, settings)
     return provider
+
+
+def provider_for_job(name: str, settings: Settings) -> MusicProvider:
+    """:func:`get_provider` inside a job. The API admitted the job with its own
+    settings; a worker configured differently fails the job with the fix, rather
+    than with an API error that would read as an internal one."""
+    try:
+        return get_provider(name, settings)
+    except ValidationFailed as exc:
+        raise PermanentError(f"on this worker, {exc.message}") from exc
 
 
 def registered_instances() -> list[MusicProvider]:
