@@ -157,6 +157,9 @@ class Settings(BaseSettings):
     # (a Hugging Face MusicGen checkpoint, never downloaded by the engine);
     # "acestep" and "diffrhythm" are remote servers, offered once their URL is set.
     musicgen_model_dir: Path | None = None
+    # hum_to_beat: a MusicGen-melody checkpoint (same extra, never downloaded); when
+    # set, the beat is generated around the hummed melody instead of procedurally.
+    musicgen_melody_model_dir: Path | None = None
     acestep_url: str | None = None
     acestep_api_key: SecretStr | None = None
     diffrhythm_url: str | None = None

@@ -19,12 +19,13 @@ import asyncio
 import json
 import re
 from pathlib import Path
-from typing import Literal, Self
+from typing import TYPE_CHECKING, Literal, Self
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
 from soundstage.audio.ffmpeg import run_ffmpeg
-from soundstage.errors import PermanentError
+from soundstage.errors import PermanentError, ValidationFailed
 from soundstage.music.lrc import LrcError, LyricLine, format_timestamp, parse_lrc
 from soundstage.music.sources import (
     AudioInput,
@@ -34,6 +35,10 @@ from soundstage.music.sources import (
 )
 from soundstage.music.stems import SAMPLE_RATE, STEMS, separate_wav
 from soundstage.pipelines import Admission, AdmitContext, JobContext, registry
+
+if TYPE_CHECKING:
+    from soundstage.config import Settings
+    from soundstage.music.hum import Transcription
 
 MAX_STEMS_SECONDS = 20 * 60
 DEFAULT_VOICE = "local:hibari-us-female"
@@ -188,6 +193,7 @@ async def _speak_lines(
     ctx: JobContext, lines: list[LyricLine], voice: str
 ) -> list[tuple[LyricLine, Path, float]]:
     import soundfile as sf
+
     from soundstage.providers.tts import get_provider, resolve_voice
 
     provider_name, voice_name = resolve_voice(voice)
@@ -337,6 +343,9 @@ async def run_song(ctx: JobContext, params: SongParams) -> None:
 # ------------------------------------------------------------ hum_to_beat
 
 MAX_HUM_SECONDS = 120.0
+# MusicGen-melody reads at most 30 s of chroma and was trained on 30 s clips.
+MELODY_MODEL_MAX_SECONDS = 30.0
+HumRenderer = Literal["auto", "procedural", "musicgen_melody"]
 
 
 class HumParams(AudioInput):
@@ -347,10 +356,33 @@ class HumParams(AudioInput):
     bpm: float | None = Field(default=None, ge=50, le=200, description="default: detected")
     mood: str = Field(default="neutral", max_length=40)
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    renderer: HumRenderer = Field(
+        default="auto",
+        description="procedural: an arrangement around the melody; musicgen_melody: MusicGen "
+        "conditioned on it (needs SOUNDSTAGE_MUSICGEN_MELODY_MODEL_DIR); auto: "
+        "musicgen_melody when configured, else procedural",
+    )
+    prompt: str = Field(
+        default="", max_length=500, description="what the beat is like (musicgen_melody reads it)"
+    )
+
+
+def _melody_model_dir(settings: Settings, renderer: HumRenderer) -> Path | None:
+    """The MusicGen-melody checkpoint to use, or None for the procedural arrangement."""
+    if renderer == "procedural":
+        return None
+    return settings.musicgen_melody_model_dir
 
 
 async def _admit_hum(ctx: AdmitContext, params: HumParams) -> Admission:
     await admit_audio_input(ctx, params)
+    if (
+        params.renderer == "musicgen_melody"
+        and ctx.engine.settings.musicgen_melody_model_dir is None
+    ):
+        raise ValidationFailed(
+            "renderer: musicgen_melody is not configured: set SOUNDSTAGE_MUSICGEN_MELODY_MODEL_DIR"
+        )
     return Admission()
 
 
@@ -358,7 +390,8 @@ async def _admit_hum(ctx: AdmitContext, params: HumParams) -> Admission:
     "hum_to_beat",
     HumParams,
     "A hummed or sung melody to a beat: pitch tracking, notes quantised to the "
-    "tempo and key, an arrangement around them; MP3 and MIDI out.",
+    "tempo and key, an arrangement around them (or MusicGen-melody conditioned on "
+    "them, where installed); MP3 and MIDI out.",
     admit=_admit_hum,
 )
 async def run_hum_to_beat(ctx: JobContext, params: HumParams) -> None:
@@ -368,6 +401,12 @@ async def run_hum_to_beat(ctx: JobContext, params: HumParams) -> None:
     from soundstage.music.midi import write_midi
     from soundstage.music.render import encode, render_arrangement, write_wav
 
+    model_dir = _melody_model_dir(ctx.settings, params.renderer)
+    if params.renderer == "musicgen_melody" and model_dir is None:
+        raise PermanentError(
+            "on this worker, renderer musicgen_melody is not configured: "
+            "set SOUNDSTAGE_MUSICGEN_MELODY_MODEL_DIR"
+        )
     await ctx.progress(2, "decode")
     source = await fetch_audio_input(ctx, params, ctx.workdir / "source")
     audio, sr = await asyncio.to_thread(read_audio, source, SR, True, MAX_HUM_SECONDS)
@@ -375,23 +414,63 @@ async def run_hum_to_beat(ctx: JobContext, params: HumParams) -> None:
     result = await asyncio.to_thread(transcribe, audio, sr, bpm=params.bpm)
     if len(result.notes) < 2:
         raise PermanentError("no melody found: hum or sing a few clear notes")
-    await ctx.progress(60, "arrange")
+    await ctx.progress(40, "arrange")
     arrangement = await asyncio.to_thread(
         arrange_around, result.notes, result.bpm, result.key, None, params.mood, params.seed
     )
-    rendered = await asyncio.to_thread(render_arrangement, arrangement, SAMPLE_RATE)
-    wav = await asyncio.to_thread(write_wav, ctx.workdir / "beat.wav", rendered, SAMPLE_RATE)
-    await ctx.progress(85, "encode")
-    await encode(wav, ctx.workdir / "beat.mp3", "mp3")
     await asyncio.to_thread(write_midi, arrangement, ctx.workdir / "beat.mid")
-    report = {
+    report: dict[str, object] = {
         "bpm": result.bpm,
         "key": result.key,
         "notes": [{"start_s": n.start_s, "end_s": n.end_s, "pitch": n.pitch} for n in result.notes],
-        "method": "pyin + grid quantisation + procedural arrangement",
-        "musicgen_melody": False,
     }
-    (ctx.workdir / "hum.json").write_text(json.dumps(report, indent=2))
+    if model_dir is None:
+        rendered = await asyncio.to_thread(render_arrangement, arrangement, SAMPLE_RATE)
+        wav = await asyncio.to_thread(write_wav, ctx.workdir / "beat.wav", rendered, SAMPLE_RATE)
+        seconds = arrangement.duration_s
+        report.update(
+            method="pyin + grid quantisation + procedural arrangement", musicgen_melody=False
+        )
+    else:
+        wav, seconds, metadata = await _beat_from_melody_model(ctx, params, model_dir, result)
+        report.update(
+            method="pyin + grid quantisation + MusicGen-melody conditioned on the melody",
+            musicgen_melody=True,
+            model=metadata,
+        )
+    await ctx.progress(85, "encode")
+    await encode(wav, ctx.workdir / "beat.mp3", "mp3", duration_s=seconds)
+    report["seconds"] = seconds
+    (ctx.workdir / "hum.json").write_text(json.dumps(report, indent=2, default=str))
     await ctx.add_output("beat.mp3", ctx.workdir / "beat.mp3", "audio/mpeg")
     await ctx.add_output("beat.mid", ctx.workdir / "beat.mid", "audio/midi")
     await ctx.add_output("hum.json", ctx.workdir / "hum.json", "application/json")
+
+
+async def _beat_from_melody_model(
+    ctx: JobContext, params: HumParams, model_dir: Path, result: Transcription
+) -> tuple[Path, float, dict[str, object]]:
+    """MusicGen-melody conditioned on the *quantised* melody, rendered as clean
+    sine tones: its chroma is then the notes of the MIDI output, on the grid and
+    in key, not the singer's drift and breath noise."""
+    from soundstage.music.render import render_notes
+    from soundstage.providers.music.base import MusicRequest
+    from soundstage.providers.music.musicgen_melody import ChromaConfig, melody_model
+
+    model = melody_model(model_dir)
+    rate = ChromaConfig().sampling_rate
+    end = max(n.end_s for n in result.notes)
+    seconds = round(min(MELODY_MODEL_MAX_SECONDS, end + 0.5), 2)
+    melody = await asyncio.to_thread(render_notes, result.notes, "sine", rate, seconds)
+    prompt = MusicRequest(
+        prompt=params.prompt or "beat",
+        duration_s=seconds,
+        bpm=round(result.bpm),
+        key=result.key,
+        mood=params.mood,
+    ).description()
+    await ctx.progress(50, "generate")
+    track = await model.generate(
+        melody, rate, prompt, seconds, params.seed, ctx.workdir / "generated"
+    )
+    return track.path, seconds, {"name": "musicgen_melody", **track.metadata}
