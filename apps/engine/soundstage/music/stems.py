@@ -1,7 +1,10 @@
 """Stem separation: drums, bass, vocals and other, one WAV per stem.
 
 Demucs is used when its optional package is importable *and* a model directory
-is configured (``SOUNDSTAGE_DEMUCS_MODEL_DIR``): weights are never downloaded.
+is configured (``SOUNDSTAGE_DEMUCS_MODEL_DIR``): weights are never downloaded
+(see :func:`load_demucs` for the directory's layout). A configured directory
+that holds no loadable model is a permanent job error naming the setting, not
+a silent fallback.
 Otherwise a built-in DSP separation, labelled ``dsp-hpss`` in ``stems.json``:
 
 * harmonic/percussive split of the mid signal (median-filter HPSS, soft masks);
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -28,6 +32,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from soundstage.errors import PermanentError
 
 STEMS = ("drums", "bass", "vocals", "other")
 SAMPLE_RATE = 44_100
@@ -176,25 +182,74 @@ def separate_wav(
     return result
 
 
+DEMUCS_SETTING = "SOUNDSTAGE_DEMUCS_MODEL_DIR"
+_demucs_lock = threading.Lock()
+_demucs_models: dict[Path, tuple[Any, str]] = {}
+
+
+def _demucs_name(model_dir: Path) -> str:
+    """What to load from ``model_dir``: the ``htdemucs`` bag when its YAML is
+    there, else the only bag (``<name>.yaml``), else the only single model
+    (``<signature>[-<checksum>].th``), as in Demucs' own model repository."""
+    bags = sorted(f.stem for f in model_dir.glob("*.yaml"))
+    singles = sorted(f.stem.rsplit("-", 1)[0] for f in model_dir.glob("*.th"))
+    if "htdemucs" in bags:
+        return "htdemucs"
+    if len(bags) == 1:
+        return bags[0]
+    if not bags and len(singles) == 1:
+        return singles[0]
+    raise PermanentError(
+        f"{DEMUCS_SETTING}={model_dir} should hold one Demucs model: a bag "
+        f"(<name>.yaml and its <signature>.th files) or a single <signature>.th; "
+        f"found {len(bags)} bags and {len(singles)} weight files"
+    )
+
+
+def load_demucs(model_dir: Path) -> tuple[Any, str]:
+    """The Demucs model in ``model_dir`` and its name, loaded once per process
+    (never downloaded: a local repository only). PermanentError naming the
+    setting when the directory holds no loadable model."""
+    key = Path(model_dir).expanduser()
+    with _demucs_lock:
+        if key not in _demucs_models:
+            if not key.is_dir():
+                # demucs exits the process (fatal()) on a missing directory: check first
+                raise PermanentError(f"{DEMUCS_SETTING}={key} is not a directory")
+            name = _demucs_name(key)
+            from demucs.pretrained import get_model
+            from demucs.repo import ModelLoadingError
+
+            try:
+                model = get_model(name, repo=key)
+            except (ModelLoadingError, OSError, RuntimeError, KeyError) as exc:
+                raise PermanentError(
+                    f"could not load Demucs '{name}' from {key} ({DEMUCS_SETTING}): {exc}"
+                ) from exc
+            model.eval()
+            _demucs_models[key] = (model, name)
+        return _demucs_models[key]
+
+
 def _demucs(audio: Audio, sr: int, model_dir: Path) -> tuple[dict[str, Audio], str, list[str]]:
-    """Demucs from a local model repository (optional extra; never downloads).
-    Not exercised by the test suite: demucs is not installed there."""
+    """Demucs from a local model repository (optional package; never downloads).
+    Sources a 6-stem model adds (guitar, piano) are folded into ``other``."""
     import torch
     from demucs.apply import apply_model
-    from demucs.pretrained import get_model
 
-    name = "htdemucs"
-    model = get_model(name, repo=model_dir)
-    model.eval()
+    model, name = load_demucs(model_dir)
+    notes: list[str] = []
     if sr != model.samplerate:
         import librosa
 
         audio = librosa.resample(audio, orig_sr=sr, target_sr=model.samplerate)
-    wav = torch.from_numpy(audio)
+    wav = torch.from_numpy(np.ascontiguousarray(audio))
     if wav.shape[0] == 1:
-        wav = wav.repeat(2, 1)
+        wav = wav.repeat(model.audio_channels, 1)  # the model wants stereo
+    elif wav.shape[0] > model.audio_channels:
+        wav = wav[: model.audio_channels]
     with torch.no_grad():
-        out = apply_model(model, wav[None], device="cpu")[0].numpy()
+        out = apply_model(model, wav[None], device="cpu", progress=False)[0].numpy()
     stems: dict[str, Audio] = {}
     for i, source in enumerate(model.sources):
         stem = out[i]
@@ -204,5 +259,12 @@ def _demucs(audio: Audio, sr: int, model_dir: Path) -> tuple[dict[str, Audio], s
             import librosa
 
             stem = librosa.resample(stem, orig_sr=model.samplerate, target_sr=sr)
-        stems[source] = stem.astype(np.float32)
-    return stems, f"demucs:{name}", []
+        target = source if source in STEMS else "other"
+        if target != source:
+            notes.append(f"demucs source '{source}' is in other")
+        stem = stem.astype(np.float32)
+        stems[target] = stems[target] + stem if target in stems else stem
+    for missing in (s for s in STEMS if s not in stems):
+        notes.append(f"the model has no '{missing}' source: that stem is silent")
+        stems[missing] = np.zeros_like(next(iter(stems.values())))
+    return stems, f"demucs:{name}", notes
