@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck check bench clean install install-musicgen
+.PHONY: run test lint typecheck check bench clean install install-musicgen install-demucs
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,9 @@ install: $(STAMP)
 # Optional: the musicgen provider's torch + transformers (CPU torch, ~1.5 GB).
 install-musicgen: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[musicgen]'
+
+install-demucs: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[demucs]'
 
 run: $(STAMP)
 	$(BIN)/soundstage run --host $(HOST) --port $(PORT)
