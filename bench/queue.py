@@ -58,7 +58,8 @@ Both systems get the same Postgres, worker processes, per-process concurrency
 and connection pool size (concurrency + 2). Soundstage's workers run with
 ``SOUNDSTAGE_QUEUE_MAX_RUNNING_PER_USER`` raised to ``--max-running-per-user``
 (1,000) so that the per-user cap does not throttle a few bench users. Both log
-at their default level (INFO: two lines per job each, into log files here). The
+at their default level, INFO, into log files here (Procrastinate: two lines
+per job; Soundstage: none for a job that succeeds, its per-job lines are DEBUG). The
 caller's ``DATABASE_URL``, ``SUPABASE_*`` and ``SOUNDSTAGE_*`` variables are
 ignored and no ``.env`` is read. Linux only (CPU figures come from ``/proc``).
 

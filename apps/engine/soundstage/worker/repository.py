@@ -36,9 +36,15 @@ async def claim(
     running, and the lowest slots go first: a user with one job waiting never
     waits behind another user's hundreds. Within a slot, priority and age decide.
     """
-    async with conn.transaction():
-        await conn.execute("select pg_advisory_xact_lock($1)", CLAIM_LOCK)
-        return await conn.fetch(
+    # BEGIN and the lock in one round trip (the simple-query protocol takes
+    # both); the claim must still be a statement of its own, so that its
+    # snapshot is taken after the lock is granted and sees the previous
+    # claimer's commit.
+    try:
+        # (inside the try: a wait for the lock that is cancelled leaves the
+        # transaction open)
+        await conn.execute(f"begin; select pg_advisory_xact_lock({CLAIM_LOCK:d})")
+        rows = await conn.fetch(
             """
             with recursive users as (
               (select user_id from jobs where status = 'queued' order by user_id limit 1)
@@ -92,6 +98,12 @@ async def claim(
             limit,
             max_running_per_user,
         )
+    except BaseException:
+        if not conn.is_closed():
+            await conn.execute("rollback")
+        raise
+    await conn.execute("commit")
+    return rows
 
 
 async def heartbeat(
