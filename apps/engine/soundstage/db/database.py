@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -47,9 +48,16 @@ def _literal(text: str) -> str:
 
 
 class Database:
-    def __init__(self, pool: asyncpg.Pool, *, api_role: str) -> None:
+    def __init__(self, pool: asyncpg.Pool, *, api_role: str, max_size: int) -> None:
         self.pool = pool
         self.api_role = api_role
+        # First come, first served for the pool's connections. asyncpg's pool
+        # queue lets a newcomer take a connection released while a woken waiter
+        # has not run yet, and sends the robbed waiter to the back of the line:
+        # under load (64 clients, 10 connections) that gave a p99 of 190 ms at
+        # a p50 of 30 ms. asyncio.Semaphore hands a released permit to the
+        # longest waiter, so the pool itself never has waiters.
+        self._turns = asyncio.Semaphore(max_size)
 
     @classmethod
     async def connect(
@@ -70,7 +78,7 @@ class Database:
             # a transaction pooler may hand each statement to another server session
             statement_cache_size=100 if prepared_statements else 0,
         )
-        return cls(pool, api_role=api_role)
+        return cls(pool, api_role=api_role, max_size=max_size)
 
     async def close(self) -> None:
         await self.pool.close()
@@ -78,7 +86,7 @@ class Database:
     @asynccontextmanager
     async def as_user(self, claims: Mapping[str, Any]) -> AsyncIterator[Connection]:
         claims_json = json.dumps(dict(claims), separators=(",", ":"))
-        async with self.pool.acquire() as conn:
+        async with self._acquire() as conn:
             # One round trip opens the transaction and sets the identity (the
             # simple-query protocol takes both statements; a request's own
             # queries follow). is_local=true: both settings end with this
@@ -100,9 +108,14 @@ class Database:
 
     @asynccontextmanager
     async def privileged(self) -> AsyncIterator[Connection]:
-        async with self.pool.acquire() as conn:
+        async with self._acquire() as conn:
             yield conn
 
     async def ping(self) -> None:
-        async with self.pool.acquire() as conn:
+        async with self._acquire() as conn:
             await conn.fetchval("select 1")
+
+    @asynccontextmanager
+    async def _acquire(self) -> AsyncIterator[Connection]:
+        async with self._turns, self.pool.acquire() as conn:
+            yield conn
