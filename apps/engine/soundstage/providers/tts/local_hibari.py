@@ -96,9 +96,17 @@ def synthesize_to(path: Path, text: str, voice: HibariVoice, threads: int) -> in
     import numpy as np
 
     tts, lock = _model(voice, threads)
-    # hibari's G2P keeps Python state and is not documented as thread-safe.
+    # What ``tts(text, seed=0)`` does, with only the G2P under the lock: it
+    # keeps Python state and is not documented as thread-safe, while the ONNX
+    # session (thread-safe; it releases the GIL) and the vocoder's numpy are
+    # most of the time. Locking the whole call serialised the provider's
+    # threads, so a second core did nothing. The fixed noise seed makes a
+    # retried chunk sound the same.
     with lock:
-        audio = tts(text, seed=0)  # fixed noise seed: a retried chunk sounds the same
+        phonemes = tts.phonemize(text)
+    rng = np.random.default_rng(0)
+    parts = [tts.from_ids(tts.ids(ps), 1.0, rng) for ps in phonemes]
+    audio = np.concatenate(parts) if parts else np.zeros(0, np.float32)
     rate = int(tts.sample_rate)
     if audio.size == 0:
         audio = np.zeros(int(rate * _EMPTY_SECONDS), dtype=np.float32)

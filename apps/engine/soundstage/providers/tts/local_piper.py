@@ -78,12 +78,20 @@ def synthesize_to(path: Path, text: str, threads: int) -> int:
     # normalize_audio=False: piper would otherwise scale every sentence to full
     # peak, so loudness would jump between sentences; the book is normalised once.
     config = SynthesisConfig(normalize_audio=False)
-    parts: list[Any] = []
+    # Only the phonemizer under the lock (espeak-ng keeps global state); the
+    # ONNX session is thread-safe and releases the GIL, so the provider's
+    # threads run the model on every core. (What voice.synthesize() does with
+    # normalize_audio=False and volume 1, for one sentence after another.)
     with lock:
-        for chunk in voice.synthesize(text, syn_config=config):
-            if parts:
-                parts.append(pause)
-            parts.append(chunk.audio_float_array)
+        sentences = voice.phonemize(text)
+    parts: list[Any] = []
+    for phonemes in sentences:
+        if not phonemes:
+            continue
+        audio = voice.phoneme_ids_to_audio(voice.phonemes_to_ids(phonemes), config)
+        if parts:
+            parts.append(pause)
+        parts.append(np.clip(audio, -1.0, 1.0).astype(np.float32))
     audio = (
         np.concatenate(parts) if parts else np.zeros(int(rate * _EMPTY_SECONDS), dtype=np.float32)
     )
