@@ -32,8 +32,11 @@ from soundstage.errors import PermanentError
 SAMPLE_RATE = 44100
 Target = Literal["acx", "podcast"]
 
-# Pieces of speech the limiter's loudness loss is estimated on (plan_gain).
-REFINE_SAMPLE = 60
+# The sample of the book the limiter's loudness loss is estimated on
+# (plan_gain): about this much audio, from at least REFINE_MIN_PIECES pieces
+# spread over the book.
+REFINE_SECONDS = 600.0
+REFINE_MIN_PIECES = 20
 
 # Room tone: quiet pink noise, not digital silence (ACX rejects dead silence),
 # far below the -60 dB noise-floor limit.
@@ -286,7 +289,14 @@ async def plan_gain(
     # The limiter's effect is estimated on an even sample of the book: the
     # loss is a property of the voice, and a full pass per refinement would
     # cost as much as encoding the whole book again.
-    step = max(1, len(speech) // REFINE_SAMPLE)
+    seconds = (
+        sum(s.frames for s in stats) / SAMPLE_RATE
+        if stats is not None
+        else sum(wav_seconds(p) for p in speech)
+    )
+    step = min(
+        max(1, math.ceil(seconds / REFINE_SECONDS)), max(1, len(speech) // REFINE_MIN_PIECES)
+    )
     sample = list(speech[::step])
     for _ in range(2):
         after = await measure(sample, pre_filter=_gain_chain(gain, target), true_peak=False)
