@@ -220,6 +220,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("worker", help="claim and run jobs")
     p.add_argument("--concurrency", type=int, default=None)
+    # debug adds the routine "job started" / "job succeeded" lines
+    p.add_argument("--log-level", default="info")
     p.add_argument(
         "--grace",
         type=float,
