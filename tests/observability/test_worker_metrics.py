@@ -28,7 +28,8 @@ def worker_process(dsn: str, data_dir: Path, tmp_path: Path) -> Iterator[tuple[i
     log_path = tmp_path / "worker.log"
     with log_path.open("wb") as log_file:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "soundstage", "worker", "--grace", "2"],
+            # debug: the routine per-job lines ("job started", "job succeeded")
+            [sys.executable, "-m", "soundstage", "worker", "--grace", "2", "--log-level", "debug"],
             env={
                 **os.environ,
                 "DATABASE_URL": dsn,
@@ -94,4 +95,4 @@ async def test_worker_process_serves_metrics_and_logs_job_ids(
         ["job", "started"],
         ["job", "succeeded"],
     ]
-    assert all(x["kind"] == "tone" and x["level"] == "info" for x in mine)
+    assert all(x["kind"] == "tone" and x["level"] == "debug" for x in mine)
