@@ -253,3 +253,54 @@ async def test_a_caller_cancelled_while_queued_is_left_out_of_the_batch(
     assert written == [[ids[0]], [ids[2]]]
     rows = await _rows(dsn, ids)
     assert [rows[i]["status"] for i in ids] == ["succeeded", "running", "succeeded"]
+
+
+async def test_the_next_claim_overlaps_the_completion_write(
+    engine: Engine, settings: Settings, dsn: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slot frees when the pipeline returns, not when its success is written:
+    with concurrency 1, the second job starts while the first one's write is
+    held; the first still ends succeeded once the write goes through."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        user_id = await _new_user(conn)
+        first, second = [
+            r["id"]
+            for r in await conn.fetch(
+                "insert into jobs (user_id, kind, params, created_at) "
+                "select $1, 'test_steps', $2::jsonb, now() + make_interval(secs => g) "
+                "from generate_series(1, 2) g returning id",
+                user_id,
+                json.dumps({"steps": 1}),
+            )
+        ]
+    finally:
+        await conn.close()
+
+    hold = asyncio.Event()
+    real = repo.finish_succeeded
+
+    async def held(
+        conn: Connection, worker_id: str, jobs: Sequence[tuple[uuid.UUID, str | None]]
+    ) -> set[uuid.UUID]:
+        if first in {job_id for job_id, _ in jobs}:
+            await hold.wait()
+        return await real(conn, worker_id, jobs)
+
+    monkeypatch.setattr(repo, "finish_succeeded", held)
+    worker = Worker(engine.db, engine.storage, settings, dsn=dsn, concurrency=1)
+    task = asyncio.create_task(worker.run(grace_seconds=5))
+    try:
+        deadline = asyncio.get_running_loop().time() + 30
+        while (await _rows(dsn, [second]))[second]["status"] == "queued":
+            assert asyncio.get_running_loop().time() < deadline, "the next job never started"
+            await asyncio.sleep(0.05)
+        assert (await _rows(dsn, [first]))[first]["status"] == "running"  # still being written
+        hold.set()
+        while {r["status"] for r in (await _rows(dsn, [first, second])).values()} != {"succeeded"}:
+            assert asyncio.get_running_loop().time() < deadline, "jobs did not finish"
+            await asyncio.sleep(0.05)
+    finally:
+        hold.set()
+        worker.stop()
+        await asyncio.wait_for(task, 30)

@@ -260,6 +260,12 @@ class Worker:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._tasks: dict[uuid.UUID, asyncio.Task[None]] = {}
+        # Jobs whose pipeline runs (``concurrency`` bounds these). A job leaves
+        # this set when its pipeline returns, before its final write: the
+        # next claim then overlaps the (batched) completion write instead of
+        # waiting for it. Its row stays `running` until that write commits, so
+        # the per-user running cap only counts it longer, never shorter.
+        self._busy: set[uuid.UUID] = set()
         self._releasing = False
         self._successes = _SuccessWriter(db, self.id)
 
@@ -275,7 +281,11 @@ class Worker:
         try:
             while not self._stopping.is_set():
                 self._wake.clear()
-                free = self.concurrency - len(self._tasks)
+                # at most as many more tasks again still finishing their writes
+                free = min(
+                    self.concurrency - len(self._busy),
+                    2 * self.concurrency - len(self._tasks),
+                )
                 if free > 0:
                     for job in await self._claim(free):
                         self._start(job)
@@ -348,12 +358,21 @@ class Worker:
     def _start(self, job: _Claimed) -> None:
         task = asyncio.create_task(self._execute(job), name=f"job-{job.id}")
         self._tasks[job.id] = task
+        self._busy.add(job.id)
 
         def _done(_: asyncio.Task[None]) -> None:
             self._tasks.pop(job.id, None)
+            self._busy.discard(job.id)
             self._wake.set()  # a slot is free
 
         task.add_done_callback(_done)
+
+    def _free_slot(self, job: _Claimed) -> None:
+        """The job's pipeline has returned: its slot may take another job while
+        its final status is written."""
+        if job.id in self._busy:
+            self._busy.discard(job.id)
+            self._wake.set()
 
     # ---------------------------------------------------------------- run
     async def _execute(self, job: _Claimed) -> None:
@@ -417,6 +436,7 @@ class Worker:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await run
 
+        self._free_slot(job)
         if canceled:
             await self._finish(job, "canceled", stage="canceled")
             return
