@@ -34,6 +34,17 @@ def extra_installed() -> bool:
     return all(importlib.util.find_spec(m) is not None for m in ("torch", "transformers"))
 
 
+def write_generated(values: Any, out_dir: Path, name: str, sample_rate: int) -> Path:
+    """The first of a MusicGen ``generate()`` batch as a WAV: NaNs zeroed and,
+    only if it clips, scaled down to full scale."""
+    audio = values[0].float().cpu().numpy()  # (channels, samples)
+    audio = np.nan_to_num(audio.T if audio.ndim == 2 else audio)
+    peak = float(np.max(np.abs(audio))) if audio.size else 0.0
+    if peak > 1.0:
+        audio = audio / peak
+    return write_wav(new_output_path(out_dir, name, "wav"), audio.astype(np.float32), sample_rate)
+
+
 class MusicgenProvider:
     name = "musicgen"
     concurrency = 1
@@ -104,14 +115,7 @@ class MusicgenProvider:
             values = model.generate(
                 **inputs, do_sample=True, guidance_scale=GUIDANCE_SCALE, max_new_tokens=tokens
             )
-        audio = values[0].float().cpu().numpy()  # (channels, samples)
-        audio = np.nan_to_num(audio.T if audio.ndim == 2 else audio)
-        peak = float(np.max(np.abs(audio))) if audio.size else 0.0
-        if peak > 1.0:
-            audio = audio / peak
-        path = write_wav(
-            new_output_path(out_dir, self.name, "wav"), audio.astype(np.float32), sample_rate
-        )
+        path = write_generated(values, out_dir, self.name, sample_rate)
         return GeneratedTrack(
             path=path,
             metadata={

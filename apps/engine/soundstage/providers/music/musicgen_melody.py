@@ -32,9 +32,12 @@ import numpy as np
 import numpy.typing as npt
 
 from soundstage.errors import PermanentError
-from soundstage.music.render import write_wav
-from soundstage.providers.music.base import GeneratedTrack, new_output_path
-from soundstage.providers.music.musicgen import GUIDANCE_SCALE, extra_installed
+from soundstage.providers.music.base import GeneratedTrack
+from soundstage.providers.music.musicgen import (
+    GUIDANCE_SCALE,
+    extra_installed,
+    write_generated,
+)
 from soundstage.providers.tts.base import provider_call
 from soundstage.providers.tts.loops import PerLoop
 
@@ -190,14 +193,7 @@ class MusicgenMelody:
                 guidance_scale=GUIDANCE_SCALE,
                 max_new_tokens=tokens,
             )
-        audio = values[0].float().cpu().numpy()  # (channels, samples)
-        audio = np.nan_to_num(audio.T if audio.ndim == 2 else audio)
-        peak = float(np.max(np.abs(audio))) if audio.size else 0.0
-        if peak > 1.0:
-            audio = audio / peak
-        path = write_wav(
-            new_output_path(out_dir, self.name, "wav"), audio.astype(np.float32), sample_rate
-        )
+        path = write_generated(values, out_dir, self.name, sample_rate)
         return GeneratedTrack(
             path=path,
             metadata={
