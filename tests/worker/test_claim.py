@@ -1,8 +1,13 @@
 """The claim's transaction: BEGIN and the advisory lock share a round trip, so
 the transaction is managed by hand; it must end, and release the lock, on
-success and on error alike (a pooled connection goes back to the pool after)."""
+success and on error alike (a pooled connection goes back to the pool after).
+Candidates are not row-locked, so the claim's UPDATE must skip a job whose
+status changed after the claim's snapshot."""
 
 from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
 
 import asyncpg
 import pytest
@@ -10,6 +15,7 @@ import pytest
 from soundstage.db import Connection
 from soundstage.engine import Engine
 from soundstage.worker import repository as repo
+from support import User
 
 
 async def _claim_lock_held(conn: Connection) -> bool:
@@ -35,3 +41,51 @@ async def test_a_failed_claim_rolls_back_and_releases_its_lock(engine: Engine) -
             await repo.claim(conn, "test-claim", 30.0, limit=-1, max_running_per_user=2)
         assert not conn.is_in_transaction()
         assert not await _claim_lock_held(conn)
+
+
+async def test_a_job_canceled_while_a_claim_runs_is_not_claimed(
+    engine: Engine, make_user: Callable[[], Awaitable[User]]
+) -> None:
+    user = await make_user()
+    worker_id = "test-claim-race"
+    async with engine.db.privileged() as conn:
+        job_id = await conn.fetchval(
+            "insert into jobs (user_id, kind) values ($1, 'tone') returning id", user.id
+        )
+    async with engine.db.privileged() as canceler, engine.db.privileged() as claimer:
+        claimer_pid = await claimer.fetchval("select pg_backend_pid()")
+        # The cancel holds the row, uncommitted, while the claim's snapshot
+        # still sees the job queued: the claim picks it, then waits for the row.
+        cancel = canceler.transaction()
+        await cancel.start()
+        await canceler.execute("update jobs set status = 'canceled' where id = $1", job_id)
+        claim = asyncio.create_task(
+            repo.claim(claimer, worker_id, 30.0, limit=1000, max_running_per_user=1000)
+        )
+        try:
+            # (a claim that skipped the locked row would finish without waiting)
+            for _ in range(500):
+                waiting = await canceler.fetchval(
+                    "select wait_event_type = 'Lock' from pg_stat_activity where pid = $1",
+                    claimer_pid,
+                )
+                if waiting or claim.done():
+                    break
+                await asyncio.sleep(0.01)
+            await cancel.commit()
+            claimed = {row["id"] for row in await claim}
+        finally:
+            if not claim.done():
+                await cancel.rollback()
+                await claim
+            # other tests' leftover queued jobs this claim took go back as they were
+            await canceler.execute(
+                "update jobs set status = 'queued', attempts = attempts - 1, lease_owner = null,"
+                " lease_expires_at = null where lease_owner = $1",
+                worker_id,
+            )
+        row = await canceler.fetchrow(
+            "select status, lease_owner, attempts from jobs where id = $1", job_id
+        )
+    assert job_id not in claimed
+    assert dict(row) == {"status": "canceled", "lease_owner": None, "attempts": 0}

@@ -48,7 +48,7 @@ async def insert_job(
         insert into jobs as j (user_id, kind, params, priority, max_attempts,
                                idempotency_key, request_hash, units)
         values ($1, $2, $3, $4, $5, $6, $7, $8)
-        on conflict (user_id, idempotency_key) do nothing
+        on conflict (user_id, idempotency_key) where idempotency_key is not null do nothing
         returning {JOB_COLUMNS}, j.request_hash
         """,
         user_id,
@@ -144,7 +144,7 @@ async def units_this_month(conn: Connection, kind: str) -> int:
     n: int = await conn.fetchval(
         """
         select coalesce(sum(units), 0) from jobs
-        where kind = $1 and status <> 'failed'
+        where kind = $1 and status <> 'failed' and units is not null
           and created_at >= date_trunc('month', now() at time zone 'utc') at time zone 'utc'
         """,
         kind,

@@ -17,7 +17,10 @@ from soundstage.db import Connection
 # Claims are serialised by one transaction-level advisory lock: the per-user
 # running cap must count what the previous claimer just took, which SKIP LOCKED
 # alone cannot promise. A claim takes a batch, so the lock is held briefly and
-# rarely.
+# rarely. Because no two claims overlap, the candidates are not row-locked
+# (`FOR UPDATE SKIP LOCKED` locked, and wrote WAL for, up to a batch per user
+# to keep one batch); the final UPDATE re-checks the status instead, so a job
+# canceled or deleted meanwhile is skipped, not claimed.
 CLAIM_LOCK = 0x534E4443
 
 
@@ -63,20 +66,19 @@ async def claim(
               from users u
               left join running r on r.user_id = u.user_id
               cross join lateral (
-                select j.id, j.user_id, j.priority, j.run_after, j.created_at
+                select j.id, j.user_id, j.status, j.priority, j.run_after, j.created_at
                 from jobs j
                 where j.user_id = u.user_id and j.status = 'queued' and j.run_after <= now()
                 order by j.priority desc, j.run_after, j.created_at
-                -- no more than a batch per user: locking a user's whole
-                -- backlog made a claim walk (and lock) thousands of rows
+                -- no more than a batch per user: a user's whole backlog
+                -- would make each claim walk thousands of rows
                 limit least(greatest($4 - coalesce(r.n, 0), 0), $3)
-                for update of j skip locked
               ) c
               where u.user_id is not null
             ),
             picked as (
-              select id from (
-                select id, priority, run_after, created_at,
+              select id, status from (
+                select id, status, priority, run_after, created_at,
                        n_running + row_number() over (
                          partition by user_id order by priority desc, run_after, created_at
                        ) as slot
@@ -90,7 +92,10 @@ async def claim(
                 lease_expires_at = now() + make_interval(secs => $2),
                 started_at = coalesce(j.started_at, now()), stage = 'starting', error = null
             from picked
-            where j.id = picked.id
+            -- still queued: a job canceled since this statement's snapshot is
+            -- re-read here and skipped (a join clause, not `= 'queued'`, so
+            -- the planner keeps the primary-key lookup)
+            where j.id = picked.id and j.status = picked.status
             returning j.id, j.user_id, j.kind, j.params, j.attempts, j.max_attempts
             """,
             worker_id,
