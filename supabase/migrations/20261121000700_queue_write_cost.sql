@@ -1,4 +1,5 @@
--- Fewer index entries per job state change.
+-- Fewer index entries per job state change, and no index that can mislead
+-- the claim's plan.
 --
 -- Every status change of a job is a non-HOT update (status appears in partial
 -- index predicates), so each full index on jobs gets a new entry on each of a
@@ -6,6 +7,14 @@
 -- row. Indexes that hold nothing for most jobs are made partial, and a
 -- redundant foreign key on job_events goes. Measured with bench/queue.py and
 -- a serial claim+complete loop (docs/benchmarks.md).
+
+-- The claim walks jobs_user_queued_idx (user, then dispatch order). With
+-- statistics taken while the queue was empty, the planner preferred this
+-- queue-wide index for the walk's `order by user_id limit 1`, read every
+-- queued row for each user and sorted them: a claim took milliseconds per
+-- thousand queued jobs. Nothing else needs it: queue positions count queued
+-- rows through the per-user index just as well.
+drop index public.jobs_queued_idx;
 
 -- Most jobs carry no idempotency key; a unique index over NULLs indexes them all.
 alter table public.jobs drop constraint jobs_user_idempotency_key;
