@@ -3,7 +3,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from functools import cache
 
 from soundstage.errors import PermanentError
@@ -17,6 +17,20 @@ def ffmpeg_exe() -> str:
     return exe
 
 
+@contextlib.asynccontextmanager
+async def killed_if_interrupted(proc: asyncio.subprocess.Process) -> AsyncIterator[None]:
+    """Kill ``proc`` if the block is left by an exception, cancellation above
+    all (job cancellation, worker shutdown): no ffmpeg outlives its job."""
+    try:
+        yield
+    except BaseException:
+        if proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                proc.send_signal(signal.SIGKILL)
+            await proc.wait()
+        raise
+
+
 async def run_ffmpeg(
     args: Sequence[str],
     *,
@@ -25,8 +39,7 @@ async def run_ffmpeg(
 ) -> None:
     """Run ffmpeg with ``-progress`` on stdout and report the fraction done.
 
-    The child is killed if this coroutine is cancelled (job cancellation, worker
-    shutdown), so no ffmpeg outlives its job.
+    The child is killed if this coroutine is cancelled (:func:`killed_if_interrupted`).
     """
     proc = await asyncio.create_subprocess_exec(
         ffmpeg_exe(),
@@ -44,16 +57,13 @@ async def run_ffmpeg(
     assert proc.stdout is not None and proc.stderr is not None
     stderr_task = asyncio.create_task(proc.stderr.read())
     try:
-        async for raw in proc.stdout:
-            key, _, value = raw.decode(errors="replace").strip().partition("=")
-            if key == "out_time_us" and duration_s and on_progress and value.isdigit():
-                await on_progress(min(1.0, int(value) / 1e6 / duration_s))
-        code = await proc.wait()
+        async with killed_if_interrupted(proc):
+            async for raw in proc.stdout:
+                key, _, value = raw.decode(errors="replace").strip().partition("=")
+                if key == "out_time_us" and duration_s and on_progress and value.isdigit():
+                    await on_progress(min(1.0, int(value) / 1e6 / duration_s))
+            code = await proc.wait()
     except BaseException:
-        if proc.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                proc.send_signal(signal.SIGKILL)
-            await proc.wait()
         stderr_task.cancel()
         raise
     err = (await stderr_task).decode(errors="replace").strip()
@@ -72,14 +82,8 @@ async def ffmpeg_log(args: Sequence[str], *, what: str = "process the audio") ->
         ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-y", *args,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
-    try:
+    async with killed_if_interrupted(proc):
         _, err = await proc.communicate()
-    except BaseException:
-        if proc.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                proc.send_signal(signal.SIGKILL)
-            await proc.wait()
-        raise
     text = err.decode(errors="replace")
     if proc.returncode != 0:
         last = text.strip().splitlines()[-1] if text.strip() else proc.returncode

@@ -26,7 +26,7 @@ from typing import Literal
 
 import numpy as np
 
-from soundstage.audio.ffmpeg import ffmpeg_exe, ffmpeg_log, run_ffmpeg
+from soundstage.audio.ffmpeg import ffmpeg_exe, ffmpeg_log, killed_if_interrupted, run_ffmpeg
 from soundstage.errors import PermanentError
 
 SAMPLE_RATE = 44100
@@ -542,7 +542,8 @@ async def read_chapters(path: Path) -> list[tuple[float, float, str]]:
         ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path), "-f", "ffmetadata", "-",
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
     )  # fmt: skip
-    out, _ = await proc.communicate()
+    async with killed_if_interrupted(proc):
+        out, _ = await proc.communicate()
     chapters: list[tuple[float, float, str]] = []
     current: dict[str, str] | None = None  # None until the first [CHAPTER]
     for line in [*out.decode(errors="replace").splitlines(), "[CHAPTER]"]:
