@@ -2,7 +2,8 @@
 the transaction is managed by hand; it must end, and release the lock, on
 success and on error alike (a pooled connection goes back to the pool after).
 Candidates are not row-locked, so the claim's UPDATE must skip a job whose
-status changed after the claim's snapshot."""
+status changed after the claim's snapshot, and give up on a row held too
+long; a claim that fails does not stop the worker."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 import asyncpg
+import httpx
 import pytest
 
+from soundstage.config import Settings
 from soundstage.db import Connection
 from soundstage.engine import Engine
+from soundstage.worker import Worker
 from soundstage.worker import repository as repo
-from support import User
+from support import User, wait_for_status
 
 
 async def _claim_lock_held(conn: Connection) -> bool:
@@ -89,3 +93,68 @@ async def test_a_job_canceled_while_a_claim_runs_is_not_claimed(
         )
     assert job_id not in claimed
     assert dict(row) == {"status": "canceled", "lease_owner": None, "attempts": 0}
+
+
+async def test_a_claim_gives_up_on_a_row_held_too_long(
+    engine: Engine, make_user: Callable[[], Awaitable[User]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(repo, "CLAIM_ROW_LOCK_TIMEOUT", "200ms")
+    user = await make_user()
+    async with engine.db.privileged() as conn:
+        job_id = await conn.fetchval(
+            "insert into jobs (user_id, kind) values ($1, 'tone') returning id", user.id
+        )
+    async with engine.db.privileged() as holder, engine.db.privileged() as claimer:
+        # a transaction left open on a queued job (a console session, say)
+        held = holder.transaction()
+        await held.start()
+        await holder.execute("select 1 from jobs where id = $1 for update", job_id)
+        try:
+            with pytest.raises(asyncpg.LockNotAvailableError):
+                await repo.claim(
+                    claimer, "test-claim-held", 30.0, limit=1000, max_running_per_user=1000
+                )
+            assert not claimer.is_in_transaction()
+            assert not await _claim_lock_held(claimer)
+        finally:
+            await held.rollback()
+        status = await holder.fetchval("select status from jobs where id = $1", job_id)
+    assert status == "queued"  # the failed claim took nothing
+    async with engine.db.privileged() as conn:
+        await conn.execute("delete from jobs where id = $1", job_id)
+
+
+async def test_a_failed_claim_does_not_stop_the_worker(
+    engine: Engine,
+    settings: Settings,
+    dsn: str,
+    client: httpx.AsyncClient,
+    make_user: Callable[[], Awaitable[User]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    failures = 0
+    real_claim = repo.claim
+
+    async def flaky_claim(conn: Connection, *args: object, **kwargs: int) -> object:
+        nonlocal failures
+        if failures < 2:
+            failures += 1
+            raise ConnectionResetError("connection reset by peer")
+        return await real_claim(conn, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(repo, "claim", flaky_claim)
+    worker = Worker(engine.db, engine.storage, settings, dsn=dsn, concurrency=2)
+    run = asyncio.create_task(worker.run(grace_seconds=5))
+    try:
+        user = await make_user()
+        r = await client.post(
+            "/v1/jobs", json={"kind": "test_steps", "params": {"steps": 1}}, headers=user.headers
+        )
+        assert r.status_code == 202, r.text
+        done = await wait_for_status(client, user, r.json()["id"], {"succeeded", "failed"})
+        assert done["status"] == "succeeded"
+        assert failures == 2
+        assert not run.done()
+    finally:
+        worker.stop()
+        await asyncio.wait_for(run, 30)

@@ -20,8 +20,13 @@ from soundstage.db import Connection
 # rarely. Because no two claims overlap, the candidates are not row-locked
 # (`FOR UPDATE SKIP LOCKED` locked, and wrote WAL for, up to a batch per user
 # to keep one batch); the final UPDATE re-checks the status instead, so a job
-# canceled or deleted meanwhile is skipped, not claimed.
+# canceled or deleted meanwhile is skipped, not claimed. The price: a claim
+# waits for a write in flight on a picked row (an API cancel: milliseconds).
+# CLAIM_ROW_LOCK_TIMEOUT bounds that wait, so a transaction left open on a
+# queued job (someone's SQL console) fails one claim instead of stalling every
+# worker behind the advisory lock; the worker retries at its next poll.
 CLAIM_LOCK = 0x534E4443
+CLAIM_ROW_LOCK_TIMEOUT = "5s"
 
 
 async def claim(
@@ -39,14 +44,18 @@ async def claim(
     running, and the lowest slots go first: a user with one job waiting never
     waits behind another user's hundreds. Within a slot, priority and age decide.
     """
-    # BEGIN and the lock in one round trip (the simple-query protocol takes
-    # both); the claim must still be a statement of its own, so that its
-    # snapshot is taken after the lock is granted and sees the previous
-    # claimer's commit.
+    # BEGIN, the lock and the row-lock timeout in one round trip (the
+    # simple-query protocol takes all three; the timeout comes after the
+    # advisory lock, which may rightly wait for other claims); the claim must
+    # still be a statement of its own, so that its snapshot is taken after the
+    # lock is granted and sees the previous claimer's commit.
     try:
         # (inside the try: a wait for the lock that is cancelled leaves the
         # transaction open)
-        await conn.execute(f"begin; select pg_advisory_xact_lock({CLAIM_LOCK:d})")
+        await conn.execute(
+            f"begin; select pg_advisory_xact_lock({CLAIM_LOCK:d}); "
+            f"set local lock_timeout = '{CLAIM_ROW_LOCK_TIMEOUT}'"
+        )
         rows = await conn.fetch(
             """
             with recursive users as (

@@ -287,7 +287,15 @@ class Worker:
                     2 * self.concurrency - len(self._tasks),
                 )
                 if free > 0:
-                    for job in await self._claim(free):
+                    try:
+                        claimed = await self._claim(free)
+                    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                        # The database restarting, a dropped connection, a claim
+                        # that waited too long for a row: try again at the next
+                        # poll; the running jobs carry on.
+                        log.warning("claim failed (%s); retrying", type(exc).__name__)
+                        claimed = []
+                    for job in claimed:
                         self._start(job)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.settings.worker_poll_seconds)
