@@ -9,6 +9,7 @@ Sections: ``stems`` (target: DSP separation at least 5x real time),
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from collections.abc import Callable
@@ -164,7 +165,15 @@ SECTIONS: dict[str, Callable[[], None]] = {
 
 
 def main(argv: list[str]) -> None:
-    for name in argv or list(SECTIONS):
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n", 1)[0])
+    parser.add_argument(
+        "sections", nargs="*", metavar="section",
+        help=f"what to measure: {', '.join(SECTIONS)} (default: all)",
+    )  # fmt: skip
+    sections = parser.parse_args(argv).sections or list(SECTIONS)
+    if unknown := [name for name in sections if name not in SECTIONS]:
+        parser.error(f"unknown section {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+    for name in sections:
         SECTIONS[name]()
 
 
