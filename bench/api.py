@@ -53,7 +53,6 @@ import platform
 import resource
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -66,8 +65,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from engine_proc import HOST, Server, engine_env, free_port, mint_token, soundstage, stop_database
+from procstat import (
+    cpu_model,
+    machine_busy_seconds,
+    postgres_pids,
+    postmaster_pid,
+    proc_cpu_seconds,
+)
+
 BENCH_DIR = Path(__file__).resolve().parent
-HOST = "127.0.0.1"
 EMAIL = "bench@example.com"
 TONE_JOB: dict[str, Any] = {
     "kind": "tone",
@@ -85,7 +92,6 @@ UVICORN_OPTIONS = [
 # Limits that would otherwise stop a 20 s POST flood from one user and one address
 # with 429s. Raised, not turned off (0), so the limiter's own cost is still measured.
 ENGINE_ENV = {
-    "SOUNDSTAGE_ENV": "development",
     "SOUNDSTAGE_QUEUE_MAX_QUEUED_PER_USER": "1000000",
     "SOUNDSTAGE_RATE_LIMIT_JOBS_PER_MINUTE": "100000000",
     "SOUNDSTAGE_RATE_LIMIT_JOBS_PER_IP_PER_MINUTE": "100000000",
@@ -147,80 +153,6 @@ class Row:
 # --------------------------------------------------------------------------- processes
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def engine_env(data_dir: Path) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "SUPABASE_URL", "SUPABASE_JWT_SECRET")
-        and not k.startswith("SUPABASE_")
-    }
-    env.update(ENGINE_ENV)
-    env["SOUNDSTAGE_DATA_DIR"] = str(data_dir)
-    return env
-
-
-def soundstage(*args: str) -> list[str]:
-    return [sys.executable, "-m", "soundstage", *args]
-
-
-class Server:
-    """A server subprocess with its log in a file; stopped with SIGTERM, then SIGKILL."""
-
-    def __init__(self, name: str, argv: list[str], env: dict[str, str], log: Path) -> None:
-        self.name = name
-        self.log = log
-        self._log_file = log.open("wb")
-        self.proc = subprocess.Popen(
-            argv,
-            env=env,
-            cwd=log.parent,  # no stray .env from the caller's directory
-            stdin=subprocess.DEVNULL,
-            stdout=self._log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    @property
-    def pid(self) -> int:
-        return self.proc.pid
-
-    def log_tail(self, lines: int = 30) -> str:
-        with contextlib.suppress(OSError):
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-        return ""
-
-    def wait_ready(self, url: str, timeout: float = 120.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(
-                    f"{self.name} exited with {self.proc.returncode}:\n{self.log_tail()}"
-                )
-            with contextlib.suppress(OSError, urllib.error.URLError):
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    if response.status == 200:
-                        return
-            time.sleep(0.2)
-        raise RuntimeError(f"{self.name} not ready after {timeout:.0f} s:\n{self.log_tail()}")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self._log_file.close()
-
-
 def http_json(
     url: str, *, method: str = "GET", token: str | None = None, body: Any = None
 ) -> tuple[int, Any]:
@@ -238,44 +170,6 @@ def http_json(
 
 # --------------------------------------------------------------------------- CPU accounting
 
-CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-
-
-def proc_cpu_seconds(pid: int) -> float | None:
-    """user + system CPU of a process (all its threads), from /proc."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = stat.rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
-
-
-def machine_busy_seconds() -> float | None:
-    """CPU seconds all processes of the machine spent busy (not idle or iowait)."""
-    try:
-        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
-    except (OSError, ValueError):
-        return None
-    return (sum(fields) - fields[3] - fields[4]) / CLK_TCK
-
-
-def postgres_pids(data_dir: Path) -> list[int]:
-    """The embedded postmaster and its children (one backend per pooled connection)."""
-    try:
-        postmaster = int((data_dir / "pg" / "postmaster.pid").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return []
-    pids = [postmaster]
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        with contextlib.suppress(OSError, IndexError, ValueError):
-            stat = (entry / "stat").read_text()
-            if int(stat.rsplit(")", 1)[1].split()[1]) == postmaster:
-                pids.append(int(entry.name))
-    return pids
-
 
 class CpuMeter:
     """CPU used by the server, the embedded Postgres and the load generator over a run."""
@@ -288,8 +182,9 @@ class CpuMeter:
         busy = machine_busy_seconds()
         server = proc_cpu_seconds(self.server_pid)
         pg: dict[int, float] = {}
-        if self.data_dir is not None:
-            for pid in postgres_pids(self.data_dir):
+        postmaster = postmaster_pid(self.data_dir / "pg") if self.data_dir is not None else None
+        if postmaster is not None:
+            for pid in postgres_pids(postmaster):
                 if (cpu := proc_cpu_seconds(pid)) is not None:
                     pg[pid] = cpu
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -536,15 +431,9 @@ def run_python_client(target: Target, seconds: int, connections: int) -> LoadRes
 
 
 def machine() -> dict[str, Any]:
-    model = platform.processor() or "unknown"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
     return {
         "nproc": os.cpu_count(),
-        "cpu_model": model,
+        "cpu_model": cpu_model() or platform.processor() or "unknown",
         "python": platform.python_version(),
         "platform": platform.platform(),
     }
@@ -647,18 +536,11 @@ def run(args: argparse.Namespace) -> int:
     )
     data_dir.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="soundstage-bench-run-"))
-    env = engine_env(data_dir)
+    env = engine_env(data_dir, ENGINE_ENV)
     servers: list[Server] = []
     try:
         print(f"data dir: {data_dir}", file=sys.stderr)
-        token = subprocess.run(
-            soundstage("token", "--email", EMAIL),
-            env=env,
-            cwd=workdir,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
+        token = mint_token(EMAIL, env, workdir)
 
         engine_port = free_port()
         engine = Server(
@@ -773,7 +655,7 @@ def run(args: argparse.Namespace) -> int:
                     other_cpu_pct=cpu["other"],
                 )
             )
-            if server.proc.poll() is not None:
+            if not server.alive():
                 raise RuntimeError(f"{server.name} died during the run:\n{server.log_tail()}")
 
         hello_row, get_row = rows[0], rows[1]
@@ -842,10 +724,8 @@ def run(args: argparse.Namespace) -> int:
         return 0 if (ratio_ok and p99_ok and errors_ok) or not args.strict else 1
     finally:
         for server in reversed(servers):
-            server.stop()
-        subprocess.run(
-            soundstage("db", "stop"), env=env, cwd=workdir, capture_output=True, check=False
-        )
+            server.stop(timeout=15)
+        stop_database(env, workdir)
         shutil.rmtree(workdir, ignore_errors=True)
         if temporary:
             shutil.rmtree(data_dir, ignore_errors=True)

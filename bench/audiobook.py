@@ -62,7 +62,6 @@ import platform
 import resource
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -77,10 +76,13 @@ from typing import Any
 import httpx
 import psutil
 
+from checks import Check
+from engine_proc import HOST, Server, engine_env, free_port, mint_token, soundstage, stop_database
+from procstat import cpu_model, machine_busy_seconds
+
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
 DEFAULT_BOOK = Path("/work/shared/corpus/little-colonels-hero/15122-8.txt")
-HOST = "127.0.0.1"
 EMAIL = "bench-audiobook@example.com"
 NARRATOR = "local:hibari-us-female"
 DIALOGUE = "local:piper-joe"
@@ -93,6 +95,8 @@ TARGET_SPEEDUP = 1.6
 TARGET_POST_SHARE = 0.10
 TARGET_RSS_MB = 600.0
 TARGET_REMOTE_RATIO = 1.2
+# The engine's storage and quota, whatever the caller's environment says.
+ENGINE_ENV = {"SOUNDSTAGE_STORAGE": "local", "SOUNDSTAGE_QUOTA_MONTHLY_CHARACTERS": "0"}
 
 
 # --------------------------------------------------------------------------- results
@@ -171,14 +175,6 @@ class RemoteStats:
 
 
 @dataclass
-class Check:
-    name: str
-    value: float | None
-    target: str
-    passed: bool
-
-
-@dataclass
 class Report:
     machine: dict[str, Any]
     settings: dict[str, Any]
@@ -190,15 +186,6 @@ class Report:
 
 
 # --------------------------------------------------------------------------- machine
-
-
-CLK_TCK = os.sysconf("SC_CLK_TCK")
-
-
-def machine_busy_seconds() -> float:
-    """CPU seconds every process of the machine spent busy (not idle or iowait)."""
-    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
-    return (sum(fields) - fields[3] - fields[4]) / CLK_TCK
 
 
 def tree_cpu_seconds(pid: int) -> float | None:
@@ -215,12 +202,6 @@ def load_avg() -> list[float]:
 
 
 def machine_info() -> dict[str, Any]:
-    model = "unknown"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"],
         cwd=REPO_DIR,
@@ -231,7 +212,7 @@ def machine_info() -> dict[str, Any]:
     return {
         "cpus": os.cpu_count(),
         "usable_cpus": len(os.sched_getaffinity(0)),
-        "cpu_model": model,
+        "cpu_model": cpu_model() or "unknown",
         "memory_gb": round(psutil.virtual_memory().total / 1024**3, 1),
         "python": platform.python_version(),
         "platform": platform.platform(),
@@ -244,103 +225,15 @@ def machine_info() -> dict[str, Any]:
 # --------------------------------------------------------------------------- processes
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def soundstage(*args: str) -> list[str]:
-    return [sys.executable, "-m", "soundstage", *args]
-
-
-def engine_env(data_dir: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "OPENAI_API_KEY")
-        and not k.startswith("SUPABASE_")
-        and not k.startswith("SOUNDSTAGE_OPENAI_")
-    }
-    env.update(
-        {
-            "SOUNDSTAGE_ENV": "development",
-            "SOUNDSTAGE_DATA_DIR": str(data_dir),
-            "SOUNDSTAGE_STORAGE": "local",
-            "SOUNDSTAGE_QUOTA_MONTHLY_CHARACTERS": "0",
-        }
+def audiobook_env(data_dir: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The engine's environment: ENGINE_ENV, then ``extra``. OpenAI settings come from
+    ``extra`` alone (the fake server), never from the caller's environment."""
+    return engine_env(
+        data_dir,
+        {**ENGINE_ENV, **(extra or {})},
+        drop=("OPENAI_API_KEY",),
+        drop_prefixes=("SOUNDSTAGE_OPENAI_",),
     )
-    env.update(extra or {})
-    return env
-
-
-class Server:
-    """A subprocess with its log in a file; stopped with SIGTERM, then SIGKILL."""
-
-    def __init__(
-        self, name: str, argv: list[str], env: dict[str, str], log: Path, cwd: Path
-    ) -> None:
-        self.name = name
-        self.log = log
-        self._log_file = log.open("wb")
-        self.proc = subprocess.Popen(
-            argv,
-            env=env,
-            cwd=cwd,  # no stray .env from the caller's directory
-            stdin=subprocess.DEVNULL,
-            stdout=self._log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    @property
-    def pid(self) -> int:
-        return self.proc.pid
-
-    def alive(self) -> bool:
-        return self.proc.poll() is None
-
-    def log_tail(self, lines: int = 30) -> str:
-        with contextlib.suppress(OSError):
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-        return ""
-
-    def wait_http(self, url: str, timeout: float = 120.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if not self.alive():
-                raise RuntimeError(
-                    f"{self.name} exited ({self.proc.returncode}):\n{self.log_tail()}"
-                )
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(url, timeout=2).status_code == 200:
-                    return
-            time.sleep(0.2)
-        raise RuntimeError(f"{self.name} not ready after {timeout:.0f} s:\n{self.log_tail()}")
-
-    def wait_log(self, text: str, timeout: float = 60.0) -> bool:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if not self.alive():
-                raise RuntimeError(
-                    f"{self.name} exited ({self.proc.returncode}):\n{self.log_tail()}"
-                )
-            with contextlib.suppress(OSError):
-                if text in self.log.read_text(errors="replace"):
-                    return True
-            time.sleep(0.2)
-        return False
-
-    def stop(self, timeout: float = 30.0) -> None:
-        if self.alive():
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self._log_file.close()
 
 
 class ProcessSampler:
@@ -400,7 +293,9 @@ class ProcessSampler:
         self.peak_self = max(self.peak_self, own)
         self.peak_total = max(self.peak_total, total)
         self.max_children = max(self.max_children, len(children))
-        self.samples.append((time.time(), cpu, machine_busy_seconds()))
+        now = time.time()
+        if (busy := machine_busy_seconds()) is not None:
+            self.samples.append((now, cpu, busy))
 
     def _at(self, when: float) -> tuple[float, float] | None:
         """Process CPU and machine busy seconds at ``when``, interpolated."""
@@ -553,7 +448,8 @@ def measure_raw(units: list[PlannedUnit], threads: int, workdir: Path) -> RawRun
     seconds, audio = asyncio.run(_raw(units, threads, workdir))
     wall = time.monotonic() - t0
     cpu = sum(os.times()[:2]) - cpu0
-    busy = machine_busy_seconds() - busy0
+    busy1 = machine_busy_seconds()
+    busy = None if busy0 is None or busy1 is None else busy1 - busy0
     run = RawRun(
         voices=sorted({u.voice for u in units}),
         threads=threads,
@@ -565,7 +461,7 @@ def measure_raw(units: list[PlannedUnit], threads: int, workdir: Path) -> RawRun
         realtime_x=round(audio / seconds, 1),
         cpu_s=round(cpu, 1),
         cpu_cores=round(cpu / wall, 2),
-        other_cpu_cores=round(max(0.0, busy - cpu) / wall, 2),
+        other_cpu_cores=None if busy is None else round(max(0.0, busy - cpu) / wall, 2),
         load_avg=load_avg(),
         process_peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     )
@@ -749,7 +645,7 @@ def run_job(
     audio = sum(c["duration_seconds"] for c in report.get("chapters", []))
     characters = sum(len(u.text) for u in units)
     cpu = None if cpu0 is None or cpu1 is None else cpu1 - cpu0
-    busy = busy1 - busy0
+    busy = None if busy0 is None or busy1 is None else busy1 - busy0
     return JobRun(
         scenario=scenario,
         provider=params["provider"],
@@ -779,7 +675,9 @@ def run_job(
         biggest_child=sampler.biggest_child[1],
         worker_cpu_s=None if cpu is None else round(cpu, 1),
         worker_cpu_cores=None if cpu is None else round(cpu / wall, 2),
-        other_cpu_cores=None if cpu is None else round(max(0.0, busy - cpu) / wall, 2),
+        other_cpu_cores=(
+            None if cpu is None or busy is None else round(max(0.0, busy - cpu) / wall, 2)
+        ),
         load_avg_start=load0,
         load_avg_end=load_avg(),
         timeline_source=source,
@@ -1059,23 +957,16 @@ def run(args: argparse.Namespace, root: Path, report: Report) -> None:
             )  # fmt: skip
             servers.append(fake)
             fake_url = f"http://{HOST}:{fake_port}"
-            fake.wait_http(f"{fake_url}/health")
+            fake.wait_ready(f"{fake_url}/health")
             openai_env = {
                 "SOUNDSTAGE_OPENAI_API_KEY": "fake",
                 "SOUNDSTAGE_OPENAI_BASE_URL": f"{fake_url}/v1",
                 "SOUNDSTAGE_OPENAI_CONCURRENCY": str(args.openai_concurrency or args.limit),
             }
 
-        env = engine_env(data_dir, openai_env)
+        env = audiobook_env(data_dir, openai_env)
         print(f"Starting the engine in {data_dir} ...", file=sys.stderr, flush=True)
-        token = subprocess.run(
-            soundstage("token", "--email", EMAIL),
-            env=env,
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
+        token = mint_token(EMAIL, env, root)
         port = free_port()
         engine = Server(
             "api",
@@ -1086,7 +977,7 @@ def run(args: argparse.Namespace, root: Path, report: Report) -> None:
             root,
         )  # fmt: skip
         servers.append(engine)
-        engine.wait_http(f"http://{HOST}:{port}/ready")
+        engine.wait_ready(f"http://{HOST}:{port}/ready")
         api = Api(f"http://{HOST}:{port}", token)
         upload_id = api.upload(args.book)
         base: dict[str, Any] = {"upload_id": upload_id, "formats": ["mp3", "m4b"]}
@@ -1101,7 +992,7 @@ def run(args: argparse.Namespace, root: Path, report: Report) -> None:
                 "SOUNDSTAGE_LOCAL_TTS_THREADS": os.environ.get("SOUNDSTAGE_LOCAL_TTS_THREADS", "1"),
                 **worker_extra,
             }
-            worker = start_worker("worker-local", engine_env(data_dir, worker_extra), logs, root)
+            worker = start_worker("worker-local", audiobook_env(data_dir, worker_extra), logs, root)
             servers.append(worker)
             params = {
                 **base,
@@ -1127,7 +1018,7 @@ def run(args: argparse.Namespace, root: Path, report: Report) -> None:
 
         if remote:
             httpx.post(f"{fake_url}/stats/reset", timeout=10).raise_for_status()
-            worker = start_worker("worker-remote", engine_env(data_dir, openai_env), logs, root)
+            worker = start_worker("worker-remote", audiobook_env(data_dir, openai_env), logs, root)
             servers.append(worker)
             params = {
                 **base,
@@ -1180,13 +1071,7 @@ def run(args: argparse.Namespace, root: Path, report: Report) -> None:
         for server in reversed(servers):
             server.stop()
         if data_dir.exists():
-            subprocess.run(
-                soundstage("db", "stop"),
-                env=engine_env(data_dir),
-                cwd=root,
-                capture_output=True,
-                check=False,
-            )
+            stop_database(audiobook_env(data_dir), root)
 
 
 def main(argv: list[str] | None = None) -> int:

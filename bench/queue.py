@@ -67,7 +67,8 @@ This file shares its name with the standard library's ``queue``: a script run
 as ``python bench/<other>.py`` has ``bench/`` first on ``sys.path``, and an
 ``import queue`` there (``concurrent.futures`` does one) would find this file.
 The guard below hands such an importer the real module, which is why this file
-imports only the standard library at module level.
+imports only the standard library at module level, and bench's shared modules that
+do the same (``procstat``, ``checks``).
 """
 
 from __future__ import annotations
@@ -86,7 +87,9 @@ if __name__ == "queue":  # pragma: no cover - imported in place of the stdlib mo
     sys.modules["queue"] = _stdlib_queue  # the import system returns this one
     _spec.loader.exec_module(_stdlib_queue)
 elif sys.path and os.path.abspath(sys.path[0] or ".") == os.path.dirname(os.path.abspath(__file__)):
-    sys.path.pop(0)  # run as a script: keep bench/ from shadowing the stdlib here too
+    # Run as a script: keep bench/ from shadowing the stdlib here too, and put the
+    # repository root there instead, so that bench.* imports as in the workers.
+    sys.path[0] = os.path.dirname(os.path.abspath(sys.path[0] or "."))
 
 import argparse
 import asyncio
@@ -107,6 +110,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
+try:  # the repository root is on sys.path: run as a script, or the workers' bench.queue
+    from bench import procstat
+    from bench.checks import Check
+except ModuleNotFoundError:  # imported as "queue" by another script, bench/ on sys.path
+    import procstat
+    from checks import Check
+
 if TYPE_CHECKING:
     import asyncpg
 
@@ -123,8 +133,6 @@ TARGET_JOBS_PER_S = 1500.0
 TARGET_RATIO = 5.0
 TARGET_P50_MS = 10.0
 TARGET_P99_MS = 50.0
-
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
 # --------------------------------------------------------------------------- Procrastinate
@@ -196,14 +204,6 @@ class Latency:
 
 
 @dataclass
-class Check:
-    name: str
-    value: float | None
-    target: str
-    passed: bool
-
-
-@dataclass
 class Report:
     machine: dict[str, Any]
     settings: dict[str, Any]
@@ -228,35 +228,9 @@ def _open_log(path: Path) -> IO[bytes]:
     return path.open("ab")
 
 
-def _proc_cpu_seconds(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime
-
-
-def _ppid(pid: int) -> int:
-    try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-    except (OSError, IndexError, ValueError):
-        return -1
-
-
-def _postgres_pids(postmaster: int) -> list[int]:
-    """The bench's own server: the postmaster and its children (not other servers here)."""
-    return [postmaster] + [
-        int(e.name)
-        for e in Path("/proc").iterdir()
-        if e.name.isdigit() and _ppid(int(e.name)) == postmaster
-    ]
-
-
-def _machine_busy_seconds() -> float:
-    """CPU time every process on the machine used since boot (from /proc/stat)."""
-    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
-    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
-    return (user + nice + system + irq + softirq + steal) / CLK_TCK
+def _cpu_seconds(pids: Sequence[int]) -> float:
+    """The processes' CPU seconds; one that has exited counts for nothing."""
+    return sum((cpu for pid in pids if (cpu := procstat.proc_cpu_seconds(pid)) is not None), 0.0)
 
 
 @dataclass
@@ -272,10 +246,10 @@ class CpuSnapshot:
     def take(cls, worker_pids: Sequence[int], postmaster: int) -> CpuSnapshot:
         own = resource.getrusage(resource.RUSAGE_SELF)
         return cls(
-            workers=sum(_proc_cpu_seconds(p) for p in worker_pids),
-            postgres=sum(_proc_cpu_seconds(p) for p in _postgres_pids(postmaster)),
+            workers=_cpu_seconds(worker_pids),
+            postgres=_cpu_seconds(procstat.postgres_pids(postmaster)),
             bench=own.ru_utime + own.ru_stime,
-            machine=_machine_busy_seconds(),
+            machine=procstat.machine_busy_seconds() or 0.0,  # None only without /proc: not Linux
         )
 
     def __sub__(self, other: CpuSnapshot) -> CpuSnapshot:
@@ -872,12 +846,6 @@ def render(report: Report) -> str:
 
 
 def machine_info(server_version: str) -> dict[str, Any]:
-    model = "unknown"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -886,7 +854,7 @@ def machine_info(server_version: str) -> dict[str, Any]:
         procrastinate_version = None
     return {
         "cpus": os.cpu_count(),
-        "cpu_model": model,
+        "cpu_model": procstat.cpu_model() or "unknown",
         "python": platform.python_version(),
         "postgres": server_version,
         "procrastinate": procrastinate_version,
@@ -924,7 +892,9 @@ async def run(args: argparse.Namespace, root: Path) -> Report:
     print(f"Starting the embedded Postgres in {root} ...", file=sys.stderr)
     async with embedded_postgres(root / "db") as dsn:
         await migrate(dsn)
-        postmaster = int((root / "db" / "pg" / "postmaster.pid").read_text().split()[0])
+        postmaster = procstat.postmaster_pid(root / "db" / "pg")
+        if postmaster is None:
+            raise RuntimeError(f"no postmaster.pid in {root / 'db' / 'pg'}")
         run_start, wall_start = CpuSnapshot.take([], postmaster), time.monotonic()
         base, _, query = dsn.partition("?")
         server = base.rsplit("/", 1)[0]
