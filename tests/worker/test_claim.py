@@ -111,8 +111,13 @@ async def test_a_claim_gives_up_on_a_row_held_too_long(
         await holder.execute("select 1 from jobs where id = $1 for update", job_id)
         try:
             with pytest.raises(asyncpg.LockNotAvailableError):
-                await repo.claim(
-                    claimer, "test-claim-held", 30.0, limit=1000, max_running_per_user=1000
+                # (bounded here too: without the claim's own timeout it would wait
+                # for the holder forever, and this test fail by TimeoutError)
+                await asyncio.wait_for(
+                    repo.claim(
+                        claimer, "test-claim-held", 30.0, limit=1000, max_running_per_user=1000
+                    ),
+                    10,
                 )
             assert not claimer.is_in_transaction()
             assert not await _claim_lock_held(claimer)
