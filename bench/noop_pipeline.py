@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from soundstage.pipelines import JobContext, registry
+from soundstage.pipelines import JobContext, Pipeline
 
 KIND = "bench_noop"
 
@@ -23,6 +23,12 @@ class NoopParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-@registry.register(KIND, NoopParams, "Benchmark only: does nothing.")
 async def run(ctx: JobContext, params: NoopParams) -> None:
     return None
+
+
+PIPELINES = [
+    Pipeline(
+        kind=KIND, params_model=NoopParams, run=run, description="Benchmark only: does nothing."
+    )
+]

@@ -20,7 +20,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from soundstage.errors import PermanentError, RetryableError
-from soundstage.pipelines import JobContext, registry
+from soundstage.pipelines import JobContext, Pipeline
 
 
 class StepsParams(BaseModel):
@@ -54,7 +54,6 @@ def read_log(log_dir: Path) -> list[dict[str, object]]:
     return records
 
 
-@registry.register("test_steps", StepsParams, "Test-only: N checkpointed steps.")
 async def run(ctx: JobContext, params: StepsParams) -> None:
     done = await ctx.completed()
     for i in range(params.steps):
@@ -100,3 +99,13 @@ async def run(ctx: JobContext, params: StepsParams) -> None:
     result.write_text(f"{params.steps} steps\n")
     await ctx.progress(100, stage="done")
     await ctx.add_output("result.txt", result, "text/plain")
+
+
+PIPELINES = [
+    Pipeline(
+        kind="test_steps",
+        params_model=StepsParams,
+        run=run,
+        description="Test-only: N checkpointed steps.",
+    )
+]

@@ -11,6 +11,7 @@ import httpx
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from soundstage import kinds
 from soundstage.audiobooks.routes import router as audiobooks_router
 from soundstage.auth.tokens import TokenVerifier
 from soundstage.config import Settings, StorageBackend
@@ -28,7 +29,6 @@ from soundstage.music.routes import router as music_tools_router
 from soundstage.observability.logs import ensure_logging
 from soundstage.observability.middleware import ObservabilityMiddleware
 from soundstage.observability.routes import router as metrics_router
-from soundstage.pipelines import load_modules
 from soundstage.storage import Storage
 from soundstage.storage.local import LocalStorage
 from soundstage.storage.routes import UPLOAD_PREFIX
@@ -76,6 +76,7 @@ async def open_engine(settings: Settings, dsn: str) -> AsyncIterator[Engine]:
             storage=make_storage(settings, http),
             verifier=TokenVerifier(settings, http),
             http=http,
+            pipelines=kinds.pipelines(settings.pipeline_modules),
         )
     finally:
         await http.aclose()
@@ -86,7 +87,6 @@ def create_app(settings: Settings | None = None, *, with_worker: bool = False) -
     settings = settings or Settings()
     # the CLI configures logging first; this covers `uvicorn --factory` and tests
     ensure_logging(settings.effective_log_format)
-    load_modules(settings.pipeline_modules)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -98,7 +98,9 @@ def create_app(settings: Settings | None = None, *, with_worker: bool = False) -
             if with_worker:
                 from soundstage.worker import Worker
 
-                worker = Worker(engine.db, engine.storage, settings, dsn=dsn)
+                worker = Worker(
+                    engine.db, engine.storage, settings, dsn=dsn, pipelines=engine.pipelines
+                )
                 worker_task = asyncio.create_task(
                     worker.run(grace_seconds=settings.worker_grace_seconds)
                 )

@@ -103,13 +103,11 @@ def cmd_api(args: argparse.Namespace) -> None:
 
 def cmd_worker(args: argparse.Namespace) -> None:
     from soundstage.app import open_engine, resolve_dsn
-    from soundstage.pipelines import load_modules
     from soundstage.worker import Worker
     from soundstage.worker.memory import limit_malloc_arenas
 
     limit_malloc_arenas()
     settings = _settings()
-    load_modules(settings.pipeline_modules)
     if settings.worker_metrics_port is not None:
         from soundstage.observability.metrics import serve_worker_metrics
 
@@ -119,7 +117,12 @@ def cmd_worker(args: argparse.Namespace) -> None:
         dsn = await resolve_dsn(settings)
         async with open_engine(settings, dsn) as engine:
             worker = Worker(
-                engine.db, engine.storage, settings, dsn=dsn, concurrency=args.concurrency
+                engine.db,
+                engine.storage,
+                settings,
+                dsn=dsn,
+                concurrency=args.concurrency,
+                pipelines=engine.pipelines,
             )
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGINT):

@@ -10,6 +10,7 @@ from fastapi import Request
 from soundstage.auth.tokens import TokenVerifier
 from soundstage.config import Settings
 from soundstage.db import Database
+from soundstage.pipelines import Pipelines
 from soundstage.storage import Storage
 
 
@@ -20,6 +21,8 @@ class Engine:
     storage: Storage
     verifier: TokenVerifier
     http: httpx.AsyncClient
+    # the job kinds this engine accepts (soundstage.kinds)
+    pipelines: Pipelines
 
     def base_url(self, request: Request) -> str:
         """Where signed URLs point: the configured public URL or this request's."""

@@ -45,7 +45,7 @@ from soundstage.audiobooks.schemas import AudiobookParams
 from soundstage.audiobooks.service import admit, parse_pasted
 from soundstage.audiobooks.text import split_sentences
 from soundstage.errors import PermanentError
-from soundstage.pipelines import JobContext, registry
+from soundstage.pipelines import JobContext, Pipeline
 from soundstage.providers.tts import TTSProvider, get_provider, pick_dual_voices, resolve_voice
 
 HEAD_SECONDS = 0.75
@@ -302,14 +302,6 @@ class _Mastering:
             )
 
 
-@registry.register(
-    "audiobook",
-    AudiobookParams,
-    "A manuscript (upload or text) to mastered, chaptered MP3s and an M4B, with a "
-    "transcript and a quality report.",
-    admit=admit,
-    keep_checkpoints=True,
-)
 async def run(ctx: JobContext, params: AudiobookParams) -> None:
     await ctx.progress(0, stage="Reading the manuscript")
     manuscript = await _manuscript(ctx, params)
@@ -381,3 +373,14 @@ async def run(ctx: JobContext, params: AudiobookParams) -> None:
     report_path.write_text(json.dumps(summary, indent=2))
     await ctx.add_output(report_path.name, report_path, "application/json")
     await ctx.progress(100, stage="done")
+
+
+AUDIOBOOK_PIPELINE = Pipeline(
+    kind="audiobook",
+    params_model=AudiobookParams,
+    run=run,
+    description="A manuscript (upload or text) to mastered, chaptered MP3s and an M4B, with a "
+    "transcript and a quality report.",
+    admit=admit,
+    keep_checkpoints=True,
+)

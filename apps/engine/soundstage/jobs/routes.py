@@ -21,7 +21,6 @@ from soundstage.jobs.schemas import (
     QueueStatus,
 )
 from soundstage.jobs.service import JobService
-from soundstage.pipelines import registry
 from soundstage.ratelimit.deps import RateLimited
 
 router = APIRouter(prefix="/v1", tags=["jobs"])
@@ -37,7 +36,7 @@ Service = Annotated[JobService, Depends(get_service)]
 
 
 @router.get("/kinds", response_model=PipelineList, responses=error_responses(401))
-async def list_kinds(_: CurrentUser) -> PipelineList:
+async def list_kinds(_: CurrentUser, service: Service) -> PipelineList:
     return PipelineList(
         items=[
             PipelineInfo(
@@ -45,8 +44,7 @@ async def list_kinds(_: CurrentUser) -> PipelineList:
                 description=p.description,
                 params_schema=p.params_model.model_json_schema(),
             )
-            for kind in registry.kinds()
-            if (p := registry.get(kind)) is not None
+            for p in service.engine.pipelines
         ]
     )
 

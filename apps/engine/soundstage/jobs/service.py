@@ -42,7 +42,7 @@ from soundstage.jobs.schemas import (
     QueueStatus,
 )
 from soundstage.pagination import decode_cursor, encode_cursor
-from soundstage.pipelines import Pipeline, registry
+from soundstage.pipelines import Pipeline, Pipelines
 
 
 @dataclass(frozen=True)
@@ -67,13 +67,13 @@ def _request_hash(body: JobCreate) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def validate_params(kind: str, params: dict[str, Any]) -> dict[str, Any]:
+def validate_params(pipelines: Pipelines, kind: str, params: dict[str, Any]) -> dict[str, Any]:
     """The pipeline's own model decides; the stored params are its normalised form."""
-    pipeline = registry.get(kind)
+    pipeline = pipelines.get(kind)
     if pipeline is None:
         raise ValidationFailed(
-            f"unknown job kind {kind!r}; valid kinds: {', '.join(registry.kinds())}",
-            details={"valid_kinds": registry.kinds()},
+            f"unknown job kind {kind!r}; valid kinds: {', '.join(pipelines.kinds())}",
+            details={"valid_kinds": pipelines.kinds()},
         )
     try:
         model = pipeline.params_model.model_validate(params)
@@ -95,9 +95,9 @@ class _Spec:
     pipeline: Pipeline
 
 
-def _prepare(body: JobCreate) -> _Spec:
-    params = validate_params(body.kind, body.params)
-    pipeline = registry.get(body.kind)
+def _prepare(pipelines: Pipelines, body: JobCreate) -> _Spec:
+    params = validate_params(pipelines, body.kind, body.params)
+    pipeline = pipelines.get(body.kind)
     assert pipeline is not None  # validate_params checked the kind
     return _Spec(body.kind, params, body.priority, pipeline)
 
@@ -182,7 +182,7 @@ class JobService:
     async def create(
         self, who: Principal, body: JobCreate, idempotency_key: str | None, base_url: str
     ) -> Job:
-        spec = _prepare(body)
+        spec = _prepare(self.engine.pipelines, body)
         request_hash = _request_hash(body.model_copy(update={"params": spec.params}))
         limits = limits_for(self.engine.settings, who)
         async with self.engine.db.as_user(who.claims) as conn:
@@ -217,7 +217,7 @@ class JobService:
         specs: list[_Spec] = []
         for i, item in enumerate(body.jobs):
             try:
-                specs.append(_prepare(item))
+                specs.append(_prepare(self.engine.pipelines, item))
             except ValidationFailed as exc:
                 raise _at_index(exc, i) from exc
         limits = limits_for(self.engine.settings, who)

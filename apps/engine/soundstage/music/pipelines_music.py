@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from soundstage.music.compose import MOODS, key_name, parse_key
 from soundstage.music.render import CONTENT_TYPES, encode
-from soundstage.pipelines.base import Admission, AdmitContext, JobContext, registry
+from soundstage.pipelines import Admission, AdmitContext, JobContext, Pipeline
 from soundstage.providers.music.base import MusicRequest
 from soundstage.providers.music.registry import DEFAULT_PROVIDER, get_provider, provider_for_job
 
@@ -58,13 +58,6 @@ async def admit_music(ctx: AdmitContext, params: MusicParams) -> Admission:
     return Admission()
 
 
-@registry.register(
-    "music",
-    MusicParams,
-    "Music from a prompt, tempo (60-200 BPM), mood and key, 5-300 s, as WAV, MP3 or FLAC "
-    "(procedural adds a MIDI file).",
-    admit=admit_music,
-)
 async def run(ctx: JobContext, params: MusicParams) -> None:
     provider = provider_for_job(params.provider, ctx.settings)
     # A seed is always recorded, so any result can be made again.
@@ -102,3 +95,13 @@ async def run(ctx: JobContext, params: MusicParams) -> None:
     info_path.write_text(json.dumps(info, indent=2, default=str))
     await ctx.add_output("info.json", info_path, "application/json")
     await ctx.progress(100, stage="done")
+
+
+MUSIC_PIPELINE = Pipeline(
+    kind="music",
+    params_model=MusicParams,
+    run=run,
+    description="Music from a prompt, tempo (60-200 BPM), mood and key, 5-300 s, as WAV, MP3 "
+    "or FLAC (procedural adds a MIDI file).",
+    admit=admit_music,
+)

@@ -34,7 +34,7 @@ from soundstage.music.sources import (
     fetch_audio_input,
 )
 from soundstage.music.stems import SAMPLE_RATE, STEMS, separate_wav
-from soundstage.pipelines import Admission, AdmitContext, JobContext, registry
+from soundstage.pipelines import Admission, AdmitContext, JobContext, Pipeline
 
 if TYPE_CHECKING:
     from soundstage.config import Settings
@@ -81,13 +81,6 @@ async def _admit_stems(ctx: AdmitContext, params: StemsParams) -> Admission:
     return Admission()
 
 
-@registry.register(
-    "stems",
-    StemsParams,
-    "Separate a track into drums, bass, vocals and other (Demucs when configured, "
-    "else a built-in DSP separation, labelled in stems.json).",
-    admit=_admit_stems,
-)
 async def run_stems(ctx: JobContext, params: StemsParams) -> None:
     await ctx.progress(2, "decode")
     source = await fetch_audio_input(ctx, params, ctx.workdir / "source")
@@ -321,13 +314,6 @@ async def _song_remote(ctx: JobContext, params: SongParams) -> dict[str, object]
     return {"draft": False, "method": params.provider, "songs": songs}
 
 
-@registry.register(
-    "song",
-    SongParams,
-    "Lyrics (LRC) and a style to songs. Remote: DiffRhythm or ACE-Step; local: a "
-    "labelled draft (procedural backing, lyrics spoken by a local voice).",
-    admit=_admit_song,
-)
 async def run_song(ctx: JobContext, params: SongParams) -> None:
     await ctx.progress(1, "prepare")
     if params.provider == "local":
@@ -386,14 +372,6 @@ async def _admit_hum(ctx: AdmitContext, params: HumParams) -> Admission:
     return Admission()
 
 
-@registry.register(
-    "hum_to_beat",
-    HumParams,
-    "A hummed or sung melody to a beat: pitch tracking, notes quantised to the "
-    "tempo and key, an arrangement around them (or MusicGen-melody conditioned on "
-    "them, where installed); MP3 and MIDI out.",
-    admit=_admit_hum,
-)
 async def run_hum_to_beat(ctx: JobContext, params: HumParams) -> None:
     from soundstage.music.analysis import read_audio
     from soundstage.music.compose import arrange_around
@@ -474,3 +452,32 @@ async def _beat_from_melody_model(
         melody, rate, prompt, seconds, params.seed, ctx.workdir / "generated"
     )
     return track.path, seconds, {"name": "musicgen_melody", **track.metadata}
+
+
+STEMS_PIPELINE = Pipeline(
+    kind="stems",
+    params_model=StemsParams,
+    run=run_stems,
+    description="Separate a track into drums, bass, vocals and other (Demucs when configured, "
+    "else a built-in DSP separation, labelled in stems.json).",
+    admit=_admit_stems,
+)
+
+SONG_PIPELINE = Pipeline(
+    kind="song",
+    params_model=SongParams,
+    run=run_song,
+    description="Lyrics (LRC) and a style to songs. Remote: DiffRhythm or ACE-Step; local: a "
+    "labelled draft (procedural backing, lyrics spoken by a local voice).",
+    admit=_admit_song,
+)
+
+HUM_TO_BEAT_PIPELINE = Pipeline(
+    kind="hum_to_beat",
+    params_model=HumParams,
+    run=run_hum_to_beat,
+    description="A hummed or sung melody to a beat: pitch tracking, notes quantised to the "
+    "tempo and key, an arrangement around them (or MusicGen-melody conditioned on "
+    "them, where installed); MP3 and MIDI out.",
+    admit=_admit_hum,
+)

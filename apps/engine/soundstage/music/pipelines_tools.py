@@ -21,7 +21,7 @@ from soundstage.music.analysis import analyze_file
 from soundstage.music.decode import UndecodableError, decoded_seconds, probe_audio
 from soundstage.music.effects import EFFECT_TYPES, MAX_CHAIN, Effect, build_filter, output_seconds
 from soundstage.music.sources import AudioInput, admit_audio_input, fetch_audio_input
-from soundstage.pipelines.base import Admission, AdmitContext, JobContext, registry
+from soundstage.pipelines import Admission, AdmitContext, JobContext, Pipeline
 
 CONTENT_TYPES = {"wav": "audio/wav", "mp3": "audio/mpeg", "flac": "audio/flac"}
 CODECS = {
@@ -59,13 +59,6 @@ async def admit_effects(ctx: AdmitContext, params: EffectsParams) -> Admission:
     return Admission()
 
 
-@registry.register(
-    "analysis",
-    AnalysisParams,
-    "Tempo, beats, key and mode, loudness and format of an audio upload or a job's audio "
-    "output, as analysis.json.",
-    admit=admit_analysis,
-)
 async def run_analysis(ctx: JobContext, params: AnalysisParams) -> None:
     await ctx.progress(0, stage="fetching")
     source = await fetch_audio_input(ctx, params, ctx.workdir)
@@ -81,13 +74,6 @@ async def run_analysis(ctx: JobContext, params: AnalysisParams) -> None:
     await ctx.progress(100, stage="done")
 
 
-@registry.register(
-    "effects",
-    EffectsParams,
-    "An effects chain (gain, loudnorm, eq, compressor, reverb, delay, fade, trim, "
-    "pitch_shift, time_stretch) applied to an audio upload or a job's audio output.",
-    admit=admit_effects,
-)
 async def run_effects(ctx: JobContext, params: EffectsParams) -> None:
     await ctx.progress(0, stage="fetching")
     source = await fetch_audio_input(ctx, params, ctx.workdir)
@@ -114,3 +100,22 @@ async def run_effects(ctx: JobContext, params: EffectsParams) -> None:
     await ctx.progress(97, stage="storing")
     await ctx.add_output(out.name, out, CONTENT_TYPES[params.format])
     await ctx.progress(100, stage="done")
+
+
+ANALYSIS_PIPELINE = Pipeline(
+    kind="analysis",
+    params_model=AnalysisParams,
+    run=run_analysis,
+    description="Tempo, beats, key and mode, loudness and format of an audio upload or a "
+    "job's audio output, as analysis.json.",
+    admit=admit_analysis,
+)
+
+EFFECTS_PIPELINE = Pipeline(
+    kind="effects",
+    params_model=EffectsParams,
+    run=run_effects,
+    description="An effects chain (gain, loudnorm, eq, compressor, reverb, delay, fade, trim, "
+    "pitch_shift, time_stretch) applied to an audio upload or a job's audio output.",
+    admit=admit_effects,
+)

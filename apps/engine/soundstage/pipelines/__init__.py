@@ -1,7 +1,6 @@
-"""Pipelines: one per job kind, found through :data:`registry`."""
-
-import importlib
-from collections.abc import Iterable
+"""The pipeline framework: what a job kind is (:class:`Pipeline`) and what it
+may ask of the worker (:class:`JobContext`). The list of kinds lives in
+:mod:`soundstage.kinds`."""
 
 from soundstage.pipelines.base import (
     Admission,
@@ -9,8 +8,8 @@ from soundstage.pipelines.base import (
     Checkpoint,
     JobContext,
     Pipeline,
+    Pipelines,
     UploadFile,
-    registry,
 )
 
 __all__ = [
@@ -19,13 +18,6 @@ __all__ = [
     "Checkpoint",
     "JobContext",
     "Pipeline",
+    "Pipelines",
     "UploadFile",
-    "load_modules",
-    "registry",
 ]
-
-
-def load_modules(names: Iterable[str]) -> None:
-    """Import extra pipeline modules (``SOUNDSTAGE_PIPELINE_MODULES``)."""
-    for name in names:
-        importlib.import_module(name)

@@ -7,8 +7,7 @@ It reports progress and stores outputs through ``ctx``; everything else
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -133,55 +132,23 @@ class Pipeline:
     keep_checkpoints: bool = False
 
 
-# The engine's own pipelines. Imported on the registry's first use, not when
-# this package is imported: pipeline modules import domain services that in
-# turn import this package, and a lazy load keeps that from being a cycle.
-BUILTIN_MODULES = (
-    "soundstage.pipelines.tone",
-    "soundstage.audiobooks.pipeline",
-    "soundstage.music.pipelines_tools",
-    "soundstage.music.pipelines_songs",
-    "soundstage.music.pipelines_music",
-)
+class Pipelines:
+    """The job kinds one engine serves, by name. Built once, in assembly
+    (:mod:`soundstage.kinds`), from a plain list: there is no registration by
+    import side effect and no loading of the engine's own kinds by string."""
 
-
-class Registry:
-    def __init__(self) -> None:
+    def __init__(self, pipelines: Iterable[Pipeline]) -> None:
         self._pipelines: dict[str, Pipeline] = {}
-        self._builtins_loaded = False
-
-    def _load_builtins(self) -> None:
-        if not self._builtins_loaded:
-            self._builtins_loaded = True
-            for module in BUILTIN_MODULES:
-                importlib.import_module(module)
-
-    def register(
-        self,
-        kind: str,
-        params_model: type[BaseModel],
-        description: str,
-        *,
-        admit: AdmitFn | None = None,
-        keep_checkpoints: bool = False,
-    ) -> Callable[[RunFn], RunFn]:
-        def decorator(fn: RunFn) -> RunFn:
-            if kind in self._pipelines:
-                raise ValueError(f"pipeline {kind!r} registered twice")
-            self._pipelines[kind] = Pipeline(
-                kind, params_model, fn, description, admit, keep_checkpoints
-            )
-            return fn
-
-        return decorator
+        for pipeline in pipelines:
+            if pipeline.kind in self._pipelines:
+                raise ValueError(f"pipeline {pipeline.kind!r} listed twice")
+            self._pipelines[pipeline.kind] = pipeline
 
     def get(self, kind: str) -> Pipeline | None:
-        self._load_builtins()
         return self._pipelines.get(kind)
 
     def kinds(self) -> list[str]:
-        self._load_builtins()
         return sorted(self._pipelines)
 
-
-registry = Registry()
+    def __iter__(self) -> Iterator[Pipeline]:
+        return iter(self._pipelines[k] for k in self.kinds())

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from soundstage.audio.ffmpeg import run_ffmpeg
-from soundstage.pipelines.base import JobContext, registry
+from soundstage.pipelines import JobContext, Pipeline
 
 CONTENT_TYPES = {"wav": "audio/wav", "mp3": "audio/mpeg"}
 
@@ -20,7 +20,6 @@ class ToneParams(BaseModel):
     format: Literal["wav", "mp3"] = "mp3"
 
 
-@registry.register("tone", ToneParams, "A sine tone (20-20000 Hz, 0.1-600 s) as WAV or MP3.")
 async def run(ctx: JobContext, params: ToneParams) -> None:
     await ctx.progress(0, stage="rendering")
     out = ctx.workdir / f"tone.{params.format}"
@@ -44,3 +43,11 @@ async def run(ctx: JobContext, params: ToneParams) -> None:
     await ctx.progress(97, stage="storing")
     await ctx.add_output(out.name, out, CONTENT_TYPES[params.format])
     await ctx.progress(100, stage="done")
+
+
+TONE_PIPELINE = Pipeline(
+    kind="tone",
+    params_model=ToneParams,
+    run=run,
+    description="A sine tone (20-20000 Hz, 0.1-600 s) as WAV or MP3.",
+)

@@ -28,12 +28,13 @@ import asyncpg
 import structlog
 from pydantic import ValidationError
 
+from soundstage import kinds
 from soundstage.config import Settings
 from soundstage.db import Database
 from soundstage.errors import PermanentError, PipelineError
 from soundstage.lexicon.repository import lexicon_for_user
 from soundstage.observability.metrics import observe_job
-from soundstage.pipelines import Checkpoint, UploadFile, registry
+from soundstage.pipelines import Checkpoint, Pipelines, UploadFile
 from soundstage.storage import Storage, object_path
 from soundstage.worker import repository as repo
 
@@ -249,8 +250,10 @@ class Worker:
         dsn: str,
         concurrency: int | None = None,
         worker_id: str | None = None,
+        pipelines: Pipelines | None = None,
     ) -> None:
         self.db = db
+        self.pipelines = pipelines or kinds.pipelines(settings.pipeline_modules)
         self.storage = storage
         self.settings = settings
         self.dsn = dsn
@@ -413,7 +416,7 @@ class Worker:
                 )
 
     async def _run_pipeline(self, job: _Claimed, ctx: _Context) -> None:
-        pipeline = registry.get(job.kind)
+        pipeline = self.pipelines.get(job.kind)
         if pipeline is None:
             await self._fail(job, "unknown_kind", f"no pipeline for job kind {job.kind!r}")
             return
