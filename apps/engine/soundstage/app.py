@@ -8,7 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 
 import httpx
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from soundstage import kinds
@@ -39,6 +39,10 @@ from soundstage.usage.routes import router as usage_router
 from soundstage.voices.routes import router as voices_router
 
 log = logging.getLogger(__name__)
+
+# Each compatibility surface's routers (soundstage.compat.SURFACES), mounted
+# when the surface is switched on.
+COMPAT_ROUTERS: dict[str, list[APIRouter]] = {}
 
 
 async def resolve_dsn(settings: Settings) -> str:
@@ -134,6 +138,11 @@ def create_app(settings: Settings | None = None, *, with_worker: bool = False) -
     app.include_router(music_tools_router)
     app.include_router(storage_router)
     app.include_router(dashboard_router)
+    # Drop-in APIs of the backends Soundstage replaces (SOUNDSTAGE_COMPAT_APIS).
+    for surface, routers in COMPAT_ROUTERS.items():
+        if surface in settings.compat_surfaces:
+            for router in routers:
+                app.include_router(router)
     if settings.is_development:
         # POST /v1/dev/token: absent (404) in production, not merely refused.
         app.include_router(dev_router)

@@ -149,7 +149,7 @@ def cmd_token(args: argparse.Namespace) -> None:
     async def ensure_user() -> uuid.UUID:
         import asyncpg
 
-        from soundstage.dashboard.repository import ensure_user as upsert_user
+        from soundstage.auth.repository import ensure_user as upsert_user
 
         dsn = await _migrate(settings)
         conn = await asyncpg.connect(dsn)

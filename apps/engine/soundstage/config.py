@@ -9,16 +9,17 @@ everything else is ``SOUNDSTAGE_*``. Every field is documented in
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Literal, Self
+from typing import Annotated, Any, Literal, Self
 from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Environment(StrEnum):
@@ -102,6 +103,15 @@ class Settings(BaseSettings):
     queue_max_queued_per_user: int = Field(default=50, ge=1)
 
     cors_origins: list[str] = Field(default_factory=list)
+
+    # Drop-in APIs for the frontends of the backends Soundstage replaces, by
+    # surface name (soundstage.compat.SURFACES), as a comma-separated list or
+    # JSON. Unset: every surface in development, none in production.
+    compat_apis: Annotated[list[str] | None, NoDecode] = None
+    # Development only: calls without credentials on the compatibility routes
+    # act as this user (created on first use), so a frontend that sends no
+    # token runs unchanged on a laptop. Refused in production.
+    compat_anonymous_email: str | None = None
 
     # Rate limits, requests per minute per user and per client address; 0 turns
     # one off. Kept in Postgres (soundstage.rate_limits), so API replicas share them.
@@ -205,9 +215,40 @@ class Settings(BaseSettings):
             ]
             if needs:
                 raise ValueError(f"SOUNDSTAGE_STORAGE=supabase requires {', '.join(needs)}")
+        if self.compat_apis is not None:
+            from soundstage.compat import SURFACES
+
+            unknown = sorted(set(self.compat_apis) - set(SURFACES))
+            if unknown:
+                raise ValueError(
+                    f"SOUNDSTAGE_COMPAT_APIS: unknown surface {', '.join(unknown)}; "
+                    f"known: {', '.join(SURFACES)}"
+                )
+        if self.compat_anonymous_email and self.env is Environment.PRODUCTION:
+            raise ValueError("SOUNDSTAGE_COMPAT_ANONYMOUS_EMAIL is for development only")
         if "*" in self.cors_origins and self.env is Environment.PRODUCTION:
             raise ValueError("SOUNDSTAGE_CORS_ORIGINS may not contain '*' in production")
         return self
+
+    @field_validator("compat_apis", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        """``a,b`` as well as ``["a", "b"]``: the first is what people type."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
+
+    @property
+    def compat_surfaces(self) -> frozenset[str]:
+        """The compatibility surfaces this engine serves."""
+        if self.compat_apis is None:
+            from soundstage.compat import SURFACES
+
+            return frozenset(SURFACES) if self.is_development else frozenset()
+        return frozenset(self.compat_apis)
 
     @property
     def transaction_pooler(self) -> bool:

@@ -28,7 +28,7 @@ async def render_demo(
     """Render one chapter through the real API service and a real worker;
     return the files written to ``out_dir``."""
     from soundstage.app import open_engine, resolve_dsn
-    from soundstage.dashboard.repository import ensure_user
+    from soundstage.auth.repository import ensure_user
     from soundstage.db.migrate import migrate
     from soundstage.jobs.service import JobService
 

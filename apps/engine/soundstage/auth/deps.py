@@ -11,12 +11,12 @@ from soundstage.auth.tokens import Principal
 from soundstage.engine import Engine
 from soundstage.errors import Unauthorized
 
-_bearer = HTTPBearer(auto_error=False, description="A Supabase access token (JWT)")
+bearer = HTTPBearer(auto_error=False, description="A Supabase access token (JWT)")
 
 
 async def current_user(
     request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized()

@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import FileResponse, RedirectResponse
 
+from soundstage.auth.repository import ensure_user
 from soundstage.auth.tokens import mint_local_token
 from soundstage.config import Settings
-from soundstage.dashboard.repository import ensure_user
 from soundstage.dashboard.schemas import (
     DashboardConfig,
     DevToken,
