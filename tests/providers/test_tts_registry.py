@@ -13,12 +13,12 @@ from pydantic import SecretStr
 from soundstage.config import Settings
 from soundstage.engine import Engine
 from soundstage.errors import PermanentError, ValidationFailed
+from soundstage.providers.http import parse_retry_after
 from soundstage.providers.tts import (
     DEFAULT_PROVIDER,
     Voice,
     configured_providers,
     get_provider,
-    parse_retry_after,
     pick_dual_voices,
     resolve_voice,
 )

@@ -1,8 +1,20 @@
-"""The one error tree. Every error a client can see is a subclass of
-:class:`SoundstageError` with its own status code and machine-readable code,
-rendered by one handler into one JSON envelope::
+"""The one error tree (as polar's ``exceptions.py``).
 
-    {"error": {"code": "not_found", "message": "job not found", "details": ...}}
+Every error the engine raises on purpose is a :class:`SoundstageError`. Each
+class carries:
+
+- ``status_code`` and ``code``: how a request that raised it is answered, by one
+  handler, in one JSON envelope::
+
+      {"error": {"code": "not_found", "message": "job not found", "details": ...}}
+
+- ``retryable``: whether a job that raised it may run again (after
+  ``retry_after`` seconds when the cause said so).
+
+``message`` is written for the user and is safe to show: no secrets, no paths.
+The worker turns any :class:`SoundstageError` into a job failure with its code
+and message (or a retry, when ``retryable``); anything else is a bug and ends
+the job as ``internal_error``.
 """
 
 from __future__ import annotations
@@ -13,12 +25,16 @@ from typing import Any, ClassVar
 class SoundstageError(Exception):
     status_code: ClassVar[int] = 500
     code: ClassVar[str] = "internal_error"
+    retryable: ClassVar[bool] = False
     headers: dict[str, str] | None = None
 
-    def __init__(self, message: str, *, details: Any = None) -> None:
+    def __init__(
+        self, message: str, *, details: Any = None, retry_after: float | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.details = details
+        self.retry_after = retry_after
 
     def to_body(self) -> dict[str, Any]:
         error: dict[str, Any] = {"code": self.code, "message": self.message}
@@ -71,6 +87,13 @@ class ValidationFailed(SoundstageError):
     code = "validation_error"
 
 
+class ProviderNotConfigured(ValidationFailed):
+    """A provider the request names is not set up on this engine (or, inside a
+    job, on this worker: a worker deployed with other settings than the API)."""
+
+    code = "provider_not_configured"
+
+
 class QuotaExceeded(SoundstageError):
     """The user's plan allows no more of this (this month); nothing was created."""
 
@@ -90,6 +113,7 @@ class TooManyRequests(SoundstageError):
 class ServiceUnavailable(SoundstageError):
     status_code = 503
     code = "unavailable"
+    retryable = True
 
 
 class InvalidSignature(SoundstageError):
@@ -99,25 +123,50 @@ class InvalidSignature(SoundstageError):
     code = "invalid_signature"
 
 
-# --- errors raised inside pipelines; they end a job, never an HTTP request ---
+# --- failures of the work itself: a provider, a model, a file ---------------
+#
+# Raised by providers and pipelines. Inside a job they end or retry it; if one
+# reaches a request (a provider's voice catalogue, say), it is answered as the
+# upstream failure it is.
 
 
-class PipelineError(Exception):
-    """Base for failures of a job. ``message`` is shown to the user as is."""
+class PipelineError(SoundstageError):
+    """A job's work failed. ``message`` is shown to the user as is."""
 
-    code: ClassVar[str] = "pipeline_error"
-    retryable: ClassVar[bool] = False
-
-    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.retry_after = retry_after
+    status_code = 502
+    code = "pipeline_error"
 
 
 class PermanentError(PipelineError):
+    """Trying again cannot help (a refused key, a corrupt file, an unknown voice)."""
+
     code = "permanent_error"
 
 
 class RetryableError(PipelineError):
+    """Trying again later may help (a rate limit, a 5xx, a timeout)."""
+
+    status_code = 503
     code = "retryable_error"
     retryable = True
+
+
+# --- file storage: both a request's failure and a job's ---------------------
+
+
+class StorageUnavailable(ServiceUnavailable, RetryableError):
+    """File storage is down or slow: the API answers 503, a job retries."""
+
+    code = "storage_unavailable"
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message, retry_after=retry_after)
+        if retry_after is not None:
+            self.headers = {"Retry-After": str(max(1, round(retry_after)))}
+
+
+class StorageFailed(PermanentError):
+    """Storage refused a request for a reason that retrying will not change."""
+
+    status_code = 502
+    code = "storage_error"

@@ -46,7 +46,7 @@ from soundstage.audiobooks.service import admit, parse_pasted
 from soundstage.audiobooks.text import split_sentences
 from soundstage.errors import PermanentError
 from soundstage.pipelines import JobContext, Pipeline
-from soundstage.providers.tts import TTSProvider, get_provider, pick_dual_voices, resolve_voice
+from soundstage.providers.tts import TTSProvider, pick_dual_voices, provider_for_job, resolve_voice
 
 HEAD_SECONDS = 0.75
 TAIL_SECONDS = 2.0
@@ -305,7 +305,7 @@ class _Mastering:
 async def run(ctx: JobContext, params: AudiobookParams) -> None:
     await ctx.progress(0, stage="Reading the manuscript")
     manuscript = await _manuscript(ctx, params)
-    provider = get_provider(params.provider, ctx.settings)
+    provider = provider_for_job(params.provider, ctx.settings)
     narrator, dialogue = await _voices(provider, params)
     lexicon = await ctx.lexicon()
     chapters = await asyncio.to_thread(

@@ -187,10 +187,10 @@ async def _speak_lines(
 ) -> list[tuple[LyricLine, Path, float]]:
     import soundfile as sf
 
-    from soundstage.providers.tts import get_provider, resolve_voice
+    from soundstage.providers.tts import provider_for_job, resolve_voice
 
     provider_name, voice_name = resolve_voice(voice)
-    provider = get_provider(provider_name, ctx.settings)
+    provider = provider_for_job(provider_name, ctx.settings)
     spoken: list[tuple[LyricLine, Path, float]] = []
     sung = [line for line in lines if line.text]
     for i, line in enumerate(sung):

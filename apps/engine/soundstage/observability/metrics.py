@@ -40,7 +40,7 @@ from prometheus_client import (
 )
 
 from soundstage.db import Database
-from soundstage.errors import PipelineError
+from soundstage.errors import SoundstageError
 from soundstage.observability import repository as repo
 
 log = logging.getLogger(__name__)
@@ -132,7 +132,7 @@ class ProviderCall:
 def _outcome_of(exc: BaseException) -> str:
     if isinstance(exc, asyncio.CancelledError):
         return "canceled"
-    if isinstance(exc, PipelineError):
+    if isinstance(exc, SoundstageError):
         return "retryable_error" if exc.retryable else "permanent_error"
     if isinstance(exc, httpx.TimeoutException | TimeoutError):
         return "timeout"

@@ -31,7 +31,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -49,10 +49,9 @@ from soundstage.errors import (
     Conflict,
     NotFound,
     PayloadTooLarge,
-    PermanentError,
-    RetryableError,
-    ServiceUnavailable,
     SoundstageError,
+    StorageFailed,
+    StorageUnavailable,
     UnsupportedMediaType,
 )
 from soundstage.storage.base import SignedUpload, SignedURL, validate_key
@@ -66,26 +65,6 @@ _CHUNK = 256 * 1024
 _DEFAULT_UPLOAD_URL_SECONDS = 2 * 3600
 
 T = TypeVar("T")
-
-
-# Both an HTTP error and a pipeline error: the API answers 503/502, and a
-# worker that meets a storage outage while storing outputs retries the job
-# (a PipelineError with retryable=True) instead of failing it as a crash.
-class StorageUnavailable(ServiceUnavailable, RetryableError):
-    code: ClassVar[str] = "storage_unavailable"
-
-    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-        if retry_after is not None:
-            self.headers = {"Retry-After": str(max(1, round(retry_after)))}
-
-
-class StorageFailed(SoundstageError, PermanentError):
-    """Storage refused a request for a reason that retrying will not change."""
-
-    status_code: ClassVar[int] = 502
-    code: ClassVar[str] = "storage_error"
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from pydantic import ValidationError
 from soundstage import kinds
 from soundstage.config import Settings
 from soundstage.db import Database
-from soundstage.errors import PermanentError, PipelineError
+from soundstage.errors import PermanentError, SoundstageError
 from soundstage.lexicon.repository import lexicon_for_user
 from soundstage.observability.metrics import observe_job
 from soundstage.pipelines import Checkpoint, Pipelines, UploadFile
@@ -461,7 +461,10 @@ class Worker:
                 and (ctx.checkpointed or job.attempts > 1)
             ):
                 await self._purge_checkpoints(job)
-        elif isinstance(exc, PipelineError):
+        elif isinstance(exc, SoundstageError):
+            # Any domain error: its own code and safe message (a missing provider
+            # key is provider_not_configured, a bad upload validation_error), or
+            # a retry when it says trying again may help.
             if exc.retryable and job.attempts < job.max_attempts:
                 delay = backoff_seconds(
                     job.attempts,

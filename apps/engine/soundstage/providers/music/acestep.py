@@ -24,9 +24,9 @@ from typing import Any, ClassVar
 import httpx
 
 from soundstage.errors import PipelineError, RetryableError
+from soundstage.providers.base import provider_call
 from soundstage.providers.music.base import GeneratedTrack, MusicRequest
 from soundstage.providers.music.remote import RemoteMusicProvider, response_json
-from soundstage.providers.tts.base import provider_call
 
 RUNNING, SUCCEEDED, FAILED = 0, 1, 2
 

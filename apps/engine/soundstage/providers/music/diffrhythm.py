@@ -18,9 +18,9 @@ from typing import Any, ClassVar
 from urllib.parse import quote
 
 from soundstage.errors import RetryableError
+from soundstage.providers.base import provider_call
 from soundstage.providers.music.base import GeneratedTrack, MusicRequest
 from soundstage.providers.music.remote import RemoteMusicProvider, response_json
-from soundstage.providers.tts.base import provider_call
 
 LENGTHS = (95, 285)
 

@@ -23,9 +23,9 @@ import numpy as np
 
 from soundstage.errors import PermanentError
 from soundstage.music.render import write_wav
+from soundstage.providers.base import provider_call
+from soundstage.providers.loops import PerLoop
 from soundstage.providers.music.base import GeneratedTrack, MusicRequest, new_output_path
-from soundstage.providers.tts.base import provider_call
-from soundstage.providers.tts.loops import PerLoop
 
 GUIDANCE_SCALE = 3.0  # MusicGen's own default: classifier-free guidance on the text
 

@@ -32,14 +32,14 @@ import numpy as np
 import numpy.typing as npt
 
 from soundstage.errors import PermanentError
+from soundstage.providers.base import provider_call
+from soundstage.providers.loops import PerLoop
 from soundstage.providers.music.base import GeneratedTrack
 from soundstage.providers.music.musicgen import (
     GUIDANCE_SCALE,
     extra_installed,
     write_generated,
 )
-from soundstage.providers.tts.base import provider_call
-from soundstage.providers.tts.loops import PerLoop
 
 SETTING = "SOUNDSTAGE_MUSICGEN_MELODY_MODEL_DIR"
 

@@ -11,9 +11,9 @@ from soundstage.errors import PermanentError
 from soundstage.music.compose import compose
 from soundstage.music.midi import write_midi
 from soundstage.music.render import render_arrangement, write_wav
+from soundstage.providers.base import provider_call
+from soundstage.providers.loops import PerLoop
 from soundstage.providers.music.base import GeneratedTrack, MusicRequest, new_output_path
-from soundstage.providers.tts.base import provider_call
-from soundstage.providers.tts.loops import PerLoop
 
 DEFAULT_BPM = 110
 SAMPLE_RATE = 44100

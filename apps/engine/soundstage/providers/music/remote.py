@@ -1,5 +1,5 @@
-"""What the remote music providers share: the TTS providers' HTTP client, retries
-and error mapping (429 + Retry-After, 5xx and timeouts are retryable, other 4xx
+"""What the remote music providers add to the shared remote base (its HTTP client,
+retries and error mapping (429 + Retry-After, 5xx and timeouts are retryable, other 4xx
 permanent), plus the submit / poll / download cycle of a long-running task.
 
 Polling tolerates a few retryable failures in a row (a 429 or a 502 while the
@@ -20,9 +20,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from soundstage.errors import PermanentError, RetryableError
+from soundstage.providers.http import RemoteProvider
 from soundstage.providers.music.base import new_output_path
-from soundstage.providers.tts.base import Voice
-from soundstage.providers.tts.remote import RemoteTTSProvider
 
 T = TypeVar("T")
 
@@ -32,7 +31,7 @@ POLL_FAILURES_TOLERATED = 5
 _AUDIO_SUFFIXES = {".wav", ".mp3", ".flac", ".ogg", ".m4a", ".opus"}
 
 
-class RemoteMusicProvider(RemoteTTSProvider):
+class RemoteMusicProvider(RemoteProvider):
     """Base for music servers: subclasses implement ``generate`` with
     ``send``, ``wait_for`` and ``download``."""
 
@@ -58,9 +57,6 @@ class RemoteMusicProvider(RemoteTTSProvider):
         )
         self.poll_seconds = poll_seconds
         self.max_wait_seconds = max_wait_seconds
-
-    async def _fetch_voices(self) -> list[Voice]:
-        return []  # music servers have no voices; part of the shared base only
 
     async def wait_for(self, check: Callable[[], Awaitable[T | None]], what: str) -> T:
         """Call ``check`` until it returns a value, waiting ``poll_seconds`` at first

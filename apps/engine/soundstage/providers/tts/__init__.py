@@ -14,7 +14,6 @@ from soundstage.providers.tts.base import (
     Synthesis,
     TTSProvider,
     Voice,
-    parse_retry_after,
     pick_dual_voices,
 )
 from soundstage.providers.tts.registry import (
@@ -23,6 +22,7 @@ from soundstage.providers.tts.registry import (
     PROVIDER_NAMES,
     configured_providers,
     get_provider,
+    provider_for_job,
     registered_instances,
     resolve_voice,
 )
@@ -36,8 +36,8 @@ __all__ = [
     "Voice",
     "configured_providers",
     "get_provider",
-    "parse_retry_after",
     "pick_dual_voices",
+    "provider_for_job",
     "registered_instances",
     "resolve_voice",
 ]

@@ -9,13 +9,9 @@ with a message the user can act on).
 
 from __future__ import annotations
 
-import email.utils
-import math
 import uuid
 from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -115,26 +111,6 @@ def new_output_path(out_dir: Path, provider: str, suffix: str) -> Path:
     return out_dir / f"tts-{provider}-{uuid.uuid4().hex[:12]}.{suffix}"
 
 
-def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` value: delta-seconds or an HTTP date."""
-    if value is None or not value.strip():
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        pass
-    else:
-        return max(0.0, seconds) if math.isfinite(seconds) else None
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-
-
 def pick_dual_voices(voices: Sequence[Voice]) -> tuple[Voice, Voice, str | None]:
     """Two voices for a two-narrator book: a female and a male one when there are,
     else two different ones, else the same voice twice with a note saying why."""
@@ -151,17 +127,3 @@ def pick_dual_voices(voices: Sequence[Voice]) -> tuple[Voice, Voice, str | None]
     if only.provider == "local":
         note += "; install the piper extra (pip install 'soundstage[piper]') for a male voice"
     return only, only, note
-
-
-def provider_call(provider: str) -> AbstractAsyncContextManager[object]:
-    """METRICS HOOK: the single place provider calls are measured (count, duration
-    and outcome per provider, by ``soundstage.observability.metrics``).
-
-    Wraps only the call itself, inside the provider's concurrency slot, so time
-    spent waiting for a slot is not counted as provider latency.
-    """
-    # Imported on first call: the providers package stays importable without the
-    # metrics stack (a script that only synthesizes).
-    from soundstage.observability.metrics import observe_provider_call
-
-    return observe_provider_call(provider)

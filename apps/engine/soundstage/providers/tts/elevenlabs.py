@@ -21,15 +21,16 @@ from urllib.parse import quote
 import httpx
 
 from soundstage.errors import PermanentError, PipelineError, RetryableError
+from soundstage.providers.base import provider_call
+from soundstage.providers.http import api_message
 from soundstage.providers.tts.base import (
     Synthesis,
     Voice,
     check_text,
     new_output_path,
-    provider_call,
     strip_prefix,
 )
-from soundstage.providers.tts.remote import RemoteTTSProvider, api_message
+from soundstage.providers.tts.remote import RemoteTTSProvider
 from soundstage.providers.tts.wav import write_pcm16_bytes
 
 # Characters per request, per model (ElevenLabs' published limits).

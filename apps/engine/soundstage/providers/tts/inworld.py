@@ -18,15 +18,16 @@ from typing import Any
 import httpx
 
 from soundstage.errors import PipelineError, RetryableError
+from soundstage.providers.base import provider_call
+from soundstage.providers.http import api_message
 from soundstage.providers.tts.base import (
     Synthesis,
     Voice,
     check_text,
     new_output_path,
-    provider_call,
     strip_prefix,
 )
-from soundstage.providers.tts.remote import RemoteTTSProvider, api_message
+from soundstage.providers.tts.remote import RemoteTTSProvider
 
 # USD per million characters at list price.
 PRICES = {

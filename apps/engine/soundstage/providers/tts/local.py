@@ -17,16 +17,16 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from soundstage.errors import PermanentError
+from soundstage.providers.base import provider_call
+from soundstage.providers.loops import PerLoop
 from soundstage.providers.tts import local_hibari, local_piper
 from soundstage.providers.tts.base import (
     Synthesis,
     Voice,
     check_text,
     new_output_path,
-    provider_call,
     strip_prefix,
 )
-from soundstage.providers.tts.loops import PerLoop
 
 log = logging.getLogger(__name__)
 

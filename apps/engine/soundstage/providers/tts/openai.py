@@ -19,15 +19,16 @@ from urllib.parse import urlsplit
 import httpx
 
 from soundstage.errors import PermanentError, PipelineError, RetryableError
+from soundstage.providers.base import provider_call
+from soundstage.providers.http import api_message
 from soundstage.providers.tts.base import (
     Synthesis,
     Voice,
     check_text,
     new_output_path,
-    provider_call,
     strip_prefix,
 )
-from soundstage.providers.tts.remote import RemoteTTSProvider, api_message
+from soundstage.providers.tts.remote import RemoteTTSProvider
 
 # Built-in voices; tts-1 and tts-1-hd know only the first nine. OpenAI publishes
 # no gender for them, so none is claimed here.

@@ -1,23 +1,16 @@
-"""The TTS registry: provider names to shared instances.
-
-Instances are cached per process and per configuration, so every pipeline and
-request in a process shares one concurrency limit (and one HTTP client) per
-provider. ``local`` is always available; a remote provider only once its key is
-set.
+"""The TTS registry: provider names to shared instances (see
+:mod:`soundstage.providers.registry`). ``local`` is always available; a remote
+provider only once its key is set.
 """
 
 from __future__ import annotations
 
 import hashlib
-import threading
-from typing import TYPE_CHECKING
 
 from soundstage.config import Settings
 from soundstage.errors import ValidationFailed
+from soundstage.providers.registry import Family, HasSettings, ProviderRegistry
 from soundstage.providers.tts.base import TTSProvider
-
-if TYPE_CHECKING:
-    from soundstage.engine import Engine
 
 PROVIDER_NAMES = ("local", "openai", "elevenlabs", "inworld")
 DEFAULT_PROVIDER = "local"  # never a remote one: keys cost money, OpenAI's models retire
@@ -26,9 +19,6 @@ KEY_SETTINGS = {
     "elevenlabs": "SOUNDSTAGE_ELEVENLABS_API_KEY",
     "inworld": "SOUNDSTAGE_INWORLD_API_KEY",
 }
-
-_lock = threading.Lock()
-_instances: dict[tuple[object, ...], TTSProvider] = {}
 
 
 def _key(settings: Settings, name: str) -> str | None:
@@ -41,15 +31,8 @@ def _key(settings: Settings, name: str) -> str | None:
     return value or None
 
 
-def configured_providers(settings: Settings) -> list[str]:
-    """``local`` first, then each remote provider whose key is set."""
-    return [DEFAULT_PROVIDER, *(n for n in PROVIDER_NAMES[1:] if _key(settings, n))]
-
-
-def _unknown(name: str) -> ValidationFailed:
-    return ValidationFailed(
-        f"unknown TTS provider '{name}'; valid providers: {', '.join(PROVIDER_NAMES)}"
-    )
+def _configured(name: str, settings: Settings) -> bool:
+    return name == DEFAULT_PROVIDER or _key(settings, name) is not None
 
 
 def resolve_voice(voice_id: str) -> tuple[str, str]:
@@ -61,7 +44,7 @@ def resolve_voice(voice_id: str) -> tuple[str, str]:
             "for example 'local:hibari-us-female'"
         )
     if provider not in PROVIDER_NAMES:
-        raise _unknown(provider)
+        raise REGISTRY.unknown(provider)
     return provider, voice
 
 
@@ -97,10 +80,7 @@ def _build(name: str, s: Settings) -> TTSProvider:
 
         return LocalTTSProvider(threads=s.local_tts_threads)
     key = _key(s, name)
-    if key is None:
-        raise ValidationFailed(
-            f"the TTS provider '{name}' is not configured: set {KEY_SETTINGS[name]}"
-        )
+    assert key is not None  # the registry checked it is configured
     if name == "openai":
         from soundstage.providers.tts.openai import OpenAITTSProvider
 
@@ -134,21 +114,34 @@ def _build(name: str, s: Settings) -> TTSProvider:
     )
 
 
-def get_provider(name: str, source: Engine | Settings) -> TTSProvider:
-    """The shared provider called ``name``; ValidationFailed (422) for an unknown or
-    unconfigured one, naming the fix."""
-    settings = source if isinstance(source, Settings) else source.settings
-    if name not in PROVIDER_NAMES:
-        raise _unknown(name)
-    fingerprint = _fingerprint(name, settings)
-    with _lock:
-        provider = _instances.get(fingerprint)
-        if provider is None:
-            provider = _instances[fingerprint] = _build(name, settings)
-    return provider
+REGISTRY: ProviderRegistry[TTSProvider] = ProviderRegistry(
+    Family(
+        label="TTS",
+        names=PROVIDER_NAMES,
+        default=DEFAULT_PROVIDER,
+        setting_for=KEY_SETTINGS,
+        configured=_configured,
+        fingerprint=_fingerprint,
+        build=_build,
+    )
+)
+
+
+def configured_providers(settings: Settings) -> list[str]:
+    """``local`` first, then each remote provider whose key is set."""
+    return REGISTRY.configured_providers(settings)
+
+
+def get_provider(name: str, source: HasSettings | Settings) -> TTSProvider:
+    """The shared provider called ``name``; 422 for an unknown or unconfigured one."""
+    return REGISTRY.get(name, source)
+
+
+def provider_for_job(name: str, settings: Settings) -> TTSProvider:
+    """:func:`get_provider` inside a job (``provider_not_configured`` on a worker
+    whose settings lack what the API's had)."""
+    return REGISTRY.for_job(name, settings)
 
 
 def registered_instances() -> list[TTSProvider]:
-    """Every provider built so far in this process (for closing at shutdown)."""
-    with _lock:
-        return list(_instances.values())
+    return REGISTRY.instances()

@@ -1,270 +1,32 @@
-"""What the remote TTS providers share: one HTTP client and one concurrency limit per
-provider, short in-call retries, a cached voice catalogue, and the mapping from
-HTTP failures to retryable or permanent errors.
-
-Retries here are only for blips (a reset connection, a 502 from a load balancer):
-up to ``blip_retries`` quick tries, a second or so apart. Anything that needs a
-longer wait (429, a 503 with a long ``Retry-After``, a timeout) becomes a
-:class:`RetryableError` carrying ``retry_after``, and the job queue waits, so a
-worker slot is not held for minutes.
-"""
+"""What the remote TTS providers add to the shared remote base: a cached voice
+catalogue."""
 
 from __future__ import annotations
 
-import asyncio
-import re
 import time
-from collections.abc import Collection
-from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import ClassVar
 
-import httpx
-from tenacity import (
-    AsyncRetrying,
-    retry_if_exception_type,
-    stop_after_attempt,
-    wait_random_exponential,
-)
-
-from soundstage.errors import PermanentError, PipelineError, RetryableError
-from soundstage.providers.tts.base import Voice, parse_retry_after
-from soundstage.providers.tts.loops import PerLoop
-
-_SERVER_BLIPS = frozenset({500, 502, 503, 504})
-# Key-shaped strings an API may echo back (OpenAI masks but still quotes keys).
-_KEYLIKE = re.compile(r"\b(sk|xi|sk_proj|sk-proj)[-_][A-Za-z0-9*_\-]{6,}")
-_MAX_MESSAGE = 300
+from soundstage.providers.http import RemoteProvider
+from soundstage.providers.tts.base import Voice
 
 
-class _Blip(Exception):
-    """A failure worth one more quick try inside the same call."""
+class RemoteTTSProvider(RemoteProvider):
+    """Subclasses implement ``_fetch_voices`` besides the base's hooks."""
 
-    def __init__(self, reason: str, response: httpx.Response | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.response = response
-
-
-@dataclass
-class _LoopState:
-    slots: asyncio.Semaphore
-    client: httpx.AsyncClient
-    catalogue_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-
-
-def json_body(resp: httpx.Response) -> Any:
-    try:
-        return resp.json()
-    except ValueError:
-        return None
-
-
-def api_message(body: Any, resp: httpx.Response) -> str:
-    """The human part of an API error body, in the shapes these APIs use:
-    OpenAI ``{"error": {"message"}}``, ElevenLabs and FastAPI servers
-    ``{"detail": {"message"} | "..." | [{"msg"}]}``, Inworld (gRPC gateway)
-    ``{"code", "message"}``."""
-    if isinstance(body, dict):
-        for key in ("error", "detail"):
-            value = body.get(key)
-            if isinstance(value, dict) and isinstance(value.get("message"), str):
-                return str(value["message"])
-            if isinstance(value, str):
-                return value
-            if isinstance(value, list) and value and isinstance(value[0], dict):
-                return str(value[0].get("msg", ""))
-        if isinstance(body.get("message"), str):
-            return str(body["message"])
-    if resp.headers.get("content-type", "").startswith("text/"):
-        return resp.text.strip()
-    return ""
-
-
-class RemoteTTSProvider:
-    """Base for HTTP providers; subclasses set the class constants and implement
-    ``_auth_headers``, ``_fetch_voices`` and, when the API says more than its status
-    code, ``_classify``."""
-
-    name: str
-    label: ClassVar[str]  # as users know it: "OpenAI", "ElevenLabs", "Inworld"
-    key_env: ClassVar[str]  # the setting to fix when the key is refused
     catalogue_ttl_seconds: ClassVar[float] = 600.0
-
-    def __init__(
-        self,
-        *,
-        api_key: str,
-        base_url: str,
-        timeout: float,
-        concurrency: int,
-        retry_wait: float = 0.5,
-        blip_retries: int = 2,
-    ) -> None:
-        self._api_key = api_key
-        self.base_url = base_url.rstrip("/")
-        self.timeout = timeout
-        self.concurrency = concurrency
-        self._retry_wait = retry_wait
-        self._blip_retries = blip_retries
-        self._state = PerLoop(self._new_state)
-        self._catalogue: tuple[float, list[Voice]] | None = None
-
-    def __repr__(self) -> str:  # never the key
-        return f"{type(self).__name__}(base_url={self.base_url!r}, concurrency={self.concurrency})"
-
-    def _new_state(self) -> _LoopState:
-        client = httpx.AsyncClient(
-            timeout=httpx.Timeout(self.timeout, connect=min(10.0, self.timeout)),
-            limits=httpx.Limits(
-                max_connections=self.concurrency + 2, max_keepalive_connections=self.concurrency
-            ),
-            headers={"User-Agent": "soundstage"},
-        )
-        return _LoopState(slots=asyncio.Semaphore(self.concurrency), client=client)
-
-    async def aclose(self) -> None:
-        state = self._state.peek()
-        if state is not None:
-            await state.client.aclose()
-
-    # --- subclass hooks -------------------------------------------------------
-
-    def _auth_headers(self) -> dict[str, str]:
-        raise NotImplementedError
+    _catalogue: tuple[float, list[Voice]] | None = None
 
     async def _fetch_voices(self) -> list[Voice]:
         raise NotImplementedError
-
-    def _classify(self, resp: httpx.Response, body: Any, voice: str | None) -> PipelineError | None:
-        """A provider-specific error for this response, or None for the generic one."""
-        return None
-
-    # --- catalogue ------------------------------------------------------------
 
     async def voices(self) -> list[Voice]:
         """The provider's voices, fetched with the configured key and kept for
         ``catalogue_ttl_seconds`` (failures are not cached)."""
         state = self._state.get()
-        async with state.catalogue_lock:  # a burst of requests shares one fetch
+        async with state.lock:  # a burst of requests shares one fetch
             cached = self._catalogue
             if cached and time.monotonic() - cached[0] < self.catalogue_ttl_seconds:
                 return list(cached[1])
             voices = await self._fetch_voices()
             self._catalogue = (time.monotonic(), voices)
             return list(voices)
-
-    # --- HTTP -----------------------------------------------------------------
-
-    def slots(self) -> asyncio.Semaphore:
-        """The per-process limit on requests in flight to this provider."""
-        return self._state.get().slots
-
-    async def send(
-        self,
-        method: str,
-        url: str,
-        *,
-        voice: str | None = None,
-        ok_statuses: Collection[int] = (),
-        **kwargs: Any,
-    ) -> httpx.Response:
-        """One API call with quick retries for blips; a non-2xx answer (other than
-        ``ok_statuses``) is raised as a RetryableError or PermanentError (``voice``
-        names the voice in messages)."""
-        client = self._state.get().client
-        headers = {**self._auth_headers(), **kwargs.pop("headers", {})}
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(self._blip_retries + 1),
-            wait=wait_random_exponential(multiplier=self._retry_wait, max=self._retry_wait * 4),
-            retry=retry_if_exception_type(_Blip),
-            reraise=True,
-        )
-        try:
-            resp: httpx.Response = await retrying(
-                self._send_once, client, method, url, headers=headers, **kwargs
-            )
-        except _Blip as blip:
-            if blip.response is not None:
-                raise self.error_for(blip.response, voice) from None
-            raise RetryableError(
-                f"{self.label} could not be reached ({blip.reason}); will try again"
-            ) from blip
-        if resp.is_success or resp.status_code in ok_statuses:
-            return resp
-        raise self.error_for(resp, voice)
-
-    async def _send_once(
-        self, client: httpx.AsyncClient, method: str, url: str, **kwargs: Any
-    ) -> httpx.Response:
-        try:
-            resp = await client.request(method, url, **kwargs)
-        except httpx.ConnectTimeout as exc:
-            raise _Blip("connection timed out") from exc
-        except httpx.TimeoutException as exc:
-            # The request may be half done upstream; waiting a whole timeout again
-            # inside this call would pin a worker slot, so the queue retries it.
-            raise RetryableError(
-                f"{self.label} did not answer within {self.timeout:g} s; will try again"
-            ) from exc
-        except httpx.TransportError as exc:
-            raise _Blip(type(exc).__name__) from exc
-        if resp.status_code in _SERVER_BLIPS:
-            wait = self.retry_after(resp)
-            if wait is None or wait <= self._retry_wait * 4:
-                raise _Blip(f"HTTP {resp.status_code}", resp)
-        return resp
-
-    # --- errors ---------------------------------------------------------------
-
-    @staticmethod
-    def retry_after(resp: httpx.Response) -> float | None:
-        if (ms := resp.headers.get("retry-after-ms")) is not None:
-            seconds = parse_retry_after(ms)
-            if seconds is not None:
-                return seconds / 1000.0
-        return parse_retry_after(resp.headers.get("retry-after"))
-
-    def scrub(self, message: str) -> str:
-        """An API's own words, safe to show: without the key, one line, bounded."""
-        if self._api_key:
-            message = message.replace(self._api_key, "***")
-        message = _KEYLIKE.sub("***", message)
-        message = " ".join(message.split())
-        return message[:_MAX_MESSAGE] + ("…" if len(message) > _MAX_MESSAGE else "")
-
-    def key_refused(self) -> PermanentError:
-        return PermanentError(f"the {self.label} API key was refused: check {self.key_env}")
-
-    def unknown_voice(self, voice: str, detail: str = "") -> PermanentError:
-        suffix = f" ({detail})" if detail else ""
-        return PermanentError(
-            f"{self.label} has no voice '{voice}' for this account{suffix}; "
-            f"GET /v1/voices?provider={self.name} lists the voices you can use"
-        )
-
-    def error_for(self, resp: httpx.Response, voice: str | None) -> PipelineError:
-        body = json_body(resp)
-        specific = self._classify(resp, body, voice)
-        if specific is not None:
-            return specific
-        status = resp.status_code
-        message = self.scrub(api_message(body, resp))
-        if status == 401:
-            return self.key_refused()
-        if status == 403:
-            # 403s also mean "this key may not use that model or region": say which.
-            refused = self.key_refused()
-            return PermanentError(f"{refused.message} ({message})" if message else refused.message)
-        if status == 429:
-            return RetryableError(
-                f"{self.label} is rate limiting requests; will try again",
-                retry_after=self.retry_after(resp),
-            )
-        if status == 408 or status >= 500:
-            return RetryableError(
-                f"{self.label} failed with HTTP {status}; will try again",
-                retry_after=self.retry_after(resp),
-            )
-        return PermanentError(
-            f"{self.label} refused the request (HTTP {status}): {message or resp.reason_phrase}"
-        )
