@@ -18,7 +18,7 @@ import numpy as np
 
 
 def bench_stems() -> None:
-    from soundstage.music.stems import SAMPLE_RATE, separate
+    from soundstage.audio.stems import SAMPLE_RATE, separate
 
     seconds = 60.0
     rng = np.random.default_rng(1)
@@ -44,9 +44,10 @@ def bench_procedural() -> None:
     from pathlib import Path
     from tempfile import TemporaryDirectory
 
-    from soundstage.music.compose import compose
-    from soundstage.music.midi import write_midi
-    from soundstage.music.render import render_arrangement, write_wav
+    from soundstage.audio.compose import compose
+    from soundstage.audio.midi import write_midi
+    from soundstage.audio.render import render_arrangement
+    from soundstage.audio.wav import write_wav
 
     seconds = 120.0
     for mood, bpm in (("energetic", 150), ("calm", 90), ("happy", 120)):
@@ -70,9 +71,10 @@ def _song(tmp: str, seconds: float) -> tuple[str, str]:
     import subprocess
     from pathlib import Path
 
+    from soundstage.audio.compose import compose
     from soundstage.audio.ffmpeg import ffmpeg_exe
-    from soundstage.music.compose import compose
-    from soundstage.music.render import render_arrangement, write_wav
+    from soundstage.audio.render import render_arrangement
+    from soundstage.audio.wav import write_wav
 
     wav = Path(tmp) / "song.wav"
     write_wav(wav, render_arrangement(compose(120, seconds, "happy", None, seed=3)), 44100)
@@ -88,7 +90,7 @@ def bench_analysis() -> None:
     from pathlib import Path
     from tempfile import TemporaryDirectory
 
-    from soundstage.music.analysis import analyze_file
+    from soundstage.audio.analysis import analyze_file
 
     seconds = 180.0
     with TemporaryDirectory() as tmp:
@@ -127,8 +129,8 @@ def bench_effects() -> None:
     from pathlib import Path
     from tempfile import TemporaryDirectory
 
+    from soundstage.audio.effects import EffectChain, build_filter
     from soundstage.audio.ffmpeg import run_ffmpeg
-    from soundstage.music.effects import EffectChain, build_filter
 
     seconds = 180.0
     chains = {

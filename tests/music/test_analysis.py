@@ -9,8 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from soundstage.audio.ffmpeg import ffmpeg_exe
-from soundstage.music.analysis import (
+from soundstage.audio.analysis import (
     KEY_NAMES,
     MAJOR_PROFILE,
     MINOR_PROFILE,
@@ -18,9 +17,13 @@ from soundstage.music.analysis import (
     detect_key,
     read_audio,
 )
-from soundstage.music.compose import KICK, SNARE, Note
-from soundstage.music.decode import UndecodableError, read_midi_notes
-from soundstage.music.render import render_notes, write_wav
+from soundstage.audio.compose import KICK, SNARE
+from soundstage.audio.decode import UndecodableError
+from soundstage.audio.ffmpeg import ffmpeg_exe
+from soundstage.audio.midi import read_midi_notes
+from soundstage.audio.notes import Note
+from soundstage.audio.render import render_notes
+from soundstage.audio.wav import write_wav
 
 SR = 22050
 MAJOR = (0, 2, 4, 5, 7, 9, 11)

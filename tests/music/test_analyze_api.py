@@ -10,9 +10,11 @@ import httpx
 import numpy as np
 import pytest
 
+from soundstage.audio.compose import KICK, SNARE
 from soundstage.audio.ffmpeg import ffmpeg_exe
-from soundstage.music.compose import KICK, SNARE, Note
-from soundstage.music.render import render_notes, write_wav
+from soundstage.audio.notes import Note
+from soundstage.audio.render import render_notes
+from soundstage.audio.wav import write_wav
 from support import User
 
 MakeUser = Callable[[], Awaitable[User]]

@@ -9,8 +9,8 @@ from pathlib import Path
 import mido
 import pytest
 
-from soundstage.music.analysis import analyze_file
-from soundstage.music.compose import (
+from soundstage.audio.analysis import analyze_file
+from soundstage.audio.compose import (
     KICK,
     SCALES,
     Note,
@@ -18,8 +18,9 @@ from soundstage.music.compose import (
     compose,
     parse_key,
 )
-from soundstage.music.midi import read_midi, write_midi
-from soundstage.music.render import render_arrangement, write_wav
+from soundstage.audio.midi import read_midi, write_midi
+from soundstage.audio.render import render_arrangement
+from soundstage.audio.wav import write_wav
 
 # Three tempos x three keys (two minor), each with its own mood and seed.
 CASES = [

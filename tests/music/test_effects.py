@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
+from soundstage.audio import effects
+from soundstage.audio.analysis import read_audio
+from soundstage.audio.effects import EFFECT_TYPES, Effect, EffectChain, build_filter
 from soundstage.audio.ffmpeg import ffmpeg_exe
-from soundstage.music import effects
-from soundstage.music.analysis import read_audio
-from soundstage.music.effects import EFFECT_TYPES, Effect, EffectChain, build_filter
 
 SR = 44100
 EFFECT = TypeAdapter(Effect)
@@ -103,7 +103,7 @@ def test_fades_make_the_ends_quiet(tone: Path, tmp_path: Path) -> None:
 
 
 def test_loudnorm_reaches_the_target(tone: Path, tmp_path: Path) -> None:
-    from soundstage.music.analysis import analyze_file
+    from soundstage.audio.analysis import analyze_file
 
     y = _apply(tone, tmp_path / "n.wav", {"type": "loudnorm", "target_lufs": -20})
     assert len(y) / SR == pytest.approx(3.0, abs=0.05)

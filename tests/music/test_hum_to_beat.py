@@ -10,7 +10,7 @@ import httpx
 import numpy as np
 import soundfile as sf
 
-from soundstage.music.hum import transcribe
+from soundstage.audio.hum import transcribe
 from soundstage.worker import Worker
 from support import User, wait_for_status
 

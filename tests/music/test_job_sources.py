@@ -16,9 +16,9 @@ import httpx
 import numpy as np
 import pytest
 
+from soundstage.audio.analysis import read_audio
 from soundstage.config import Settings
 from soundstage.engine import Engine
-from soundstage.music.analysis import read_audio
 from soundstage.worker import Worker
 from support import User, wait_for_status
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from soundstage.music.lrc import LrcError, LyricLine, format_timestamp, parse_lrc
+from soundstage.audio.lrc import LrcError, LyricLine, format_timestamp, parse_lrc
 
 
 def test_parses_timestamps_and_skips_metadata_and_empty_lines() -> None:

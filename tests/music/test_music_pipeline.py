@@ -10,7 +10,7 @@ import httpx
 import mido
 import numpy as np
 
-from soundstage.music.analysis import read_audio
+from soundstage.audio.analysis import read_audio
 from soundstage.worker import Worker
 from support import User, wait_for_status
 

@@ -54,7 +54,7 @@ async def test_local_song_draft_places_spoken_lines_over_a_backing(
     import tempfile
     from pathlib import Path
 
-    from soundstage.music.analysis import read_audio
+    from soundstage.audio.analysis import read_audio
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "song.mp3"

@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from soundstage.music.stems import SAMPLE_RATE, STEMS, read_audio, separate, separate_wav
+from soundstage.audio.stems import SAMPLE_RATE, STEMS, separate, separate_wav
+from soundstage.audio.wav import read_wav
 
 SR = SAMPLE_RATE
 SECONDS = 6.0
@@ -98,14 +99,14 @@ def test_separate_wav_writes_one_file_per_stem_and_labelled_metadata(tmp_path: P
     assert meta["seconds"] == 2.0
     assert any("mono" in n for n in meta["notes"])  # says why vocals are silent
     for stem in STEMS:
-        audio, sr = read_audio(tmp_path / "stems" / f"{stem}.wav")
+        audio, sr = read_wav(tmp_path / "stems" / f"{stem}.wav")
         assert sr == SR and audio.shape == (1, 2 * SR)
-    vocals, _ = read_audio(tmp_path / "stems" / "vocals.wav")
+    vocals, _ = read_wav(tmp_path / "stems" / "vocals.wav")
     assert np.max(np.abs(vocals)) < 1e-4
 
 
 def test_long_tracks_are_separated_in_blocks_without_seams() -> None:
-    from soundstage.music.stems import separate_long
+    from soundstage.audio.stems import separate_long
 
     mix = sum(_sources(4.0).values())
     assert isinstance(mix, np.ndarray)

@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from soundstage.audio.stems import STEMS, load_demucs, separate_wav
 from soundstage.config import Settings
 from soundstage.errors import PermanentError
-from soundstage.music.stems import STEMS, load_demucs, separate_wav
 from soundstage.worker import Worker
 from support import User, wait_for_status
 

@@ -14,9 +14,9 @@ import pytest
 import respx
 from pydantic import SecretStr
 
+from soundstage.audio.analysis import read_audio
 from soundstage.config import Settings
 from soundstage.errors import PermanentError, RetryableError
-from soundstage.music.analysis import read_audio
 from soundstage.providers.music.acestep import AceStepProvider
 from soundstage.providers.music.base import MusicRequest
 from soundstage.providers.music.diffrhythm import DiffRhythmProvider

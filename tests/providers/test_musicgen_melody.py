@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from soundstage.audio.analysis import read_audio
 from soundstage.config import Settings
 from soundstage.errors import PermanentError
-from soundstage.music.analysis import read_audio
 from soundstage.providers.music.musicgen import extra_installed
 from soundstage.providers.music.musicgen_melody import (
     ChromaConfig,

@@ -12,9 +12,10 @@ import httpx
 import pytest
 
 from soundstage.app import create_app
+from soundstage.audio.decode import UndecodableError, check_audio
 from soundstage.audio.ffmpeg import ffmpeg_exe
+from soundstage.audio.midi import check_midi
 from soundstage.config import Settings
-from soundstage.music.decode import UndecodableError, check_audio, check_midi
 from support import User
 
 MakeUser = Callable[[], Awaitable[User]]

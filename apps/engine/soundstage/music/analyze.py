@@ -18,11 +18,11 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import UploadFile
 
+from soundstage.audio.analysis import Analysis, analyze_file
+from soundstage.audio.decode import UndecodableError, probe_audio
 from soundstage.auth.tokens import Principal
 from soundstage.engine import Engine
 from soundstage.errors import NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
-from soundstage.music.analysis import Analysis, analyze_file
-from soundstage.music.decode import UndecodableError, probe_audio
 from soundstage.uploads import repository as uploads_repo
 from soundstage.uploads.sniff import UnsupportedContent, UploadCategory, detect
 

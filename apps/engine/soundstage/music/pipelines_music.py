@@ -14,8 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from soundstage.music.compose import MOODS, key_name, parse_key
-from soundstage.music.render import CONTENT_TYPES, encode
+from soundstage.audio.compose import MOODS, key_name, parse_key
+from soundstage.audio.render import CONTENT_TYPES, encode
 from soundstage.pipelines import Admission, AdmitContext, JobContext, Pipeline
 from soundstage.providers.music.base import MusicRequest
 from soundstage.providers.music.registry import DEFAULT_PROVIDER, get_provider, provider_for_job

@@ -24,49 +24,36 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from soundstage.audio.analysis import read_audio
+from soundstage.audio.compose import MOODS, arrange_around, compose
+from soundstage.audio.decode import decode_to_wav
 from soundstage.audio.ffmpeg import run_ffmpeg
+from soundstage.audio.hum import SR, transcribe
+from soundstage.audio.lrc import LrcError, LyricLine, format_timestamp, parse_lrc
+from soundstage.audio.midi import write_midi
+from soundstage.audio.render import encode, render_arrangement, render_notes
+from soundstage.audio.stems import SAMPLE_RATE, STEMS, separate_wav
+from soundstage.audio.wav import write_wav
 from soundstage.errors import PermanentError, ValidationFailed
-from soundstage.music.lrc import LrcError, LyricLine, format_timestamp, parse_lrc
 from soundstage.music.sources import (
     AudioInput,
     admit_audio_input,
     check_audio_upload,
     fetch_audio_input,
 )
-from soundstage.music.stems import SAMPLE_RATE, STEMS, separate_wav
 from soundstage.pipelines import Admission, AdmitContext, JobContext, Pipeline
+from soundstage.providers.music import registry as music_registry
+from soundstage.providers.music.base import MusicRequest
+from soundstage.providers.music.musicgen_melody import ChromaConfig, melody_model
+from soundstage.providers.tts import registry as tts_registry
+from soundstage.providers.tts import resolve_voice
 
 if TYPE_CHECKING:
+    from soundstage.audio.hum import Transcription
     from soundstage.config import Settings
-    from soundstage.music.hum import Transcription
 
 MAX_STEMS_SECONDS = 20 * 60
 DEFAULT_VOICE = "local:hibari-us-female"
-
-
-async def _decode(source: Path, target: Path, *, mono: bool = False) -> Path:
-    """Any audio ffmpeg reads -> 44.1 kHz float WAV, mono or stereo (a mono file
-    stays mono: upmixing would make everything look centred)."""
-    layouts = "mono" if mono else "mono|stereo"
-    await run_ffmpeg(
-        [
-            "-i",
-            str(source),
-            "-map",
-            "0:a:0",
-            "-vn",
-            "-af",
-            f"aformat=channel_layouts={layouts}",
-            "-t",
-            str(MAX_STEMS_SECONDS),
-            "-ar",
-            str(SAMPLE_RATE),
-            "-c:a",
-            "pcm_f32le",
-            str(target),
-        ]
-    )
-    return target
 
 
 # ------------------------------------------------------------------ stems
@@ -84,7 +71,9 @@ async def _admit_stems(ctx: AdmitContext, params: StemsParams) -> Admission:
 async def run_stems(ctx: JobContext, params: StemsParams) -> None:
     await ctx.progress(2, "decode")
     source = await fetch_audio_input(ctx, params, ctx.workdir / "source")
-    wav = await _decode(source, ctx.workdir / "mix.wav")
+    wav = await decode_to_wav(
+        source, ctx.workdir / "mix.wav", sample_rate=SAMPLE_RATE, max_seconds=MAX_STEMS_SECONDS
+    )
     await ctx.progress(15, "separate")
     out = ctx.workdir / "stems"
     result = await asyncio.to_thread(
@@ -161,20 +150,14 @@ async def _admit_song(ctx: AdmitContext, params: SongParams) -> Admission:
     if params.reference_upload_id is not None:
         await check_audio_upload(ctx, params.reference_upload_id, "reference_upload_id")
     if params.provider == "local":
-        from soundstage.providers.tts import get_provider, resolve_voice
-
-        get_provider(resolve_voice(params.voice)[0], ctx.engine)  # 422 when unknown
+        tts_registry.get_provider(resolve_voice(params.voice)[0], ctx.engine)  # 422 when unknown
     else:
-        from soundstage.providers.music.registry import get_provider as get_music_provider
-
         # A remote model without its URL is a 422 naming the setting, not a failed job.
-        get_music_provider(params.provider, ctx.engine)
+        music_registry.get_provider(params.provider, ctx.engine)
     return Admission()
 
 
 def _mood_and_bpm(style: str) -> tuple[str, int]:
-    from soundstage.music.compose import MOODS
-
     words = re.findall(r"[a-z]+", style.lower())
     mood = next((w for w in words if w in MOODS), "neutral")
     m = _BPM_IN_STYLE.search(style)
@@ -187,15 +170,19 @@ async def _speak_lines(
 ) -> list[tuple[LyricLine, Path, float]]:
     import soundfile as sf
 
-    from soundstage.providers.tts import provider_for_job, resolve_voice
-
     provider_name, voice_name = resolve_voice(voice)
-    provider = provider_for_job(provider_name, ctx.settings)
+    provider = tts_registry.provider_for_job(provider_name, ctx.settings)
     spoken: list[tuple[LyricLine, Path, float]] = []
     sung = [line for line in lines if line.text]
     for i, line in enumerate(sung):
         result = await provider.synthesize(line.text, voice_name, ctx.workdir / "voice")
-        wav = await _decode(result.path, ctx.workdir / "voice" / f"line-{i}.wav", mono=True)
+        wav = await decode_to_wav(
+            result.path,
+            ctx.workdir / "voice" / f"line-{i}.wav",
+            sample_rate=SAMPLE_RATE,
+            max_seconds=MAX_STEMS_SECONDS,
+            mono=True,
+        )
         info = await asyncio.to_thread(sf.info, str(wav))
         spoken.append((line, wav, float(info.duration)))
         await ctx.progress(5 + 35 * (i + 1) / len(sung), "voice")
@@ -252,9 +239,6 @@ async def _mix_draft(
 
 
 async def _song_local(ctx: JobContext, params: SongParams) -> dict[str, object]:
-    from soundstage.music.compose import compose
-    from soundstage.music.render import render_arrangement, write_wav
-
     assert params.seconds is not None
     lines = parse_lrc(params.lyrics)
     mood, bpm = _mood_and_bpm(params.style)
@@ -289,12 +273,8 @@ async def _song_local(ctx: JobContext, params: SongParams) -> dict[str, object]:
 
 async def _song_remote(ctx: JobContext, params: SongParams) -> dict[str, object]:
     """DiffRhythm / ACE-Step through providers/music (their fakes in tests)."""
-    from soundstage.music.render import encode
-    from soundstage.providers.music.base import MusicRequest
-    from soundstage.providers.music.registry import provider_for_job
-
     assert params.seconds is not None
-    provider = provider_for_job(params.provider, ctx.settings)
+    provider = music_registry.provider_for_job(params.provider, ctx.settings)
     songs: list[dict[str, object]] = []
     for i in range(params.batch_size):
         request = MusicRequest(
@@ -373,12 +353,6 @@ async def _admit_hum(ctx: AdmitContext, params: HumParams) -> Admission:
 
 
 async def run_hum_to_beat(ctx: JobContext, params: HumParams) -> None:
-    from soundstage.music.analysis import read_audio
-    from soundstage.music.compose import arrange_around
-    from soundstage.music.hum import SR, transcribe
-    from soundstage.music.midi import write_midi
-    from soundstage.music.render import encode, render_arrangement, write_wav
-
     model_dir = _melody_model_dir(ctx.settings, params.renderer)
     if params.renderer == "musicgen_melody" and model_dir is None:
         raise PermanentError(
@@ -431,10 +405,6 @@ async def _beat_from_melody_model(
     """MusicGen-melody conditioned on the *quantised* melody, rendered as clean
     sine tones: its chroma is then the notes of the MIDI output, on the grid and
     in key, not the singer's drift and breath noise."""
-    from soundstage.music.render import render_notes
-    from soundstage.providers.music.base import MusicRequest
-    from soundstage.providers.music.musicgen_melody import ChromaConfig, melody_model
-
     model = melody_model(model_dir)
     rate = ChromaConfig().sampling_rate
     end = max(n.end_s for n in result.notes)

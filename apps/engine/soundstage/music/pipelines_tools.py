@@ -15,11 +15,11 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 
+from soundstage.audio.analysis import analyze_file
+from soundstage.audio.decode import UndecodableError, decoded_seconds, probe_audio
+from soundstage.audio.effects import EFFECT_TYPES, MAX_CHAIN, Effect, build_filter, output_seconds
 from soundstage.audio.ffmpeg import run_ffmpeg
 from soundstage.errors import PermanentError
-from soundstage.music.analysis import analyze_file
-from soundstage.music.decode import UndecodableError, decoded_seconds, probe_audio
-from soundstage.music.effects import EFFECT_TYPES, MAX_CHAIN, Effect, build_filter, output_seconds
 from soundstage.music.sources import AudioInput, admit_audio_input, fetch_audio_input
 from soundstage.pipelines import Admission, AdmitContext, JobContext, Pipeline
 

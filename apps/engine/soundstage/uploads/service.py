@@ -17,6 +17,8 @@ from uuid import UUID
 import asyncpg
 from fastapi import UploadFile
 
+from soundstage.audio.decode import UndecodableError, check_audio
+from soundstage.audio.midi import check_midi
 from soundstage.auth.tokens import Principal
 from soundstage.engine import Engine
 from soundstage.errors import (
@@ -27,7 +29,6 @@ from soundstage.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
-from soundstage.music.decode import UndecodableError, check_audio, check_midi
 from soundstage.pagination import decode_cursor, encode_cursor
 from soundstage.storage import object_path
 from soundstage.uploads import repository as repo

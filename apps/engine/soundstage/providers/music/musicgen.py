@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from soundstage.audio.wav import write_wav
 from soundstage.errors import PermanentError
-from soundstage.music.render import write_wav
 from soundstage.providers.base import provider_call
 from soundstage.providers.loops import PerLoop
 from soundstage.providers.music.base import GeneratedTrack, MusicRequest, new_output_path

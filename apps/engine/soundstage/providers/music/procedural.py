@@ -7,10 +7,11 @@ import os
 import secrets
 from pathlib import Path
 
+from soundstage.audio.compose import compose
+from soundstage.audio.midi import write_midi
+from soundstage.audio.render import render_arrangement
+from soundstage.audio.wav import write_wav
 from soundstage.errors import PermanentError
-from soundstage.music.compose import compose
-from soundstage.music.midi import write_midi
-from soundstage.music.render import render_arrangement, write_wav
 from soundstage.providers.base import provider_call
 from soundstage.providers.loops import PerLoop
 from soundstage.providers.music.base import GeneratedTrack, MusicRequest, new_output_path

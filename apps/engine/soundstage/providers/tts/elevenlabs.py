@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 import httpx
 
+from soundstage.audio.wav import write_pcm16_bytes
 from soundstage.errors import PermanentError, PipelineError, RetryableError
 from soundstage.providers.base import provider_call
 from soundstage.providers.http import api_message
@@ -31,7 +32,6 @@ from soundstage.providers.tts.base import (
     strip_prefix,
 )
 from soundstage.providers.tts.remote import RemoteTTSProvider
-from soundstage.providers.tts.wav import write_pcm16_bytes
 
 # Characters per request, per model (ElevenLabs' published limits).
 MODEL_MAX_CHARS = {

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from soundstage.audio.wav import write_wav
 from soundstage.providers.tts.onnx import cpu_session
-from soundstage.providers.tts.wav import write_pcm16_from_float
 
 BUNDLED_VOICE_ID = "hibari-us-female"
 _BUNDLED_NAME = "heart"
@@ -114,5 +114,5 @@ def synthesize_to(path: Path, text: str, voice: HibariVoice, threads: int) -> in
     rate = int(tts.sample_rate)
     if audio.size == 0:
         audio = np.zeros(int(rate * _EMPTY_SECONDS), dtype=np.float32)
-    write_pcm16_from_float(path, audio, rate)
+    write_wav(path, audio, rate)
     return rate

@@ -16,8 +16,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from soundstage.audio.wav import write_wav
 from soundstage.providers.tts.onnx import cpu_session
-from soundstage.providers.tts.wav import write_pcm16_from_float
 
 VOICE_ID = "piper-joe"
 NAME = "Joe (US male, Piper)"
@@ -87,5 +87,5 @@ def synthesize_to(path: Path, text: str, threads: int) -> int:
     audio = (
         np.concatenate(parts) if parts else np.zeros(int(rate * _EMPTY_SECONDS), dtype=np.float32)
     )
-    write_pcm16_from_float(path, audio, rate)
+    write_wav(path, audio, rate)
     return rate

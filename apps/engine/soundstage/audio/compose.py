@@ -10,8 +10,8 @@ Public API (stable; other pipelines call it)::
     compose(bpm, duration_s, mood, key=None, seed=0) -> Arrangement
     arrange_around(melody, bpm, key=None, mode=None, mood="neutral", seed=0) -> Arrangement
 
-Render an arrangement with :func:`soundstage.music.render.render_arrangement` and
-write it as MIDI with :func:`soundstage.music.midi.write_midi`.
+Render an arrangement with :func:`soundstage.audio.render.render_arrangement` and
+write it as MIDI with :func:`soundstage.audio.midi.write_midi`.
 
 The music is deliberately plain so that our own analysis can check it: a kick or
 a snare on every beat (the tempo is never ambiguous), progressions that start and
@@ -28,6 +28,8 @@ from typing import Literal
 
 import numpy as np
 
+from soundstage.audio.notes import Note
+
 Mode = Literal["major", "minor"]
 
 PITCH_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
@@ -43,14 +45,6 @@ SCALES: dict[str, tuple[int, ...]] = {
 
 # GM drum notes (channel 10).
 KICK, SNARE, CLOSED_HAT, OPEN_HAT, CRASH = 36, 38, 42, 46, 49
-
-
-@dataclass(frozen=True)
-class Note:
-    start_s: float
-    end_s: float
-    pitch: int
-    velocity: int  # 1-127
 
 
 @dataclass

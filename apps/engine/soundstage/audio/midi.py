@@ -1,9 +1,12 @@
-"""Arrangements to Standard MIDI Files and back, with mido (MIT).
+"""Standard MIDI Files, with mido (MIT): our arrangements out and back, any
+file's notes in, and the checks an upload gets.
 
 Public API (stable)::
 
     write_midi(arrangement, path) -> Path    # type 1: a tempo track, then one track per part
     read_midi(path) -> Arrangement-like tracks {name: [Note]} and the bpm
+    read_midi_notes(path) -> (pitched, drums)  # any file, its whole tempo map applied
+    check_midi(path, max_seconds) -> seconds   # UndecodableError for corrupt or over-long
 
 The file has a conductor track (tempo, 4/4, key signature), then one track per
 part named after it, with its General MIDI program; drums go on channel 10.
@@ -12,10 +15,16 @@ part named after it, with its General MIDI program; drums go on channel 10.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import mido
 
-from soundstage.music.compose import Arrangement, Note
+from soundstage.audio.decode import UndecodableError
+from soundstage.audio.notes import Note
+
+if TYPE_CHECKING:
+    # only a type here: reading or checking a MIDI upload must not load the composer
+    from soundstage.audio.compose import Arrangement
 
 TICKS_PER_BEAT = 480
 DRUM_CHANNEL = 9  # "channel 10" counting from 1
@@ -105,3 +114,62 @@ def read_midi(path: Path) -> tuple[float, dict[str, list[Note]]]:
                 notes.append(Note(start, t, msg.note, vel))
         parts[name] = sorted(notes, key=lambda n: (n.start_s, n.pitch))
     return float(bpm), parts
+
+
+def _load_midi(path: Path) -> Any:
+    try:
+        return mido.MidiFile(str(path))
+    except Exception as exc:  # any parser failure means "corrupt"
+        why = "the file ends too early" if isinstance(exc, EOFError) else str(exc)
+        raise UndecodableError(f"the MIDI file does not parse: {why}") from exc
+
+
+def midi_seconds(midi: Any) -> float:
+    try:
+        return float(midi.length)
+    except Exception as exc:  # type 2 (asynchronous) files have no length
+        raise UndecodableError(f"the MIDI file has no playable length: {exc}") from exc
+
+
+def check_midi(path: Path, max_seconds: float) -> float:
+    """Parse a MIDI file; return its length, refusing a corrupt or over-long one."""
+    seconds = midi_seconds(_load_midi(path))
+    if seconds > max_seconds:
+        raise UndecodableError(
+            f"the MIDI file lasts {seconds:.1f} s; at most {max_seconds:g} s is allowed"
+        )
+    return seconds
+
+
+def read_midi_notes(path: Path) -> tuple[list[Note], list[Note]]:
+    """(pitched notes, drum notes) of any MIDI file, in seconds with its whole
+    tempo map applied (:func:`read_midi` reads only our own
+    single-tempo files). Drums are the notes on channel 10."""
+    midi = _load_midi(path)
+    midi_seconds(midi)  # refuse type 2 files the same way
+    pitched: list[Note] = []
+    drums: list[Note] = []
+    sounding: dict[tuple[int, int], list[tuple[float, int]]] = {}
+    now = 0.0
+
+    def finish(channel: int, pitch: int, start: float, velocity: int, end: float) -> None:
+        note = Note(start, max(end, start + 0.01), pitch, velocity)
+        (drums if channel == 9 else pitched).append(note)
+
+    # Iterating a MidiFile merges the tracks and converts delta ticks to
+    # seconds through the tempo map.
+    for msg in midi:
+        now += float(msg.time)
+        if msg.type == "note_on" and msg.velocity > 0:
+            sounding.setdefault((msg.channel, msg.note), []).append((now, int(msg.velocity)))
+        elif msg.type in ("note_off", "note_on"):
+            started = sounding.get((msg.channel, msg.note))
+            if started:
+                start, velocity = started.pop(0)
+                finish(msg.channel, msg.note, start, velocity, now)
+    for (channel, pitch), starts in sounding.items():  # never released: end with the file
+        for start, velocity in starts:
+            finish(channel, pitch, start, velocity, now)
+    pitched.sort(key=lambda n: (n.start_s, n.pitch))
+    drums.sort(key=lambda n: (n.start_s, n.pitch))
+    return pitched, drums

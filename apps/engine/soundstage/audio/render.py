@@ -4,7 +4,6 @@ Public API (stable)::
 
     render_arrangement(arrangement, sample_rate=44100) -> np.ndarray  # float32 (frames, 2)
     render_notes(notes, instrument, sample_rate=44100, duration_s=None) -> np.ndarray  # mono
-    write_wav(path, audio, sample_rate)           # 16-bit PCM, mono or stereo
     await encode(wav_path, out_path, fmt)         # "wav" | "mp3" | "flac", via ffmpeg
     INSTRUMENTS                                   # names render_notes() accepts
 
@@ -16,7 +15,6 @@ recur. Everything else is whole-array numpy. Roughly 100x real time on one core.
 from __future__ import annotations
 
 import shutil
-import wave
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Literal
@@ -24,18 +22,18 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from soundstage.audio.ffmpeg import run_ffmpeg
-from soundstage.music.compose import (
+from soundstage.audio.compose import (
     CLOSED_HAT,
     CRASH,
     KICK,
     OPEN_HAT,
     SNARE,
     Arrangement,
-    Note,
     mood_profile,
     parse_key,
 )
+from soundstage.audio.ffmpeg import run_ffmpeg
+from soundstage.audio.notes import Note
 
 Audio = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
@@ -285,20 +283,6 @@ def _master(x: F32, sr: int) -> Audio:
     if fade_out:
         x[-fade_out:] *= (np.linspace(1, 0, fade_out, dtype=np.float32) ** 2)[:, None]
     return x
-
-
-def write_wav(path: Path, audio: Audio, sample_rate: int) -> Path:
-    """16-bit PCM WAV; ``audio`` is (frames,) or (frames, channels) in -1..1."""
-    data = np.clip(audio, -1.0, 1.0)
-    channels = 1 if data.ndim == 1 else data.shape[1]
-    pcm = (data * 32767.0).round().astype("<i2")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(channels)
-        w.setsampwidth(2)
-        w.setframerate(sample_rate)
-        w.writeframes(pcm.tobytes())
-    return path
 
 
 _CODECS: dict[str, list[str]] = {

@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from soundstage.audio.decode import UndecodableError, parse_header
 from soundstage.audio.ffmpeg import ffmpeg_exe
-from soundstage.music.decode import UndecodableError, parse_header
 
 KEY_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
 
@@ -179,7 +179,7 @@ def _level(m: re.Match[str] | None, floor: float) -> float:
 def analyze_file(path: Path, *, max_seconds: float | None = None) -> Analysis:
     """Analyse a whole file (or its first ``max_seconds``).
 
-    Raises :class:`~soundstage.music.decode.UndecodableError` if the file does
+    Raises :class:`~soundstage.audio.decode.UndecodableError` if the file does
     not decode.
     """
     limit = ["-t", f"{max_seconds:.3f}"] if max_seconds else []

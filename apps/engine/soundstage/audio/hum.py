@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from soundstage.music.compose import Note, guess_key
+from soundstage.audio.compose import guess_key
+from soundstage.audio.notes import Note
 
 SR = 22_050
 HOP = 256

@@ -1,6 +1,6 @@
-"""Decoding checks for audio and MIDI, and reading MIDI into notes.
+"""Decoding audio: probing, checks, and reading samples.
 
-The upload service calls :func:`check_audio` / :func:`check_midi` before it
+The upload service calls :func:`check_audio` (and ``audio.midi.check_midi``) before it
 accepts a file, so a corrupt or over-long file is refused in the request
 (422) instead of failing a job later. Both are synchronous and CPU-bound;
 callers run them in a thread.
@@ -16,10 +16,8 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from soundstage.audio.ffmpeg import ffmpeg_exe
-from soundstage.music.compose import Note
+from soundstage.audio.ffmpeg import ffmpeg_exe, run_ffmpeg
 
 
 class UndecodableError(ValueError):
@@ -123,65 +121,22 @@ def check_audio(path: Path, max_seconds: float) -> AudioInfo:
     return AudioInfo(seconds, info.sample_rate, info.channels, info.codec)
 
 
-# --- MIDI ---------------------------------------------------------------------
-
-
-def _load_midi(path: Path) -> Any:
-    import mido  # lazy: only uploads and MIDI pipelines need it
-
-    try:
-        return mido.MidiFile(str(path))
-    except Exception as exc:  # any parser failure means "corrupt"
-        why = "the file ends too early" if isinstance(exc, EOFError) else str(exc)
-        raise UndecodableError(f"the MIDI file does not parse: {why}") from exc
-
-
-def midi_seconds(midi: Any) -> float:
-    try:
-        return float(midi.length)
-    except Exception as exc:  # type 2 (asynchronous) files have no length
-        raise UndecodableError(f"the MIDI file has no playable length: {exc}") from exc
-
-
-def check_midi(path: Path, max_seconds: float) -> float:
-    """Parse a MIDI file; return its length, refusing a corrupt or over-long one."""
-    seconds = midi_seconds(_load_midi(path))
-    if seconds > max_seconds:
-        raise UndecodableError(
-            f"the MIDI file lasts {seconds:.1f} s; at most {max_seconds:g} s is allowed"
-        )
-    return seconds
-
-
-def read_midi_notes(path: Path) -> tuple[list[Note], list[Note]]:
-    """(pitched notes, drum notes) of any MIDI file, in seconds with its whole
-    tempo map applied (``music.midi.read_midi`` reads only our own
-    single-tempo files). Drums are the notes on channel 10."""
-    midi = _load_midi(path)
-    midi_seconds(midi)  # refuse type 2 files the same way
-    pitched: list[Note] = []
-    drums: list[Note] = []
-    sounding: dict[tuple[int, int], list[tuple[float, int]]] = {}
-    now = 0.0
-
-    def finish(channel: int, pitch: int, start: float, velocity: int, end: float) -> None:
-        note = Note(start, max(end, start + 0.01), pitch, velocity)
-        (drums if channel == 9 else pitched).append(note)
-
-    # Iterating a MidiFile merges the tracks and converts delta ticks to
-    # seconds through the tempo map.
-    for msg in midi:
-        now += float(msg.time)
-        if msg.type == "note_on" and msg.velocity > 0:
-            sounding.setdefault((msg.channel, msg.note), []).append((now, int(msg.velocity)))
-        elif msg.type in ("note_off", "note_on"):
-            started = sounding.get((msg.channel, msg.note))
-            if started:
-                start, velocity = started.pop(0)
-                finish(msg.channel, msg.note, start, velocity, now)
-    for (channel, pitch), starts in sounding.items():  # never released: end with the file
-        for start, velocity in starts:
-            finish(channel, pitch, start, velocity, now)
-    pitched.sort(key=lambda n: (n.start_s, n.pitch))
-    drums.sort(key=lambda n: (n.start_s, n.pitch))
-    return pitched, drums
+async def decode_to_wav(
+    source: Path, target: Path, *, sample_rate: int, max_seconds: float, mono: bool = False
+) -> Path:
+    """Any audio ffmpeg reads -> a float WAV at ``sample_rate``, mono or stereo
+    (a mono file stays mono: upmixing would make everything look centred), at
+    most ``max_seconds`` long."""
+    layouts = "mono" if mono else "mono|stereo"
+    await run_ffmpeg(
+        [
+            "-i", str(source),
+            "-map", "0:a:0", "-vn",
+            "-af", f"aformat=channel_layouts={layouts}",
+            "-t", str(max_seconds),
+            "-ar", str(sample_rate),
+            "-c:a", "pcm_f32le",
+            str(target),
+        ]
+    )  # fmt: skip
+    return target

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from soundstage.audio.wav import read_wav, write_wav
 from soundstage.errors import PermanentError
 
 STEMS = ("drums", "bass", "vocals", "other")
@@ -133,22 +134,12 @@ def separate_long(
     return stems, notes
 
 
-def read_audio(path: Path) -> tuple[Audio, int]:
-    """A WAV/FLAC/OGG decoded by libsndfile as (channels, samples) float32."""
-    import soundfile as sf
-
-    data, sr = sf.read(str(path), dtype="float32", always_2d=True)
-    return np.ascontiguousarray(data.T), int(sr)
-
-
-def write_wav(path: Path, audio: Audio, sr: int) -> None:
-    import soundfile as sf
-
+def _write_stem(path: Path, audio: Audio, sr: int) -> None:
     peak = float(np.max(np.abs(audio))) if audio.size else 0.0
     # A stem can overshoot the mix slightly where masks and phase disagree.
     if peak > 1.0:
         audio = audio / peak
-    sf.write(str(path), audio.T, sr, subtype="PCM_24")
+    write_wav(path, audio.T, sr, bits=24)
 
 
 def separate_wav(
@@ -157,7 +148,7 @@ def separate_wav(
     """Separate a decoded WAV into ``out_dir/<stem>.wav`` plus ``stems.json``.
     Blocking: call it in a thread."""
     started = time.perf_counter()
-    audio, sr = read_audio(source)
+    audio, sr = read_wav(source)
     out_dir.mkdir(parents=True, exist_ok=True)
     if demucs_available(demucs_model_dir):
         assert demucs_model_dir is not None
@@ -167,7 +158,7 @@ def separate_wav(
         method = "dsp-hpss"
     files: dict[str, str] = {}
     for name in STEMS:
-        write_wav(out_dir / f"{name}.wav", stems[name], sr)
+        _write_stem(out_dir / f"{name}.wav", stems[name], sr)
         files[name] = f"{name}.wav"
     result = StemsResult(
         method=method,
