@@ -14,12 +14,13 @@ import asyncpg
 import httpx
 import pytest
 
-from soundstage.app import create_app, open_engine
+from soundstage.app import create_app
 from soundstage.auth.tokens import mint_local_token
 from soundstage.config import Settings
 from soundstage.db.embedded import ensure_embedded, stop_embedded
 from soundstage.db.migrate import migrate
-from soundstage.engine import Engine
+from soundstage.engine import open_engine
+from soundstage.resources import Engine
 from soundstage.worker import Worker
 from support import User
 

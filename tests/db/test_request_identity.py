@@ -10,7 +10,7 @@ import uuid
 import asyncpg
 import pytest
 
-from soundstage.engine import Engine
+from soundstage.resources import Engine
 
 
 @pytest.mark.parametrize(

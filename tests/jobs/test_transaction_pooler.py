@@ -18,7 +18,7 @@ import pytest
 
 from soundstage.app import create_app
 from soundstage.config import Settings
-from soundstage.engine import Engine
+from soundstage.resources import Engine
 from soundstage.worker import Worker
 from support import User, wait_for_status
 

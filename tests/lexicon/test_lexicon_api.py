@@ -4,8 +4,8 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
-from soundstage.engine import Engine
 from soundstage.lexicon.repository import lexicon_for_user
+from soundstage.resources import Engine
 from support import User
 
 MakeUser = Callable[[], Awaitable[User]]

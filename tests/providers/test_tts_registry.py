@@ -11,7 +11,6 @@ import pytest
 from pydantic import SecretStr
 
 from soundstage.config import Settings
-from soundstage.engine import Engine
 from soundstage.errors import PermanentError, ValidationFailed
 from soundstage.providers.http import parse_retry_after
 from soundstage.providers.tts import (
@@ -25,6 +24,7 @@ from soundstage.providers.tts import (
 from soundstage.providers.tts.elevenlabs import ElevenLabsTTSProvider
 from soundstage.providers.tts.local import LocalTTSProvider
 from soundstage.providers.tts.openai import OpenAITTSProvider
+from soundstage.resources import Engine
 
 
 def _settings(**values: object) -> Settings:

@@ -17,8 +17,8 @@ import pytest
 
 from soundstage.auth.tokens import mint_local_token
 from soundstage.config import Settings
-from soundstage.engine import Engine
 from soundstage.errors import BadRequest, InvalidSignature, NotFound
+from soundstage.resources import Engine
 from soundstage.storage import signing
 from soundstage.storage.local import LocalStorage
 from soundstage.worker import Worker

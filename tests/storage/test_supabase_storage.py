@@ -22,9 +22,10 @@ import pytest
 from pydantic import ValidationError
 
 from fake_supabase_storage import FakeSupabaseStorage, serve
-from soundstage.app import create_app, make_storage
+from soundstage.app import create_app
 from soundstage.auth.tokens import mint_local_token
 from soundstage.config import Settings
+from soundstage.engine import make_storage
 from soundstage.errors import (
     Conflict,
     NotFound,

@@ -16,9 +16,9 @@ import pytest
 
 from soundstage.config import Settings
 from soundstage.db import Connection
-from soundstage.engine import Engine
+from soundstage.resources import Engine
 from soundstage.worker import Worker
-from soundstage.worker import repository as repo
+from soundstage.jobs import repository as repo
 from support import User, wait_for_status
 
 

@@ -16,7 +16,7 @@ import httpx
 
 from pipelines_for_tests import read_log
 from soundstage.config import Settings
-from soundstage.engine import Engine
+from soundstage.resources import Engine
 from soundstage.worker import Worker
 from support import User, wait_for_status
 

@@ -7,19 +7,14 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
-import httpx
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from soundstage import kinds
 from soundstage.audiobooks.routes import router as audiobooks_router
-from soundstage.auth.tokens import TokenVerifier
-from soundstage.config import Settings, StorageBackend
+from soundstage.config import Settings
 from soundstage.dashboard.routes import dev_router
 from soundstage.dashboard.routes import router as dashboard_router
-from soundstage.db import Database
-from soundstage.db.embedded import ensure_embedded
-from soundstage.engine import Engine
+from soundstage.engine import open_engine, resolve_dsn
 from soundstage.errors_http import install_error_handlers
 from soundstage.health.routes import router as health_router
 from soundstage.jobs.routes import router as jobs_router
@@ -29,11 +24,8 @@ from soundstage.music.routes import router as music_tools_router
 from soundstage.observability.logs import ensure_logging
 from soundstage.observability.middleware import ObservabilityMiddleware
 from soundstage.observability.routes import router as metrics_router
-from soundstage.storage import Storage
-from soundstage.storage.local import LocalStorage
 from soundstage.storage.routes import UPLOAD_PREFIX
 from soundstage.storage.routes import router as storage_router
-from soundstage.storage.supabase import SupabaseStorage
 from soundstage.uploads.routes import router as uploads_router
 from soundstage.usage.routes import router as usage_router
 from soundstage.voices.routes import router as voices_router
@@ -43,48 +35,6 @@ log = logging.getLogger(__name__)
 # Each compatibility surface's routers (soundstage.compat.SURFACES), mounted
 # when the surface is switched on.
 COMPAT_ROUTERS: dict[str, list[APIRouter]] = {}
-
-
-async def resolve_dsn(settings: Settings) -> str:
-    """``DATABASE_URL`` when set, otherwise the embedded server under the data dir."""
-    if settings.database_url:
-        return settings.database_url
-    return await ensure_embedded(settings.data_path)
-
-
-def make_storage(settings: Settings, http: httpx.AsyncClient) -> Storage:
-    if settings.storage is StorageBackend.SUPABASE:
-        # Settings guarantee both when storage=supabase.
-        assert settings.supabase_url and settings.supabase_service_role_key
-        return SupabaseStorage(
-            settings.supabase_url, settings.supabase_service_role_key.get_secret_value(), http
-        )
-    return LocalStorage(settings.storage_root, settings.local_jwt_secret())
-
-
-@contextlib.asynccontextmanager
-async def open_engine(settings: Settings, dsn: str) -> AsyncIterator[Engine]:
-    """Open every pool and client the engine needs; close them on the way out."""
-    db = await Database.connect(
-        dsn,
-        api_role=settings.api_db_role,
-        min_size=settings.db_pool_min,
-        max_size=settings.db_pool_max,
-        prepared_statements=not settings.transaction_pooler,
-    )
-    http = httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=5.0))
-    try:
-        yield Engine(
-            settings=settings,
-            db=db,
-            storage=make_storage(settings, http),
-            verifier=TokenVerifier(settings, http),
-            http=http,
-            pipelines=kinds.pipelines(settings.pipeline_modules),
-        )
-    finally:
-        await http.aclose()
-        await db.close()
 
 
 def create_app(settings: Settings | None = None, *, with_worker: bool = False) -> FastAPI:

@@ -25,8 +25,8 @@ def _settings() -> Settings:
 
 
 async def _migrate(settings: Settings) -> str:
-    from soundstage.app import resolve_dsn
     from soundstage.db.migrate import migrate
+    from soundstage.engine import resolve_dsn
 
     dsn = await resolve_dsn(settings)
     applied = await migrate(dsn)
@@ -102,7 +102,7 @@ def cmd_api(args: argparse.Namespace) -> None:
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
-    from soundstage.app import open_engine, resolve_dsn
+    from soundstage.engine import open_engine, resolve_dsn
     from soundstage.worker import Worker
     from soundstage.worker.memory import limit_malloc_arenas
 
@@ -189,7 +189,7 @@ def _email(value: str) -> str:
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
-    from soundstage.audiobooks.demo import CORPUS_BOOK, render_demo
+    from soundstage.demo import CORPUS_BOOK, render_demo
 
     settings = _settings()
     if not settings.is_development:

@@ -45,6 +45,7 @@ from soundstage.audiobooks.schemas import AudiobookParams
 from soundstage.audiobooks.service import admit, parse_pasted
 from soundstage.audiobooks.text import split_sentences
 from soundstage.errors import PermanentError
+from soundstage.lexicon.repository import lexicon_for_user
 from soundstage.pipelines import JobContext, Pipeline
 from soundstage.providers.tts import TTSProvider, pick_dual_voices, provider_for_job, resolve_voice
 
@@ -307,7 +308,8 @@ async def run(ctx: JobContext, params: AudiobookParams) -> None:
     manuscript = await _manuscript(ctx, params)
     provider = provider_for_job(params.provider, ctx.settings)
     narrator, dialogue = await _voices(provider, params)
-    lexicon = await ctx.lexicon()
+    async with ctx.as_owner() as conn:
+        lexicon = await lexicon_for_user(conn, ctx.user_id)
     chapters = await asyncio.to_thread(
         _plan, manuscript, params, provider, narrator, dialogue, lexicon
     )

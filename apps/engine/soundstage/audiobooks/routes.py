@@ -8,10 +8,10 @@ from fastapi import APIRouter, Depends, Request
 from soundstage.audiobooks.schemas import AudiobookParams, Preview, RegenerateRequest
 from soundstage.audiobooks.service import AudiobookService
 from soundstage.auth.deps import CurrentUser
-from soundstage.engine import Engine, get_engine
 from soundstage.errors_http import error_responses
 from soundstage.jobs.schemas import Job
 from soundstage.ratelimit.deps import RateLimited
+from soundstage.resources import Engine, get_engine
 
 router = APIRouter(prefix="/v1", tags=["audiobooks"])
 

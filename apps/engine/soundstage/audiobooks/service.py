@@ -10,7 +10,6 @@ import tempfile
 from pathlib import Path
 from uuid import UUID
 
-from soundstage.audiobooks import repository as repo
 from soundstage.audiobooks.manuscript import (
     Manuscript,
     ManuscriptError,
@@ -29,12 +28,12 @@ from soundstage.audiobooks.schemas import (
 from soundstage.audiobooks.text import split_dialogue
 from soundstage.auth.tokens import Principal
 from soundstage.db import Connection
-from soundstage.engine import Engine
 from soundstage.errors import Conflict, NotFound, QuotaExceeded, ValidationFailed
 from soundstage.jobs import repository as jobs_repo
 from soundstage.jobs.schemas import Job
 from soundstage.pipelines import Admission, AdmitContext
 from soundstage.providers.tts import configured_providers, get_provider, resolve_voice
+from soundstage.resources import Engine
 from soundstage.uploads import repository as uploads_repo
 
 KIND = "audiobook"
@@ -188,7 +187,7 @@ class AudiobookService:
                     f"only a finished book can be regenerated; this one is {row['status']}"
                 )
             params = AudiobookParams.model_validate(row["params"])
-            plan = await repo.get_plan(conn, job_id) or {}
+            plan = await jobs_repo.get_plan(conn, job_id) or {}
             chunks = {int(k): v for k, v in plan.get("chunks", {}).items()}
             if body.chapter not in chunks:
                 raise ValidationFailed(f"chapter {body.chapter} was not rendered in this job")
@@ -200,7 +199,9 @@ class AudiobookService:
             if body.voice is not None:
                 check_voices(self.engine, params.model_copy(update={"narrator_voice": body.voice}))
             params.replacements.append(Replacement(**body.model_dump()))
-            updated = await repo.requeue_with_params(conn, job_id, params.model_dump(mode="json"))
+            updated = await jobs_repo.requeue_finished(
+                conn, job_id, params=params.model_dump(mode="json")
+            )
             assert updated is not None
             return await jobs.to_job(conn, updated, base_url)
 

@@ -8,8 +8,8 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from soundstage.auth.tokens import Principal
-from soundstage.engine import Engine
 from soundstage.errors import Unauthorized
+from soundstage.resources import Engine
 
 bearer = HTTPBearer(auto_error=False, description="A Supabase access token (JWT)")
 

@@ -19,8 +19,8 @@ from fastapi.security import HTTPAuthorizationCredentials
 from soundstage.auth.deps import bearer, current_user
 from soundstage.auth.repository import ensure_user
 from soundstage.auth.tokens import Principal
-from soundstage.engine import Engine
 from soundstage.errors import Unauthorized
+from soundstage.resources import Engine
 
 # Anonymous development calls: the user's id, looked up once per engine.
 _ANON_CACHE = "compat_anonymous_user"

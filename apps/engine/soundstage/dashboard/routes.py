@@ -25,9 +25,9 @@ from soundstage.dashboard.schemas import (
     DevUser,
     SupabaseAuth,
 )
-from soundstage.engine import Engine, get_engine
 from soundstage.errors import Forbidden, NotFound
 from soundstage.errors_http import error_responses
+from soundstage.resources import Engine, get_engine
 
 STATIC_DIR = (Path(__file__).parent / "static").resolve()
 DEV_TOKEN_TTL_SECONDS = 24 * 3600

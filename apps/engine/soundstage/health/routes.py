@@ -6,9 +6,9 @@ import asyncpg
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
-from soundstage.engine import Engine, get_engine
 from soundstage.errors import ServiceUnavailable
 from soundstage.errors_http import error_responses
+from soundstage.resources import Engine, get_engine
 
 router = APIRouter(tags=["health"])
 

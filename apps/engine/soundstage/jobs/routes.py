@@ -7,7 +7,6 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 
 from soundstage.auth.deps import CurrentUser
-from soundstage.engine import Engine
 from soundstage.errors_http import error_responses
 from soundstage.jobs.schemas import (
     Job,
@@ -22,6 +21,7 @@ from soundstage.jobs.schemas import (
 )
 from soundstage.jobs.service import JobService
 from soundstage.ratelimit.deps import RateLimited
+from soundstage.resources import Engine
 
 router = APIRouter(prefix="/v1", tags=["jobs"])
 

@@ -17,7 +17,6 @@ from pydantic import ValidationError
 
 from soundstage.auth.tokens import Principal
 from soundstage.db import Connection
-from soundstage.engine import Engine
 from soundstage.errors import (
     Conflict,
     NotFound,
@@ -43,6 +42,7 @@ from soundstage.jobs.schemas import (
 )
 from soundstage.pagination import decode_cursor, encode_cursor
 from soundstage.pipelines import Pipeline, Pipelines
+from soundstage.resources import Engine
 
 
 @dataclass(frozen=True)
@@ -361,7 +361,7 @@ class JobService:
             if status not in (JobStatus.FAILED, JobStatus.CANCELED):
                 raise Conflict(f"only failed or canceled jobs can be retried; this one is {status}")
             await self._check_queue_room(conn, limits.max_queued)
-            row = await repo.requeue_for_retry(conn, job_id)
+            row = await repo.requeue_finished(conn, job_id)
             assert row is not None
             return (await self._to_jobs(conn, [row], base_url))[0]
 

@@ -45,7 +45,7 @@ async def delete_entry(conn: Connection, entry_id: UUID) -> bool:
 
 
 async def lexicon_for_user(conn: Connection, user_id: UUID) -> dict[str, str]:
-    """For the worker (privileged connection): one user's whole lexicon."""
+    """One user's whole lexicon (a job reads its owner's under RLS, as the owner)."""
     rows = await conn.fetch(
         "select term, replacement from lexicon_entries where user_id = $1", user_id
     )

@@ -6,10 +6,10 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Response, status
 
 from soundstage.auth.deps import CurrentUser
-from soundstage.engine import Engine, get_engine
 from soundstage.errors_http import error_responses
 from soundstage.lexicon.schemas import LexiconEntry, LexiconEntryIn, LexiconList
 from soundstage.lexicon.service import LexiconService
+from soundstage.resources import Engine, get_engine
 
 router = APIRouter(prefix="/v1/lexicon", tags=["lexicon"])
 

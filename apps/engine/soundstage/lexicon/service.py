@@ -5,10 +5,10 @@ from uuid import UUID
 import asyncpg
 
 from soundstage.auth.tokens import Principal
-from soundstage.engine import Engine
 from soundstage.errors import NotFound, ValidationFailed
 from soundstage.lexicon import repository as repo
 from soundstage.lexicon.schemas import LexiconEntry, LexiconEntryIn, LexiconList
+from soundstage.resources import Engine
 
 MAX_ENTRIES = 1000
 

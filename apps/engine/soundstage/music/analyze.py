@@ -21,8 +21,8 @@ from starlette.datastructures import UploadFile
 from soundstage.audio.analysis import Analysis, analyze_file
 from soundstage.audio.decode import UndecodableError, probe_audio
 from soundstage.auth.tokens import Principal
-from soundstage.engine import Engine
 from soundstage.errors import NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+from soundstage.resources import Engine
 from soundstage.uploads import repository as uploads_repo
 from soundstage.uploads.sniff import UnsupportedContent, UploadCategory, detect
 

@@ -7,7 +7,6 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from soundstage.auth.deps import CurrentUser
-from soundstage.engine import Engine, get_engine
 from soundstage.errors import ValidationFailed
 from soundstage.errors_http import error_responses
 from soundstage.music.analyze import (
@@ -17,6 +16,7 @@ from soundstage.music.analyze import (
     analyze_upload,
     file_chunks,
 )
+from soundstage.resources import Engine, get_engine
 
 router = APIRouter(prefix="/v1", tags=["music"])
 

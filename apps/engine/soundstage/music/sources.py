@@ -22,7 +22,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from soundstage.errors import Conflict, ValidationFailed
-from soundstage.music import repository as music_repo
+from soundstage.jobs import repository as jobs_repo
 from soundstage.pipelines.base import AdmitContext, JobContext
 from soundstage.uploads import repository as uploads_repo
 
@@ -88,7 +88,7 @@ async def check_audio_upload(ctx: AdmitContext, upload_id: UUID, field: str) -> 
 
 
 async def check_source(ctx: AdmitContext, ref: OutputRef) -> None:
-    row = await music_repo.get_source_job(ctx.conn, ref.job_id)
+    row = await jobs_repo.get_source_job(ctx.conn, ref.job_id)
     if row is None:
         raise ValidationFailed("source.job_id: no such job")
     if row["status"] != "succeeded":

@@ -41,7 +41,7 @@ from prometheus_client import (
 
 from soundstage.db import Database
 from soundstage.errors import SoundstageError
-from soundstage.observability import repository as repo
+from soundstage.jobs import repository as jobs_repo
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +166,7 @@ async def refresh_queue_depth(db: Database) -> None:
     """Set ``soundstage_queue_jobs`` from the database (one cheap grouped count)."""
     try:
         async with asyncio.timeout(QUEUE_QUERY_SECONDS), db.privileged() as conn:
-            depth = await repo.queue_depth(conn)
+            depth = await jobs_repo.queue_depth(conn)
     except (OSError, TimeoutError, asyncpg.PostgresError):
         # a scrape still answers with the other metrics; the gauge keeps its last value
         log.warning("reading the queue depth for /metrics failed", exc_info=True)

@@ -7,9 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Response
 
-from soundstage.engine import Engine, get_engine
 from soundstage.errors import NotFound, Unauthorized
 from soundstage.observability import metrics
+from soundstage.resources import Engine, get_engine
 
 router = APIRouter(tags=["operations"])
 

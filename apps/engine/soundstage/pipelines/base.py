@@ -8,6 +8,7 @@ It reports progress and stores outputs through ``ctx``; everything else
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Iterable, Iterator
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -19,7 +20,8 @@ if TYPE_CHECKING:
     from soundstage.auth.tokens import Principal
     from soundstage.config import Settings
     from soundstage.db import Connection
-    from soundstage.engine import Engine
+    from soundstage.resources import Engine
+    from soundstage.storage import Storage
 
 
 @dataclass(frozen=True)
@@ -83,8 +85,14 @@ class JobContext(Protocol):
         is another user's, or an output that is gone, is a PermanentError)."""
         ...
 
-    async def lexicon(self) -> dict[str, str]:
-        """The owner's pronunciation lexicon."""
+    @property
+    def storage(self) -> Storage:
+        """Object storage (the job's outputs go through :meth:`add_output`)."""
+        ...
+
+    def as_owner(self) -> AbstractAsyncContextManager[Connection]:
+        """A database transaction as the job's owner, under Row Level Security:
+        pipelines read domain data through the domain's repository on it."""
         ...
 
 

@@ -11,9 +11,9 @@ Allowed responses carry the RateLimit headers; a refused request is
 from fastapi import Request, Response
 
 from soundstage.auth.deps import CurrentUser
-from soundstage.engine import Engine
 from soundstage.errors import TooManyRequests
 from soundstage.ratelimit.service import Action, RateLimitService
+from soundstage.resources import Engine
 
 _WHAT = {"jobs": "job", "uploads": "upload", "previews": "preview"}
 

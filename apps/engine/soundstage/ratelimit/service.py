@@ -22,9 +22,9 @@ import asyncpg
 
 from soundstage.config import Settings
 from soundstage.db.database import Connection
-from soundstage.engine import Engine
 from soundstage.observability import metrics
 from soundstage.ratelimit import repository as repo
+from soundstage.resources import Engine
 
 log = logging.getLogger(__name__)
 

@@ -6,9 +6,9 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile, status
 
 from soundstage.auth.deps import CurrentUser
-from soundstage.engine import Engine, get_engine
 from soundstage.errors_http import error_responses
 from soundstage.ratelimit.deps import RateLimited
+from soundstage.resources import Engine, get_engine
 from soundstage.uploads.schemas import SignedUpload, SignUploadRequest, Upload, UploadList
 from soundstage.uploads.service import UploadService
 from soundstage.uploads.sniff import UploadCategory

@@ -20,7 +20,6 @@ from fastapi import UploadFile
 from soundstage.audio.decode import UndecodableError, check_audio
 from soundstage.audio.midi import check_midi
 from soundstage.auth.tokens import Principal
-from soundstage.engine import Engine
 from soundstage.errors import (
     Conflict,
     NotFound,
@@ -30,6 +29,7 @@ from soundstage.errors import (
     ValidationFailed,
 )
 from soundstage.pagination import decode_cursor, encode_cursor
+from soundstage.resources import Engine
 from soundstage.storage import object_path
 from soundstage.uploads import repository as repo
 from soundstage.uploads.schemas import SignedUpload, SignUploadRequest, Upload, UploadList

@@ -3,9 +3,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from soundstage.auth.tokens import Principal
-from soundstage.engine import Engine
 from soundstage.jobs import repository as jobs_repo
 from soundstage.jobs.limits import limits_for
+from soundstage.resources import Engine
 from soundstage.usage.schemas import Usage, UsageItem
 
 

@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from soundstage.auth.deps import CurrentUser
-from soundstage.engine import Engine, get_engine
 from soundstage.errors_http import error_responses
+from soundstage.resources import Engine, get_engine
 from soundstage.voices.schemas import VoiceList
 from soundstage.voices.service import VoiceService
 

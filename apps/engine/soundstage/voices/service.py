@@ -22,7 +22,6 @@ import uuid
 from pathlib import Path
 
 from soundstage.audio.ffmpeg import run_ffmpeg
-from soundstage.engine import Engine
 from soundstage.errors import PipelineError, ServiceUnavailable, ValidationFailed
 from soundstage.providers.tts import (
     KEY_SETTINGS,
@@ -32,6 +31,7 @@ from soundstage.providers.tts import (
     configured_providers,
     get_provider,
 )
+from soundstage.resources import Engine
 from soundstage.voices.schemas import VoiceList, VoiceOut
 
 log = logging.getLogger(__name__)

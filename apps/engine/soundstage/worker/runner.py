@@ -30,13 +30,13 @@ from pydantic import ValidationError
 
 from soundstage import kinds
 from soundstage.config import Settings
-from soundstage.db import Database
+from soundstage.db import Connection, Database
 from soundstage.errors import PermanentError, SoundstageError
-from soundstage.lexicon.repository import lexicon_for_user
+from soundstage.jobs import repository as repo
 from soundstage.observability.metrics import observe_job
 from soundstage.pipelines import Checkpoint, Pipelines, UploadFile
 from soundstage.storage import Storage, object_path
-from soundstage.worker import repository as repo
+from soundstage.uploads import repository as uploads_repo
 
 log = logging.getLogger(__name__)
 
@@ -131,9 +131,21 @@ class _Context:
     def settings(self) -> Settings:
         return self.worker.settings
 
+    @property
+    def storage(self) -> Storage:
+        return self.worker.storage
+
+    def as_owner(self) -> contextlib.AbstractAsyncContextManager[Connection]:
+        """A transaction as the job's owner, under RLS: a pipeline reads domain
+        data through the domain's repository on it, and sees only what the
+        owner may see."""
+        return self.worker.db.as_user(
+            {"sub": str(self.job.user_id), "role": "authenticated", "aud": "authenticated"}
+        )
+
     async def fetch_upload(self, upload_id: uuid.UUID, target_dir: Path) -> UploadFile:
-        async with self.worker.db.privileged() as conn:
-            row = await repo.get_upload(conn, upload_id, self.job.user_id)
+        async with self.as_owner() as conn:
+            row = await uploads_repo.get_upload(conn, upload_id)
         if row is None:
             raise PermanentError("the uploaded file is gone: upload it again")
         await asyncio.to_thread(target_dir.mkdir, parents=True, exist_ok=True)
@@ -142,8 +154,8 @@ class _Context:
         return UploadFile(target, row["format"], row["category"], row["original_name"])
 
     async def fetch_output(self, job_id: uuid.UUID, name: str, target_dir: Path) -> Path:
-        async with self.worker.db.privileged() as conn:
-            row = await repo.get_output(conn, job_id, name, self.job.user_id)
+        async with self.as_owner() as conn:
+            row = await repo.get_output(conn, job_id, name)
         if row is None:  # deleted since the job was admitted
             raise PermanentError(f"job {job_id} no longer has the output {name!r}")
         await asyncio.to_thread(target_dir.mkdir, parents=True, exist_ok=True)
@@ -151,10 +163,6 @@ class _Context:
         target = target_dir / f"output-{job_id}-{Path(name).name}"
         await self.worker.storage.download(row["bucket"], row["object_path"], target)
         return target
-
-    async def lexicon(self) -> dict[str, str]:
-        async with self.worker.db.privileged() as conn:
-            return await lexicon_for_user(conn, self.job.user_id)
 
     async def restore(self, checkpoint: Checkpoint, target: Path) -> Path:
         if checkpoint.bucket is None or checkpoint.object_path is None:
@@ -399,7 +407,7 @@ class Worker:
         except asyncio.CancelledError:
             if self._releasing:
                 async with self.db.privileged() as conn:
-                    await repo.requeue(
+                    await repo.release_for_retry(
                         conn, job.id, self.id, delay_seconds=0, error=None, count_attempt=False
                     )
                 log.info("job %s released back to the queue at shutdown", job.id)
@@ -473,7 +481,7 @@ class Worker:
                     cap=self.settings.retry_max_seconds,
                 )
                 async with self.db.privileged() as conn:
-                    await repo.requeue(
+                    await repo.release_for_retry(
                         conn,
                         job.id,
                         self.id,

@@ -9,15 +9,20 @@ import uuid
 from pathlib import Path
 
 from soundstage.audiobooks.manuscript import decode_text
+from soundstage.auth.repository import ensure_user
 from soundstage.auth.tokens import Principal
 from soundstage.config import Settings
+from soundstage.db.migrate import migrate
+from soundstage.engine import open_engine, resolve_dsn
+from soundstage.jobs import repository as jobs_repo
 from soundstage.jobs.schemas import JobCreate, JobStatus
+from soundstage.jobs.service import JobService
 from soundstage.worker import Worker
 
 DEMO_EMAIL = "demo@soundstage.local"
 # The corpus sits beside the repository: <repo>/../shared/corpus
 CORPUS_BOOK = (
-    Path(__file__).resolve().parents[4].parent
+    Path(__file__).resolve().parents[3].parent
     / "shared" / "corpus" / "little-colonels-hero" / "15122-8.txt"
 )  # fmt: skip
 
@@ -27,10 +32,6 @@ async def render_demo(
 ) -> list[Path]:
     """Render one chapter through the real API service and a real worker;
     return the files written to ``out_dir``."""
-    from soundstage.app import open_engine, resolve_dsn
-    from soundstage.auth.repository import ensure_user
-    from soundstage.db.migrate import migrate
-    from soundstage.jobs.service import JobService
 
     dsn = await resolve_dsn(settings)
     await migrate(dsn)
@@ -54,7 +55,9 @@ async def render_demo(
         service = JobService(engine)
         job = await service.create(who, body, f"demo-{uuid.uuid4()}", "http://127.0.0.1")
         print(f"job {job.id}: rendering chapter {chapter} of {manuscript.name} ...", flush=True)
-        worker = Worker(engine.db, engine.storage, settings, dsn=dsn, concurrency=1)
+        worker = Worker(
+            engine.db, engine.storage, settings, dsn=dsn, concurrency=1, pipelines=engine.pipelines
+        )
         running = asyncio.create_task(worker.run(grace_seconds=5))
         started = time.monotonic()
         last = ""
@@ -76,11 +79,8 @@ async def render_demo(
             raise SystemExit(f"the demo job did not finish: {message}")
         await asyncio.to_thread(out_dir.mkdir, parents=True, exist_ok=True)
         written = []
-        async with engine.db.privileged() as conn:
-            rows = await conn.fetch(
-                "select name, bucket, object_path from job_outputs where job_id = $1 order by name",
-                job.id,
-            )
+        async with engine.db.as_user(who.claims) as conn:
+            rows = await jobs_repo.list_outputs(conn, [job.id])
         for row in rows:
             target = out_dir / row["name"]
             await engine.storage.download(row["bucket"], row["object_path"], target)
