@@ -82,7 +82,10 @@ from procstat import cpu_model, machine_busy_seconds
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
-DEFAULT_BOOK = Path("/work/shared/corpus/little-colonels-hero/15122-8.txt")
+DEFAULT_BOOK = (
+    Path(__file__).resolve().parents[1]
+    / "tests" / "data" / "corpus" / "little-colonels-hero" / "15122-8.txt"
+)  # fmt: skip
 EMAIL = "bench-audiobook@example.com"
 NARRATOR = "local:hibari-us-female"
 DIALOGUE = "local:piper-joe"

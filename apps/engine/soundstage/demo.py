@@ -20,10 +20,10 @@ from soundstage.jobs.service import JobService
 from soundstage.worker import Worker
 
 DEMO_EMAIL = "demo@soundstage.local"
-# The corpus sits beside the repository: <repo>/../shared/corpus
+# The public-domain book the test suite uses, in the source tree
 CORPUS_BOOK = (
-    Path(__file__).resolve().parents[3].parent
-    / "shared" / "corpus" / "little-colonels-hero" / "15122-8.txt"
+    Path(__file__).resolve().parents[3]
+    / "tests" / "data" / "corpus" / "little-colonels-hero" / "15122-8.txt"
 )  # fmt: skip
 
 
