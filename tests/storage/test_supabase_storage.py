@@ -34,6 +34,7 @@ from soundstage.errors import (
     ServiceUnavailable,
     UnsupportedMediaType,
 )
+from soundstage.sniff import CONTENT_TYPES
 from soundstage.storage.supabase import (
     RENDER_CONTENT_TYPES,
     BucketSpec,
@@ -43,7 +44,6 @@ from soundstage.storage.supabase import (
     bucket_specs,
     ensure_supabase_buckets,
 )
-from soundstage.uploads.sniff import CONTENT_TYPES
 from support import User
 
 KEY = "service-role-key-" + "x" * 40

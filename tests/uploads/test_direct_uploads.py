@@ -20,9 +20,9 @@ import jwt
 import pytest
 
 from soundstage.config import Settings
+from soundstage.sniff import CONTENT_TYPES
 from soundstage.storage import signing
 from soundstage.uploads.service import _EXTENSION_CONTENT_TYPE, MAX_PENDING_UPLOADS
-from soundstage.uploads.sniff import CONTENT_TYPES
 from support import User
 
 MakeUser = Callable[[], Awaitable[User]]

@@ -16,9 +16,9 @@ import pytest
 import pipelines_for_tests  # noqa: F401  (registers the test_steps kind)
 from soundstage.config import Settings
 from soundstage.db import Connection
+from soundstage.jobs import repository as repo
 from soundstage.resources import Engine
 from soundstage.worker import Worker
-from soundstage.jobs import repository as repo
 from soundstage.worker.runner import _Claimed, _SuccessWriter
 
 

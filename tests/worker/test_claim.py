@@ -16,9 +16,9 @@ import pytest
 
 from soundstage.config import Settings
 from soundstage.db import Connection
+from soundstage.jobs import repository as repo
 from soundstage.resources import Engine
 from soundstage.worker import Worker
-from soundstage.jobs import repository as repo
 from support import User, wait_for_status
 
 

@@ -16,6 +16,7 @@ from soundstage.dashboard.routes import dev_router
 from soundstage.dashboard.routes import router as dashboard_router
 from soundstage.engine import open_engine, resolve_dsn
 from soundstage.errors_http import install_error_handlers
+from soundstage.health.routes import operations as metrics_router
 from soundstage.health.routes import router as health_router
 from soundstage.jobs.routes import router as jobs_router
 from soundstage.lexicon.routes import router as lexicon_router
@@ -23,7 +24,6 @@ from soundstage.limits import BodyLimitMiddleware
 from soundstage.music.routes import router as music_tools_router
 from soundstage.observability.logs import ensure_logging
 from soundstage.observability.middleware import ObservabilityMiddleware
-from soundstage.observability.routes import router as metrics_router
 from soundstage.storage.routes import UPLOAD_PREFIX
 from soundstage.storage.routes import router as storage_router
 from soundstage.uploads.routes import router as uploads_router

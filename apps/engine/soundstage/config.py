@@ -21,6 +21,11 @@ from urllib.parse import urlsplit
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+# The compatibility surfaces (``SOUNDSTAGE_COMPAT_APIS``): each is the HTTP API
+# of one backend Soundstage replaces, served on top of ``/v1`` so that
+# backend's frontend works unchanged (routers in ``soundstage.compat``).
+COMPAT_SURFACES: tuple[str, ...] = ("video", "projects", "song", "audiobook", "studio")
+
 
 class Environment(StrEnum):
     DEVELOPMENT = "development"
@@ -216,13 +221,11 @@ class Settings(BaseSettings):
             if needs:
                 raise ValueError(f"SOUNDSTAGE_STORAGE=supabase requires {', '.join(needs)}")
         if self.compat_apis is not None:
-            from soundstage.compat import SURFACES
-
-            unknown = sorted(set(self.compat_apis) - set(SURFACES))
+            unknown = sorted(set(self.compat_apis) - set(COMPAT_SURFACES))
             if unknown:
                 raise ValueError(
                     f"SOUNDSTAGE_COMPAT_APIS: unknown surface {', '.join(unknown)}; "
-                    f"known: {', '.join(SURFACES)}"
+                    f"known: {', '.join(COMPAT_SURFACES)}"
                 )
         if self.compat_anonymous_email and self.env is Environment.PRODUCTION:
             raise ValueError("SOUNDSTAGE_COMPAT_ANONYMOUS_EMAIL is for development only")
@@ -245,9 +248,7 @@ class Settings(BaseSettings):
     def compat_surfaces(self) -> frozenset[str]:
         """The compatibility surfaces this engine serves."""
         if self.compat_apis is None:
-            from soundstage.compat import SURFACES
-
-            return frozenset(SURFACES) if self.is_development else frozenset()
+            return frozenset(COMPAT_SURFACES) if self.is_development else frozenset()
         return frozenset(self.compat_apis)
 
     @property

@@ -15,7 +15,7 @@ from soundstage.music.pipelines_music import MUSIC_PIPELINE
 from soundstage.music.pipelines_songs import HUM_TO_BEAT_PIPELINE, SONG_PIPELINE, STEMS_PIPELINE
 from soundstage.music.pipelines_tools import ANALYSIS_PIPELINE, EFFECTS_PIPELINE
 from soundstage.pipelines import Pipeline, Pipelines
-from soundstage.pipelines.tone import TONE_PIPELINE
+from soundstage.tone import TONE_PIPELINE
 
 BUILTIN: tuple[Pipeline, ...] = (
     TONE_PIPELINE,

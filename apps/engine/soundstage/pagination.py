@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, Generic, Protocol, TypeVar
 from uuid import UUID
 
 from soundstage.errors import ValidationFailed
@@ -25,3 +28,30 @@ def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
         return created_at.astimezone(UTC), UUID(row_id)
     except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError) as exc:
         raise ValidationFailed("invalid cursor") from exc
+
+
+class Row(Protocol):
+    def __getitem__(self, key: str, /) -> Any: ...
+
+
+R = TypeVar("R", bound=Row)
+Before = tuple[datetime, UUID] | None
+
+
+@dataclass(frozen=True)
+class Page(Generic[R]):
+    rows: Sequence[R]
+    next_cursor: str | None
+
+
+async def fetch_page(
+    fetch: Callable[[int, Before], Awaitable[Sequence[R]]], cursor: str | None, limit: int
+) -> Page[R]:
+    """One page, newest first: ``fetch(limit, before)`` is asked for one row more
+    than the page holds, and that row's presence says whether a next page exists.
+    Rows must carry ``created_at`` and ``id``."""
+    before = decode_cursor(cursor) if cursor else None
+    rows = await fetch(limit + 1, before)
+    page = rows[:limit]
+    more = len(rows) > limit
+    return Page(page, encode_cursor(page[-1]["created_at"], page[-1]["id"]) if more else None)

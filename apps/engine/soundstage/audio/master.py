@@ -257,7 +257,7 @@ def book_gain_db(book: Levels, target: Target) -> float:
     return spec.integrated_lufs - book.integrated_lufs
 
 
-def _gain_chain(gain_db: float, target: Target) -> str:
+def gain_chain(gain_db: float, target: Target) -> str:
     """Gain, then a look-ahead limiter with headroom under the peak limit
     (sample peaks are limited; true peaks can sit a little above them)."""
     ceiling = 10 ** ((TARGETS[target].peak_max_db - 1.0) / 20)
@@ -300,23 +300,12 @@ async def plan_gain(
     )
     sample = list(speech[::step])
     for _ in range(2):
-        after = await measure(sample, pre_filter=_gain_chain(gain, target), true_peak=False)
+        after = await measure(sample, pre_filter=gain_chain(gain, target), true_peak=False)
         error = wanted - _measured(after, target)
         if abs(error) < 0.2:
             break
         gain += error
     return gain
-
-
-async def apply_gain(source: Path, target_path: Path, gain_db: float, target: Target) -> None:
-    """Pass two: the book's gain and the limiter, applied to one chapter."""
-    await run_ffmpeg(
-        [
-            "-i", str(source),
-            "-af", _gain_chain(gain_db, target),
-            "-ar", str(SAMPLE_RATE), "-ac", "1", "-c:a", "pcm_s16le", str(target_path),
-        ]
-    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -367,16 +356,6 @@ def chapter_report(
     )
 
 
-async def check_chapter(
-    index: int, title: str, path: Path, target: Target, *, head_seconds: float
-) -> ChapterReport:
-    """Measure a mastered chapter file and judge it against the target."""
-    levels = await measure([path], true_peak=target == "podcast")
-    # The head is room tone only: its RMS is the noise floor a checker hears.
-    floor = (await measure([path], seconds=head_seconds, true_peak=False)).rms_db
-    return chapter_report(index, title, wav_seconds(path), levels, floor, target)
-
-
 async def master_chapter(
     raw: Path,
     gain_db: float,
@@ -395,12 +374,12 @@ async def master_chapter(
     once."""
     outputs = [("meter", ["-f", "null", "-"])]
     if mp3 is not None:
-        outputs.append(("mp3", [*_mp3_args(mp3[1]), str(mp3[0])]))
+        outputs.append(("mp3", [*mp3_args(mp3[1]), str(mp3[0])]))
     if aac is not None:
-        outputs.append(("aac", [*_AAC_ARGS, str(aac)]))
+        outputs.append(("aac", [*AAC_ARGS, str(aac)]))
     labels = "".join(f"[{name}]" for name, _ in outputs)
     meter = f"{_METER}{':peak=true' if target == 'podcast' else ''}"
-    graph = f"[0:a]{_gain_chain(gain_db, target)},{meter},asplit={len(outputs)}{labels}"
+    graph = f"[0:a]{gain_chain(gain_db, target)},{meter},asplit={len(outputs)}{labels}"
     args = ["-i", str(raw), "-filter_complex", graph]
     for name, out_args in outputs:
         args += ["-map", f"[{name}]", *out_args]
@@ -409,7 +388,7 @@ async def master_chapter(
     # The head is room tone only: its RMS (after the same gain) is the noise
     # floor a checker hears.
     head = await measure(
-        [raw], seconds=head_seconds, pre_filter=_gain_chain(gain_db, target), true_peak=False
+        [raw], seconds=head_seconds, pre_filter=gain_chain(gain_db, target), true_peak=False
     )
     return chapter_report(index, title, wav_seconds(raw), levels, head.rms_db, target)
 
@@ -427,16 +406,11 @@ def _meta(tags: dict[str, str | int | None]) -> list[str]:
 _MP3_QUALITY = "5"
 
 
-def _mp3_args(tags: dict[str, str | int | None]) -> list[str]:
+def mp3_args(tags: dict[str, str | int | None]) -> list[str]:
     return [
         "-ac", "1", "-ar", str(SAMPLE_RATE), "-c:a", "libmp3lame", "-b:a", "192k",
         "-compression_level", _MP3_QUALITY, "-id3v2_version", "3", *_meta(tags), "-f", "mp3",
     ]  # fmt: skip
-
-
-async def encode_mp3(source: Path, out: Path, tags: dict[str, str | int | None]) -> None:
-    """CBR 192 kbps, 44.1 kHz mono, ID3v2.3 tags (title, album, artist, track)."""
-    await run_ffmpeg(["-i", str(source), *_mp3_args(tags), str(out)])
 
 
 def _ffmeta_escape(text: str) -> str:
@@ -447,15 +421,10 @@ def _ffmeta_escape(text: str) -> str:
 # without encoding again. The "fast" coder: two thirds of the default
 # (twoloop) coder's CPU, and at 64 kbps for one voice channel its quality is
 # close; the AAC encode was the largest single cost of a book.
-_AAC_ARGS = [
+AAC_ARGS = [
     "-c:a", "aac", "-aac_coder", "fast", "-b:a", "64k", "-ac", "1", "-ar", str(SAMPLE_RATE),
     "-f", "mp4",
 ]  # fmt: skip
-
-
-async def encode_aac(source: Path, out: Path) -> None:
-    """One chapter as AAC (see ``_AAC_ARGS``)."""
-    await run_ffmpeg(["-i", str(source), *_AAC_ARGS, str(out)])
 
 
 async def join_m4b(
@@ -491,23 +460,6 @@ async def join_m4b(
     await run_ffmpeg(
         [*inputs, *maps, "-c:a", "copy", "-movflags", "+faststart", "-f", "mp4", str(out)]
     )
-
-
-async def encode_m4b(
-    chapters: Sequence[tuple[Path, str]],
-    out: Path,
-    workdir: Path,
-    *,
-    tags: dict[str, str | int | None],
-    cover: Path | None = None,
-) -> None:
-    """One AAC audiobook from chapter WAVs (encoded one by one, then joined)."""
-    encoded: list[tuple[Path, str, float]] = []
-    for i, (path, title) in enumerate(chapters):
-        aac = workdir / f"m4b-part-{i:04d}.m4a"
-        await encode_aac(path, aac)
-        encoded.append((aac, title, wav_seconds(path)))
-    await join_m4b(encoded, out, workdir, tags=tags, cover=cover)
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,22 @@
 from __future__ import annotations
 
+import asyncio
+import hmac
+import logging
 from typing import Annotated
 
 import asyncpg
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Header, Response
 from pydantic import BaseModel
 
-from soundstage.errors import ServiceUnavailable
+from soundstage.errors import NotFound, ServiceUnavailable, Unauthorized
 from soundstage.errors_http import error_responses
+from soundstage.jobs import repository as jobs_repo
+from soundstage.observability import metrics
 from soundstage.resources import Engine, get_engine
 
 router = APIRouter(tags=["health"])
+log = logging.getLogger(__name__)
 
 
 class Health(BaseModel):
@@ -35,3 +41,36 @@ async def ready(engine: Annotated[Engine, Depends(get_engine)]) -> Health:
     except OSError as exc:
         raise ServiceUnavailable("storage unreachable") from exc
     return Health(status="ready")
+
+
+# ``GET /metrics`` in the Prometheus text format (tagged apart from /health).
+operations = APIRouter(tags=["operations"])
+# a scrape must not hang on a busy database
+QUEUE_QUERY_SECONDS = 5.0
+
+
+@operations.get("/metrics", include_in_schema=False)
+async def get_metrics(
+    engine: Annotated[Engine, Depends(get_engine)],
+    authorization: Annotated[str | None, Header()] = None,
+) -> Response:
+    """With ``SOUNDSTAGE_METRICS_TOKEN`` set, a scraper must send it as a bearer
+    token. Unset, the endpoint is open in development and absent in production."""
+    expected = engine.settings.metrics_token
+    if expected is None:
+        if not engine.settings.is_development:
+            raise NotFound("not found")
+    else:
+        scheme, _, given = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            given.strip().encode(), expected.get_secret_value().encode()
+        ):
+            raise Unauthorized("a valid metrics token is required")
+    try:
+        async with asyncio.timeout(QUEUE_QUERY_SECONDS), engine.db.privileged() as conn:
+            metrics.set_queue_depth(await jobs_repo.queue_depth(conn))
+    except (OSError, TimeoutError, asyncpg.PostgresError):
+        # a scrape still answers with the other metrics; the gauge keeps its last value
+        log.warning("reading the queue depth for /metrics failed", exc_info=True)
+    body, content_type = metrics.render()
+    return Response(body, media_type=content_type, headers={"Cache-Control": "no-store"})

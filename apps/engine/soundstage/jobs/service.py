@@ -40,7 +40,7 @@ from soundstage.jobs.schemas import (
     QueueLimits,
     QueueStatus,
 )
-from soundstage.pagination import decode_cursor, encode_cursor
+from soundstage.pagination import fetch_page
 from soundstage.pipelines import Pipeline, Pipelines
 from soundstage.resources import Engine
 
@@ -300,21 +300,20 @@ class JobService:
         limit: int,
         base_url: str,
     ) -> JobList:
-        before = decode_cursor(cursor) if cursor else None
         async with self.engine.db.as_user(who.claims) as conn:
-            rows = await repo.list_jobs(
-                conn,
-                limit=limit + 1,
-                status=status.value if status else None,
-                kind=kind,
-                before=before,
+            page = await fetch_page(
+                lambda n, before: repo.list_jobs(
+                    conn,
+                    limit=n,
+                    status=status.value if status else None,
+                    kind=kind,
+                    before=before,
+                ),
+                cursor,
+                limit,
             )
-            page = rows[:limit]
-            items = await self._to_jobs(conn, page, base_url)
-        next_cursor = (
-            encode_cursor(page[-1]["created_at"], page[-1]["id"]) if len(rows) > limit else None
-        )
-        return JobList(items=items, next_cursor=next_cursor)
+            items = await self._to_jobs(conn, list(page.rows), base_url)
+        return JobList(items=items, next_cursor=page.next_cursor)
 
     async def cancel(self, who: Principal, job_id: UUID, base_url: str) -> Job:
         async with self.engine.db.as_user(who.claims) as conn:

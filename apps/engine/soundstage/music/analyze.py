@@ -23,8 +23,8 @@ from soundstage.audio.decode import UndecodableError, probe_audio
 from soundstage.auth.tokens import Principal
 from soundstage.errors import NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from soundstage.resources import Engine
+from soundstage.sniff import UnsupportedContent, UploadCategory, detect
 from soundstage.uploads import repository as uploads_repo
-from soundstage.uploads.sniff import UnsupportedContent, UploadCategory, detect
 
 MAX_SECONDS = 60.0
 CONCURRENCY = 2

@@ -26,7 +26,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-import asyncpg
 import httpx
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -39,9 +38,7 @@ from prometheus_client import (
     start_http_server,
 )
 
-from soundstage.db import Database
 from soundstage.errors import SoundstageError
-from soundstage.jobs import repository as jobs_repo
 
 log = logging.getLogger(__name__)
 
@@ -159,18 +156,8 @@ async def observe_provider_call(provider: str) -> AsyncIterator[ProviderCall]:
         PROVIDER_REQUESTS.labels(provider=provider, outcome=outcome).inc()
 
 
-QUEUE_QUERY_SECONDS = 5.0
-
-
-async def refresh_queue_depth(db: Database) -> None:
-    """Set ``soundstage_queue_jobs`` from the database (one cheap grouped count)."""
-    try:
-        async with asyncio.timeout(QUEUE_QUERY_SECONDS), db.privileged() as conn:
-            depth = await jobs_repo.queue_depth(conn)
-    except (OSError, TimeoutError, asyncpg.PostgresError):
-        # a scrape still answers with the other metrics; the gauge keeps its last value
-        log.warning("reading the queue depth for /metrics failed", exc_info=True)
-        return
+def set_queue_depth(depth: dict[str, int]) -> None:
+    """``soundstage_queue_jobs``, from a count the caller read (``GET /metrics``)."""
     for status, count in depth.items():
         QUEUE_JOBS.labels(status=status).set(count)
 

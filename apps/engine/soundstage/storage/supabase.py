@@ -54,8 +54,8 @@ from soundstage.errors import (
     StorageUnavailable,
     UnsupportedMediaType,
 )
+from soundstage.sniff import CONTENT_TYPES
 from soundstage.storage.base import SignedUpload, SignedURL, validate_key
-from soundstage.uploads.sniff import CONTENT_TYPES
 
 log = logging.getLogger(__name__)
 

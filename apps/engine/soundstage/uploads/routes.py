@@ -9,9 +9,9 @@ from soundstage.auth.deps import CurrentUser
 from soundstage.errors_http import error_responses
 from soundstage.ratelimit.deps import RateLimited
 from soundstage.resources import Engine, get_engine
+from soundstage.sniff import UploadCategory
 from soundstage.uploads.schemas import SignedUpload, SignUploadRequest, Upload, UploadList
 from soundstage.uploads.service import UploadService
-from soundstage.uploads.sniff import UploadCategory
 
 router = APIRouter(prefix="/v1/uploads", tags=["uploads"])
 

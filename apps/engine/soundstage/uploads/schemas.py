@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from soundstage.uploads.sniff import UploadCategory
+from soundstage.sniff import UploadCategory
 
 
 class Upload(BaseModel):

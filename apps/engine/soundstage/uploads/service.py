@@ -28,12 +28,12 @@ from soundstage.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
-from soundstage.pagination import decode_cursor, encode_cursor
+from soundstage.pagination import fetch_page
 from soundstage.resources import Engine
+from soundstage.sniff import Detected, UnsupportedContent, UploadCategory, detect
 from soundstage.storage import object_path
 from soundstage.uploads import repository as repo
 from soundstage.uploads.schemas import SignedUpload, SignUploadRequest, Upload, UploadList
-from soundstage.uploads.sniff import Detected, UnsupportedContent, UploadCategory, detect
 
 log = logging.getLogger(__name__)
 
@@ -264,20 +264,20 @@ class UploadService:
         limit: int,
         base_url: str,
     ) -> UploadList:
-        before = decode_cursor(cursor) if cursor else None
         async with self.engine.db.as_user(who.claims) as conn:
-            rows = await repo.list_uploads(
-                conn,
-                limit=limit + 1,
-                category=category.value if category else None,
-                before=before,
+            page = await fetch_page(
+                lambda n, before: repo.list_uploads(
+                    conn,
+                    limit=n,
+                    category=category.value if category else None,
+                    before=before,
+                ),
+                cursor,
+                limit,
             )
-        page = rows[:limit]
         return UploadList(
-            items=[await self._to_upload(r, base_url) for r in page],
-            next_cursor=encode_cursor(page[-1]["created_at"], page[-1]["id"])
-            if len(rows) > limit
-            else None,
+            items=[await self._to_upload(r, base_url) for r in page.rows],
+            next_cursor=page.next_cursor,
         )
 
     async def delete(self, who: Principal, upload_id: UUID) -> None:

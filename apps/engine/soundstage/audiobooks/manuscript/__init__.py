@@ -1,7 +1,7 @@
 """Manuscripts: from an uploaded file or pasted text to titled chapters of
 plain text, with the book's title, author, language and cover.
 
-Formats (as named by :func:`soundstage.uploads.sniff.detect`): ``txt``,
+Formats (as named by :func:`soundstage.sniff.detect`): ``txt``,
 ``md``, ``html``, ``epub``, ``docx``, ``pdf``. Everything runs locally and
 offline. Chapters come from the EPUB's navigation (nav document or NCX) or
 the PDF's outline when there is one, otherwise from headings; see

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from soundstage.uploads import sniff
-from soundstage.uploads.sniff import Detected, UnsupportedContent, UploadCategory, detect
+from soundstage import sniff
+from soundstage.sniff import Detected, UnsupportedContent, UploadCategory, detect
 
 MAN = UploadCategory.MANUSCRIPT
 AUD = UploadCategory.AUDIO
@@ -48,7 +48,7 @@ JPEG = Detected(IMG, "jpeg", "image/jpeg")
 WEBP = Detected(IMG, "webp", "image/webp")
 
 # tests/uploads/test_sniff.py -> parents[3] is the directory holding the repo.
-CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus" / "little-colonels-hero"
+CORPUS = Path(__file__).resolve().parent / "data" / "corpus" / "little-colonels-hero"
 
 
 # --- fixture helpers ------------------------------------------------------------
