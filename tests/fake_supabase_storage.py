@@ -345,6 +345,8 @@ class FakeSupabaseStorage:
                     self.info,
                     methods=["GET"],
                 ),
+                # The same, at the older path storage3's info() and exists() use.
+                Route(f"{p}/object/info/{{bucket}}/{{path:path}}", self.info, methods=["GET"]),
                 Route(f"{p}/object/sign/{{bucket}}/{{path:path}}", self.sign, methods=["POST"]),
                 Route(
                     f"{p}/object/sign/{{bucket}}/{{path:path}}",
