@@ -187,3 +187,16 @@ async def test_ensure_buckets_clears_a_size_limit_set_by_hand(
     }
     assert fake.buckets["renders"]["file_size_limit"] is None
     assert fake.buckets["renders"]["allowed_mime_types"] == ["audio/*", "text/*"]
+
+
+async def test_the_fake_also_serves_the_sdks_own_upload_and_download(
+    storage: SupabaseStorage, fake: FakeSupabaseStorage
+) -> None:
+    # bench/storage_sdk.py measures storage3's upload and download against this
+    # fake; they must work here as on Storage (a multipart form, the older GET path).
+    key = _key()
+    bucket = storage._sdk.from_("renders")
+    await bucket.upload(key, b"RIFF take", {"content-type": "audio/wav", "upsert": "true"})
+    stored = fake.objects[("renders", key)]
+    assert (stored.data, stored.content_type) == (b"RIFF take", "audio/wav")
+    assert await bucket.download(key) == b"RIFF take"
