@@ -1,30 +1,18 @@
 """Supabase Storage (``{SUPABASE_URL}/storage/v1``) with the service key, through
-``storage3``, the storage client of the supabase SDK, on the engine's httpx client.
+storage3 (the supabase SDK's storage client) on the engine's httpx client.
 
-The SDK makes the small JSON calls: ``remove`` (``DELETE /object/{bucket}``,
-``{"prefixes": [path]}``; a missing object is no error), ``info`` (exists),
-``create_signed_upload_url`` (``POST /object/upload/sign/...``; the client
-``PUT``s there), and the bucket calls (``ping``, ``ensure_buckets``).
+storage3 makes the JSON calls: ``remove``, ``info``, ``create_signed_upload_url``
+and the bucket calls. Upload (raw body, ``x-upsert: true``), download (streamed)
+and sign (an integer ``expiresIn``) stay hand-written; docs/architecture.md,
+"Supabase Storage: SDK and hand-written calls", says why.
 
-Three calls stay hand-written, because the SDK falls short for them (see
-docs/architecture.md, "Supabase Storage: SDK and hand-written calls"):
-
-* upload, ``POST /object/{bucket}/{path}`` with ``x-upsert: true``: the SDK
-  sends multipart form data read with blocking file reads on the event loop;
-  here the raw file streams from a worker thread with its own Content-Type;
-* download, ``GET /object/authenticated/{bucket}/{path}``: the SDK returns the
-  whole object as ``bytes``; here it streams, to the caller or to disk;
-* sign, ``POST /object/sign/{bucket}/{path}``: the SDK sends ``expiresIn`` as a
-  JSON string where Storage's schema declares an integer.
-
-One policy for every call, SDK or not: Storage's JSON errors
-(``{"statusCode": "404", "error": "not_found", "message": "Object not found"}``;
-older Storage versions answer HTTP 400 with the real status only in
-``statusCode``, so the body's status wins over the HTTP one for 4xx) are
-classified from the HTTP response; 5xx, 429 (honouring ``Retry-After``),
-timeouts and connection errors are retried with backoff (tenacity; storage3
-has no retries of its own); any other 4xx is permanent. The service key is
-sent as ``Authorization`` and ``apikey`` and never logged or put into an error.
+One policy for every call: Storage's JSON errors (``{"statusCode": "404",
+"error": "not_found", "message": ...}``; older versions answer HTTP 400 with
+the real status only in ``statusCode``, so the body's status wins for 4xx) are
+classified from the HTTP answer; 5xx, 429 (honouring ``Retry-After``),
+timeouts and connection errors are retried with backoff (storage3 has no
+retries of its own); any other 4xx is permanent. The service key is sent as
+``Authorization`` and ``apikey`` and never logged or put into an error.
 """
 
 from __future__ import annotations
