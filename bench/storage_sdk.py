@@ -78,59 +78,47 @@ async def peak_while(call: Callable[[], Awaitable[object]]) -> float:
         tracemalloc.stop()
 
 
-async def main(mib: int) -> None:
+async def main(url: str, mib: int) -> None:
     from soundstage.storage.supabase import SupabaseStorage
 
-    child = subprocess.Popen(
-        [sys.executable, __file__, "--serve"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert child.stdout and child.stdin
-    url = child.stdout.readline().strip()
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            work = Path(tmp)
-            source = work / "take.wav"
-            block = os.urandom(1 << 20)
-            with source.open("wb") as out:
-                for _ in range(mib):
-                    out.write(block)
-            async with httpx.AsyncClient(timeout=httpx.Timeout(120.0, connect=5.0)) as http:
-                storage = SupabaseStorage(url, KEY, http)
-                sdk = storage._sdk.from_("renders")
-                stored = f"{uuid.uuid4()}/{uuid.uuid4()}/take.wav"
-                await storage.put_file("renders", stored, source, "audio/wav")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        source = work / "take.wav"
+        block = os.urandom(1 << 20)
+        with source.open("wb") as out:
+            for _ in range(mib):
+                out.write(block)
+        async with httpx.AsyncClient(timeout=httpx.Timeout(120.0, connect=5.0)) as http:
+            storage = SupabaseStorage(url, KEY, http)
+            sdk = storage._sdk.from_("renders")
+            stored = f"{uuid.uuid4()}/{uuid.uuid4()}/take.wav"
+            await storage.put_file("renders", stored, source, "audio/wav")
 
-                async def sdk_download() -> None:
-                    data = await sdk.download(stored)
-                    await asyncio.to_thread((work / "sdk.wav").write_bytes, data)
+            async def sdk_download() -> None:
+                data = await sdk.download(stored)
+                await asyncio.to_thread((work / "sdk.wav").write_bytes, data)
 
-                ways: dict[str, Callable[[], Awaitable[object]]] = {
-                    "upload, hand-written (raw body)": lambda: storage.put_file(
-                        "renders", f"u/{uuid.uuid4()}/a.wav", source, "audio/wav"
-                    ),
-                    "upload, storage3 (multipart)": lambda: sdk.upload(
-                        f"u/{uuid.uuid4()}/b.wav",
-                        source,
-                        {"content-type": "audio/wav", "upsert": "true"},
-                    ),
-                    "download to disk, hand-written": lambda: storage.download(
-                        "renders", stored, work / "hand.wav"
-                    ),
-                    "download to disk, storage3": sdk_download,
-                }
-                print(f"{mib} MiB object, Python {sys.version.split()[0]}, httpx {httpx.__version__}")
-                print(f"{'':34} {'wall s':>7} {'loop stall ms':>14} {'peak MiB':>9}")
-                for name, call in ways.items():
-                    await call()  # warm: connections, imports
-                    wall, stall = await stall_while(call)
-                    peak = await peak_while(call)
-                    print(f"{name:34} {wall:7.2f} {stall:14.1f} {peak:9.1f}")
-    finally:
-        child.stdin.close()
-        child.wait(10)
+            ways: dict[str, Callable[[], Awaitable[object]]] = {
+                "upload, hand-written (raw body)": lambda: storage.put_file(
+                    "renders", f"u/{uuid.uuid4()}/a.wav", source, "audio/wav"
+                ),
+                "upload, storage3 (multipart)": lambda: sdk.upload(
+                    f"u/{uuid.uuid4()}/b.wav",
+                    source,
+                    {"content-type": "audio/wav", "upsert": "true"},
+                ),
+                "download to disk, hand-written": lambda: storage.download(
+                    "renders", stored, work / "hand.wav"
+                ),
+                "download to disk, storage3": sdk_download,
+            }
+            print(f"{mib} MiB object, Python {sys.version.split()[0]}, httpx {httpx.__version__}")
+            print(f"{'':34} {'wall s':>7} {'loop stall ms':>14} {'peak MiB':>9}")
+            for name, call in ways.items():
+                await call()  # warm: connections, imports
+                wall, stall = await stall_while(call)
+                peak = await peak_while(call)
+                print(f"{name:34} {wall:7.2f} {stall:14.1f} {peak:9.1f}")
 
 
 if __name__ == "__main__":
@@ -139,4 +127,16 @@ if __name__ == "__main__":
     else:
         parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
         parser.add_argument("--mib", type=int, default=64, help="object size in MiB")
-        asyncio.run(main(parser.parse_args().mib))
+        args = parser.parse_args()
+        server = subprocess.Popen(
+            [sys.executable, __file__, "--serve"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert server.stdout and server.stdin
+        try:
+            asyncio.run(main(server.stdout.readline().strip(), args.mib))
+        finally:
+            server.stdin.close()
+            server.wait(10)

@@ -2,10 +2,11 @@
 thread) that speaks Storage's REST shapes at ``/storage/v1``.
 
 What it reproduces from supabase/storage: the routes the engine and storage3
-use (uploads as a raw body or as storage3's multipart form), the service key in ``Authorization: Bearer`` and ``apikey``, bucket limits
-(``file_size_limit``, ``allowed_mime_types`` with ``type/*`` wildcards), upsert
-semantics (``x-upsert``; signed upload tokens carry ``upsert``), HS256 signed
-URL tokens whose ``url`` claim is ``{bucket}/{path}``, and JSON errors shaped
+use (uploads as a raw body or as storage3's multipart form), the service key
+in ``Authorization: Bearer`` and ``apikey``, bucket limits (``file_size_limit``,
+``allowed_mime_types`` with ``type/*`` wildcards), upsert semantics
+(``x-upsert``; signed upload tokens carry ``upsert``), HS256 signed URL tokens
+whose ``url`` claim is ``{bucket}/{path}``, and JSON errors shaped
 ``{"statusCode": "404", "error": "not_found", "message": "Object not found"}``
 (with ``legacy_errors`` as older Storage did it: HTTP 400, the real status only
 in ``statusCode``). Faults can be injected: any status (503, 429 with
