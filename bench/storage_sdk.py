@@ -79,6 +79,8 @@ async def peak_while(call: Callable[[], Awaitable[object]]) -> float:
 
 
 async def main(url: str, mib: int) -> None:
+    from storage3 import AsyncStorageClient
+
     from soundstage.storage.supabase import SupabaseStorage
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -90,7 +92,9 @@ async def main(url: str, mib: int) -> None:
                 out.write(block)
         async with httpx.AsyncClient(timeout=httpx.Timeout(120.0, connect=5.0)) as http:
             storage = SupabaseStorage(url, KEY, http)
-            sdk = storage._sdk.from_("renders")
+            headers = {"Authorization": f"Bearer {KEY}", "apikey": KEY}
+            sdk_client = AsyncStorageClient(f"{url}/storage/v1/", headers, http_client=http)
+            sdk = sdk_client.from_("renders")
             stored = f"{uuid.uuid4()}/{uuid.uuid4()}/take.wav"
             await storage.put_file("renders", stored, source, "audio/wav")
 

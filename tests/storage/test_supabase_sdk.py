@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
 import httpx
 import pytest
+from storage3 import AsyncStorageClient
 
 from fake_supabase_storage import FakeSupabaseStorage, serve
 from soundstage.errors import PipelineError, ServiceUnavailable
@@ -190,12 +191,14 @@ async def test_ensure_buckets_clears_a_size_limit_set_by_hand(
 
 
 async def test_the_fake_also_serves_the_sdks_own_upload_and_download(
-    storage: SupabaseStorage, fake: FakeSupabaseStorage
+    fake: FakeSupabaseStorage, http: httpx.AsyncClient
 ) -> None:
     # bench/storage_sdk.py measures storage3's upload and download against this
     # fake; they must work here as on Storage (a multipart form, the older GET path).
     key = _key()
-    bucket = storage._sdk.from_("renders")
+    headers = {"Authorization": f"Bearer {KEY}", "apikey": KEY}
+    sdk = AsyncStorageClient(f"{fake.url}/storage/v1/", headers, http_client=http)
+    bucket = sdk.from_("renders")
     await bucket.upload(key, b"RIFF take", {"content-type": "audio/wav", "upsert": "true"})
     stored = fake.objects[("renders", key)]
     assert (stored.data, stored.content_type) == (b"RIFF take", "audio/wav")
