@@ -1,11 +1,12 @@
 """A fake Supabase Storage server for tests: a real HTTP server (uvicorn in a
 thread) that speaks Storage's REST shapes at ``/storage/v1``.
 
-What it reproduces from supabase/storage: the routes the engine uses, the
-service key in ``Authorization: Bearer`` and ``apikey``, bucket limits
-(``file_size_limit``, ``allowed_mime_types`` with ``type/*`` wildcards), upsert
-semantics (``x-upsert``; signed upload tokens carry ``upsert``), HS256 signed
-URL tokens whose ``url`` claim is ``{bucket}/{path}``, and JSON errors shaped
+What it reproduces from supabase/storage: the routes the engine and storage3
+use (uploads as a raw body or as storage3's multipart form), the service key
+in ``Authorization: Bearer`` and ``apikey``, bucket limits (``file_size_limit``,
+``allowed_mime_types`` with ``type/*`` wildcards), upsert semantics
+(``x-upsert``; signed upload tokens carry ``upsert``), HS256 signed URL tokens
+whose ``url`` claim is ``{bucket}/{path}``, and JSON errors shaped
 ``{"statusCode": "404", "error": "not_found", "message": "Object not found"}``
 (with ``legacy_errors`` as older Storage did it: HTTP 400, the real status only
 in ``statusCode``). Faults can be injected: any status (503, 429 with
@@ -224,7 +225,14 @@ class FakeSupabaseStorage:
         bucket, path = request.path_params["bucket"], request.path_params["path"]
         content_type = request.headers.get("content-type", "text/plain;charset=UTF-8")
         upsert = request.headers.get("x-upsert") == "true"
-        refused = self._store(bucket, path, await request.body(), content_type, upsert)
+        data = await request.body()
+        if content_type.startswith("multipart/form-data"):
+            # As Storage: a form's file part (storage3's upload) instead of a raw body.
+            part = (await request.form()).get("file")
+            if part is None or isinstance(part, str):
+                return self.error(400, "Bad Request", "No file in the form")
+            data, content_type = await part.read(), part.content_type or "text/plain"
+        refused = self._store(bucket, path, data, content_type, upsert)
         if refused is not None:
             return refused
         return JSONResponse({"Id": self.objects[(bucket, path)].id, "Key": f"{bucket}/{path}"})
@@ -345,6 +353,8 @@ class FakeSupabaseStorage:
                     self.info,
                     methods=["GET"],
                 ),
+                # The same, at the older path storage3's info() and exists() use.
+                Route(f"{p}/object/info/{{bucket}}/{{path:path}}", self.info, methods=["GET"]),
                 Route(f"{p}/object/sign/{{bucket}}/{{path:path}}", self.sign, methods=["POST"]),
                 Route(
                     f"{p}/object/sign/{{bucket}}/{{path:path}}",
@@ -363,6 +373,8 @@ class FakeSupabaseStorage:
                 ),
                 Route(f"{p}/object/{{bucket}}", self.delete_many, methods=["DELETE"]),
                 Route(f"{p}/object/{{bucket}}/{{path:path}}", self.upload, methods=["POST"]),
+                # Storage's older download path, the one storage3's download() uses.
+                Route(f"{p}/object/{{bucket}}/{{path:path}}", self.download, methods=["GET"]),
             ]
         )
         return _Faulty(self, app)  # type: ignore[return-value]

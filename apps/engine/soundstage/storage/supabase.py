@@ -1,23 +1,18 @@
-"""Supabase Storage over its REST API (``{SUPABASE_URL}/storage/v1``), with the service key.
+"""Supabase Storage (``{SUPABASE_URL}/storage/v1``) with the service key, through
+storage3 (the supabase SDK's storage client) on the engine's httpx client.
 
-Routes used (those of supabase/storage and its clients):
+storage3 makes the JSON calls: ``remove``, ``info``, ``create_signed_upload_url``
+and the bucket calls. Upload (raw body, ``x-upsert: true``), download (streamed)
+and sign (an integer ``expiresIn``) stay hand-written; docs/architecture.md,
+"Supabase Storage: SDK and hand-written calls", says why.
 
-* ``POST /object/{bucket}/{path}`` with ``x-upsert: true`` and the raw body: store
-* ``GET /object/authenticated/{bucket}/{path}``: streamed download
-* ``GET /object/info/authenticated/{bucket}/{path}``: does it exist
-* ``DELETE /object/{bucket}`` with ``{"prefixes": [path]}``: delete (a missing object is no error)
-* ``POST /object/sign/{bucket}/{path}`` with ``{"expiresIn": n}``
-  -> ``{"signedURL": "/object/sign/...?token=..."}``
-* ``POST /object/upload/sign/{bucket}/{path}``
-  -> ``{"url": "/object/upload/sign/...?token=...", "token": ...}``; the client ``PUT``s there
-* ``GET /bucket/{id}``, ``POST /bucket``, ``PUT /bucket/{id}``: buckets (``ensure_buckets``)
-
-Errors come as ``{"statusCode": "404", "error": "not_found", "message": "Object not found"}``;
-older Storage versions answer HTTP 400 with the real status only in ``statusCode``,
-so the body's status wins over the HTTP one for 4xx. 5xx, 429 (honouring
-``Retry-After``), timeouts and connection errors are retried with backoff; any
-other 4xx is permanent. The service key is sent as ``Authorization`` and
-``apikey`` and never logged or put into an error.
+One policy for every call: Storage's JSON errors (``{"statusCode": "404",
+"error": "not_found", "message": ...}``; older versions answer HTTP 400 with
+the real status only in ``statusCode``, so the body's status wins for 4xx) are
+classified from the HTTP answer; 5xx, 429 (honouring ``Retry-After``),
+timeouts and connection errors are retried with backoff (storage3 has no
+retries of its own); any other 4xx is permanent. The service key is sent as
+``Authorization`` and ``apikey`` and never logged or put into an error.
 """
 
 from __future__ import annotations
@@ -31,11 +26,15 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar, cast
 from urllib.parse import quote
 
 import httpx
 import jwt
+from storage3 import AsyncStorageClient
+from storage3.exceptions import StorageApiError
+from storage3.types import CreateOrUpdateBucketOptions
+from storage3.utils import StorageException
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -65,6 +64,10 @@ _CHUNK = 256 * 1024
 _DEFAULT_UPLOAD_URL_SECONDS = 2 * 3600
 
 T = TypeVar("T")
+
+
+def _unexpected() -> StorageFailed:
+    return StorageFailed("file storage sent an unexpected answer")
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,21 @@ def _failure(response: httpx.Response) -> _Failure:
     return _Failure(status, error, message)
 
 
+def _response_of(exc: BaseException) -> httpx.Response | None:
+    """The HTTP answer behind a storage3 error.
+
+    storage3 raises ``StorageApiError`` from httpx's ``HTTPStatusError`` (as its
+    cause, or as the context when the body was not JSON); its own ``status`` is
+    the body's, so the HTTP status and ``Retry-After`` come from the response.
+    """
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, httpx.HTTPStatusError):
+            return seen.response
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
 class SupabaseStorage:
     def __init__(
         self,
@@ -129,6 +147,8 @@ class SupabaseStorage:
         self.base = f"{supabase_url.rstrip('/')}/storage/v1"
         self._http = http
         self._headers = {"Authorization": f"Bearer {service_key}", "apikey": service_key}
+        # The engine's client: one connection pool, the engine's timeouts.
+        self._sdk = AsyncStorageClient(f"{self.base}/", dict(self._headers), http_client=http)
         self.attempts = attempts
         self._backoff = wait_random_exponential(multiplier=backoff_seconds, max=max_backoff_seconds)
         self.max_retry_after = max_retry_after_seconds
@@ -138,8 +158,8 @@ class SupabaseStorage:
 
     # ------------------------------------------------------------ plumbing
 
-    def _url(self, route: str, bucket: str, path: str | None = None) -> str:
-        return f"{self.base}{route}/{bucket}" + (f"/{quote(path)}" if path is not None else "")
+    def _url(self, route: str, bucket: str, path: str) -> str:
+        return f"{self.base}{route}/{bucket}/{quote(path)}"
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -182,6 +202,29 @@ class SupabaseStorage:
             raise StorageUnavailable("file storage is unreachable") from exc
         raise AssertionError("unreachable")  # AsyncRetrying always returns or raises
 
+    async def _call(
+        self, what: str, call: Callable[[], Awaitable[T]], *, attempts: int | None = None
+    ) -> T:
+        """One SDK call under the engine's retry policy and error classes."""
+
+        async def once() -> T:
+            try:
+                return await call()
+            except StorageApiError as exc:
+                response = _response_of(exc)
+                if response is not None:
+                    self._check(response, what)  # raises for any non-2xx
+                log.warning("storage %s: an error without an HTTP error answer", what)
+                raise _unexpected() from exc
+            except (StorageException, KeyError, TypeError, ValueError) as exc:
+                # Not Storage's JSON (a proxy's page, say); ValueError covers
+                # pydantic's ValidationError and JSON decoding. Only the type
+                # is logged: the SDK's messages may quote the whole body.
+                log.warning("storage %s: unexpected answer (%s)", what, type(exc).__name__)
+                raise _unexpected() from exc
+
+        return await self._retrying(what, once, attempts=attempts)
+
     def _check(self, response: httpx.Response, what: str) -> None:
         """Raise for anything but 2xx; call with the body read."""
         if response.is_success:
@@ -219,25 +262,10 @@ class SupabaseStorage:
             )
         return StorageFailed(f"file storage refused the request (status {failure.status})")
 
-    async def _request(
-        self,
-        method: str,
-        url: str,
-        what: str,
-        *,
-        json: Any = None,
-        attempts: int | None = None,
-    ) -> httpx.Response:
-        async def once() -> httpx.Response:
-            response = await self._http.request(method, url, headers=self._headers, json=json)
-            self._check(response, what)
-            return response
-
-        return await self._retrying(what, once, attempts=attempts)
-
     # ------------------------------------------------------------- objects
 
     async def put_file(self, bucket: str, path: str, source: Path, content_type: str) -> int:
+        # Hand-written: the raw body, streamed from a worker thread.
         validate_key(bucket, path)
         size = (await asyncio.to_thread(source.stat)).st_size
         headers = {
@@ -258,6 +286,7 @@ class SupabaseStorage:
         return size
 
     async def open(self, bucket: str, path: str) -> AsyncIterator[bytes]:
+        # Hand-written: streamed (storage3's download returns the whole object).
         validate_key(bucket, path)
         url = self._url("/object/authenticated", bucket, path)
 
@@ -284,6 +313,7 @@ class SupabaseStorage:
             await response.aclose()
 
     async def download(self, bucket: str, path: str, target: Path) -> None:
+        # Hand-written: streamed to disk, never whole in memory.
         validate_key(bucket, path)
         url = self._url("/object/authenticated", bucket, path)
 
@@ -302,16 +332,12 @@ class SupabaseStorage:
         validate_key(bucket, path)
         # The bulk route answers 200 with the objects it removed (none for a
         # missing one), so "already gone" needs no special case.
-        await self._request(
-            "DELETE", self._url("/object", bucket), "delete", json={"prefixes": [path]}
-        )
+        await self._call("delete", lambda: self._sdk.from_(bucket).remove([path]))
 
     async def exists(self, bucket: str, path: str) -> bool:
         validate_key(bucket, path)
         try:
-            await self._request(
-                "GET", self._url("/object/info/authenticated", bucket, path), "info"
-            )
+            await self._call("info", lambda: self._sdk.from_(bucket).info(path))
         except NotFound:
             return False
         return True
@@ -319,13 +345,28 @@ class SupabaseStorage:
     async def signed_url(
         self, bucket: str, path: str, *, expires_in: int, base_url: str
     ) -> SignedURL:
-        # base_url is the engine's own address: Supabase serves these downloads.
+        # Hand-written: storage3 sends {"expiresIn": "600"}, a string where
+        # Storage's schema declares an integer. base_url is the engine's own
+        # address: Supabase serves these downloads.
         validate_key(bucket, path)
         expires_at = datetime.fromtimestamp(int(time.time()) + expires_in, UTC)
-        response = await self._request(
-            "POST", self._url("/object/sign", bucket, path), "sign", json={"expiresIn": expires_in}
-        )
-        signed = self._relative(response, "signedURL")
+
+        async def once() -> str:
+            response = await self._http.post(
+                self._url("/object/sign", bucket, path),
+                headers=self._headers,
+                json={"expiresIn": expires_in},
+            )
+            self._check(response, "sign")
+            try:
+                value = response.json()["signedURL"]
+            except (ValueError, KeyError, TypeError) as exc:
+                raise _unexpected() from exc
+            if not isinstance(value, str) or "?token=" not in value:
+                raise _unexpected()
+            return value if value.startswith("/") else f"/{value}"
+
+        signed = await self._retrying("sign", once)
         # download= makes Storage send Content-Disposition: attachment, as the local backend does
         return SignedURL(url=f"{self.base}{signed}&download=", expires_at=expires_at)
 
@@ -339,35 +380,24 @@ class SupabaseStorage:
         expires_in: int,
         base_url: str,
     ) -> SignedUpload:
-        # Without x-upsert the link can create the object once and never replace
+        # Without upsert the link can create the object once and never replace
         # it. The size cap is the bucket's file_size_limit; the lifetime is the
         # project's (read back from the token).
         validate_key(bucket, path)
-        response = await self._request(
-            "POST", self._url("/object/upload/sign", bucket, path), "sign upload", json={}
+        signed = await self._call(
+            "sign upload", lambda: self._sdk.from_(bucket).create_signed_upload_url(path)
         )
-        relative = self._relative(response, "url")
         return SignedUpload(
-            url=f"{self.base}{relative}",
+            url=signed["signed_url"],
             method="PUT",
             headers={"Content-Type": content_type},
-            expires_at=_token_expiry(relative),
+            expires_at=_token_expiry(signed["token"]),
         )
-
-    @staticmethod
-    def _relative(response: httpx.Response, field: str) -> str:
-        try:
-            value = response.json()[field]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise StorageFailed("file storage sent an unexpected answer") from exc
-        if not isinstance(value, str) or "?token=" not in value:
-            raise StorageFailed("file storage sent an unexpected answer")
-        return value if value.startswith("/") else f"/{value}"
 
     async def ping(self) -> None:
         # One attempt: a readiness probe should answer now, not after backoff.
         try:
-            await self._request("GET", f"{self.base}/bucket/uploads", "ping", attempts=1)
+            await self._call("ping", lambda: self._sdk.get_bucket("uploads"), attempts=1)
         except NotFound as exc:
             raise StorageUnavailable(
                 "the uploads bucket does not exist; run `soundstage migrate`"
@@ -382,32 +412,31 @@ class SupabaseStorage:
 
         Returns what happened per bucket: ``created`` or ``updated``.
         """
-        done: dict[str, str] = {}
-        for spec in specs:
-            settings = {
+        return {spec.id: await self._ensure_bucket(spec) for spec in specs}
+
+    async def _ensure_bucket(self, spec: BucketSpec) -> str:
+        # file_size_limit None goes as null, which clears a limit set by hand
+        # (the SDK's TypedDict says int only).
+        options = cast(
+            CreateOrUpdateBucketOptions,
+            {
                 "public": False,
                 "file_size_limit": spec.file_size_limit,
                 "allowed_mime_types": list(spec.allowed_mime_types),
-            }
+            },
+        )
+        try:
+            await self._call("get bucket", lambda: self._sdk.get_bucket(spec.id))
+        except NotFound:
             try:
-                await self._request("GET", f"{self.base}/bucket/{spec.id}", "get bucket")
-            except NotFound:
-                try:
-                    await self._request(
-                        "POST",
-                        f"{self.base}/bucket",
-                        "create bucket",
-                        json={"id": spec.id, "name": spec.id, **settings},
-                    )
-                    done[spec.id] = "created"
-                    continue
-                except Conflict:
-                    pass  # another process created it a moment ago: update below
-            await self._request(
-                "PUT", f"{self.base}/bucket/{spec.id}", "update bucket", json=settings
-            )
-            done[spec.id] = "updated"
-        return done
+                await self._call(
+                    "create bucket", lambda: self._sdk.create_bucket(spec.id, options=options)
+                )
+                return "created"
+            except Conflict:
+                pass  # another process created it a moment ago: update below
+        await self._call("update bucket", lambda: self._sdk.update_bucket(spec.id, options))
+        return "updated"
 
 
 # What the engine stores in renders: audio, text reports and subtitles (text/*),
@@ -440,8 +469,7 @@ async def ensure_supabase_buckets(settings: Settings) -> dict[str, str]:
         return await storage.ensure_buckets(bucket_specs(settings))
 
 
-def _token_expiry(relative_url: str) -> datetime:
-    token = relative_url.partition("?token=")[2].partition("&")[0]
+def _token_expiry(token: str) -> datetime:
     try:
         exp = jwt.decode(token, options={"verify_signature": False})["exp"]
         return datetime.fromtimestamp(int(exp), UTC)
