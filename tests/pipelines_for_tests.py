@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from soundstage.errors import PermanentError, RetryableError
+from soundstage.errors import PermanentError, RetryableError, ValidationFailed
 from soundstage.pipelines import JobContext, Pipeline
 
 
@@ -31,7 +31,7 @@ class StepsParams(BaseModel):
     # Each step runs a child process this long (to prove cancellation kills it).
     child_seconds: float = Field(default=0.0, ge=0, le=600)
     log_dir: str | None = None
-    fail: Literal["none", "retryable", "permanent", "random"] = "none"
+    fail: Literal["none", "retryable", "permanent", "random", "domain", "bug"] = "none"
     # retryable: fail on attempts up to this number; random: with this probability
     fail_attempts: int = Field(default=1, ge=0)
     fail_rate: float = Field(default=0.0, ge=0, le=1)
@@ -89,6 +89,10 @@ async def run(ctx: JobContext, params: StepsParams) -> None:
             )
         if params.fail == "permanent":
             raise PermanentError("the manuscript is empty: add some text and submit again")
+        if params.fail == "domain":  # an API-side error class, raised inside a job
+            raise ValidationFailed("chapters: the book has 2 chapters; no chapter 5")
+        if params.fail == "bug":
+            raise KeyError("a bug")
 
         marker = ctx.workdir / unit
         marker.write_text(unit)
