@@ -11,7 +11,7 @@ import hashlib
 
 from soundstage.config import Settings
 from soundstage.providers.music.base import MusicProvider
-from soundstage.providers.registry import Family, HasSettings, ProviderRegistry, secret_value
+from soundstage.providers.registry import Family, ProviderRegistry, secret_value
 
 PROVIDER_NAMES = ("procedural", "musicgen", "acestep", "diffrhythm")
 DEFAULT_PROVIDER = "procedural"
@@ -100,21 +100,8 @@ REGISTRY: ProviderRegistry[MusicProvider] = ProviderRegistry(
 )
 
 
-def configured_providers(settings: Settings) -> list[str]:
-    """``procedural`` first, then each provider whose setting is there."""
-    return REGISTRY.configured_providers(settings)
-
-
-def get_provider(name: str, source: HasSettings | Settings) -> MusicProvider:
-    """The shared provider called ``name``; 422 for an unknown or unconfigured one."""
-    return REGISTRY.get(name, source)
-
-
-def provider_for_job(name: str, settings: Settings) -> MusicProvider:
-    """:func:`get_provider` inside a job (``provider_not_configured`` on a worker
-    whose settings lack what the API's had)."""
-    return REGISTRY.for_job(name, settings)
-
-
-def registered_instances() -> list[MusicProvider]:
-    return REGISTRY.instances()
+# The family's public names (callers import these, not the registry object).
+configured_providers = REGISTRY.configured_providers  # the default first
+get_provider = REGISTRY.get  # 422 for an unknown or unconfigured provider
+provider_for_job = REGISTRY.for_job  # provider_not_configured "on this worker"
+registered_instances = REGISTRY.instances  # for closing at shutdown

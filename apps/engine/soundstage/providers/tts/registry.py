@@ -9,7 +9,7 @@ import hashlib
 
 from soundstage.config import Settings
 from soundstage.errors import ValidationFailed
-from soundstage.providers.registry import Family, HasSettings, ProviderRegistry
+from soundstage.providers.registry import Family, ProviderRegistry
 from soundstage.providers.tts.base import TTSProvider
 
 PROVIDER_NAMES = ("local", "openai", "elevenlabs", "inworld")
@@ -127,21 +127,8 @@ REGISTRY: ProviderRegistry[TTSProvider] = ProviderRegistry(
 )
 
 
-def configured_providers(settings: Settings) -> list[str]:
-    """``local`` first, then each remote provider whose key is set."""
-    return REGISTRY.configured_providers(settings)
-
-
-def get_provider(name: str, source: HasSettings | Settings) -> TTSProvider:
-    """The shared provider called ``name``; 422 for an unknown or unconfigured one."""
-    return REGISTRY.get(name, source)
-
-
-def provider_for_job(name: str, settings: Settings) -> TTSProvider:
-    """:func:`get_provider` inside a job (``provider_not_configured`` on a worker
-    whose settings lack what the API's had)."""
-    return REGISTRY.for_job(name, settings)
-
-
-def registered_instances() -> list[TTSProvider]:
-    return REGISTRY.instances()
+# The family's public names (callers import these, not the registry object).
+configured_providers = REGISTRY.configured_providers  # the default first
+get_provider = REGISTRY.get  # 422 for an unknown or unconfigured provider
+provider_for_job = REGISTRY.for_job  # provider_not_configured "on this worker"
+registered_instances = REGISTRY.instances  # for closing at shutdown
