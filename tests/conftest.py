@@ -22,7 +22,7 @@ from soundstage.db.migrate import migrate
 from soundstage.engine import open_engine
 from soundstage.resources import Engine
 from soundstage.worker import Worker
-from support import User
+from support import MakeUser, User
 
 REPO = Path(__file__).resolve().parents[1]
 # Real inputs (a public-domain Project Gutenberg book: tests/data/corpus/README.md),
@@ -103,6 +103,25 @@ def make_user(dsn: str, settings: Settings) -> Callable[[], Awaitable[User]]:
         return User(user_id, email, mint_local_token(settings, user_id, email))
 
     return _make
+
+
+@pytest.fixture
+async def users(make_user: MakeUser, dsn: str) -> AsyncIterator[MakeUser]:
+    """make_user, plus clean-up: the users go afterwards and, by cascade, every
+    job they made, so no queued job is left for a later test's worker to claim."""
+    made: list[uuid.UUID] = []
+
+    async def _make() -> User:
+        user = await make_user()
+        made.append(user.id)
+        return user
+
+    yield _make
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute("delete from auth.users where id = any($1::uuid[])", made)
+    finally:
+        await conn.close()
 
 
 @pytest.fixture

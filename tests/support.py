@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import httpx
@@ -18,6 +19,10 @@ class User:
     @property
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
+
+
+# The ``make_user`` / ``users`` fixtures' type: a new signed-in user per call.
+MakeUser = Callable[[], Awaitable[User]]
 
 
 async def wait_for_status(

@@ -10,7 +10,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +20,7 @@ import pytest
 
 from soundstage.audio.master import measure, read_chapters
 from soundstage.worker import Worker
-from support import User, wait_for_status
-
-MakeUser = Callable[[], Awaitable[User]]
+from support import MakeUser, User, wait_for_status
 
 
 async def _upload_book(client: httpx.AsyncClient, user: User, corpus: Path) -> str:

@@ -8,7 +8,7 @@ import base64
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +24,7 @@ from soundstage.auth import tokens
 from soundstage.auth.tokens import LOCAL_ISSUER, TokenVerifier
 from soundstage.config import Settings
 from soundstage.errors import Unauthorized
-from support import User
-
-MakeUser = Callable[[], Awaitable[User]]
+from support import MakeUser
 
 
 def _b64(data: bytes) -> str:

@@ -7,38 +7,17 @@ import asyncio
 import base64
 import json
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 
 from soundstage.config import Settings
 from soundstage.worker import Worker
-from support import User, wait_for_status
+from support import MakeUser, User, wait_for_status
 
-MakeUser = Callable[[], Awaitable[User]]
 TONE: dict[str, Any] = {"kind": "tone", "params": {"frequency_hz": 440, "seconds": 1}}
-
-
-@pytest.fixture
-async def users(make_user: MakeUser, dsn: str) -> AsyncIterator[MakeUser]:
-    """make_user, plus clean-up: the users go afterwards and, by cascade, every
-    job they made, so no queued job is left for a later test's worker to claim."""
-    made: list[uuid.UUID] = []
-
-    async def _make() -> User:
-        user = await make_user()
-        made.append(user.id)
-        return user
-
-    yield _make
-    conn = await asyncpg.connect(dsn)
-    try:
-        await conn.execute("delete from auth.users where id = any($1::uuid[])", made)
-    finally:
-        await conn.close()
 
 
 def _error(r: httpx.Response, status: int, code: str) -> dict[str, Any]:

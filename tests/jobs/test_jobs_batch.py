@@ -3,40 +3,16 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-import asyncpg
 import httpx
-import pytest
 
 from soundstage.config import Settings
-from support import User
-
-MakeUser = Callable[[], Awaitable[User]]
+from support import MakeUser, User
 
 
 def _tone(hz: float = 440) -> dict[str, Any]:
     return {"kind": "tone", "params": {"frequency_hz": hz, "seconds": 1}}
-
-
-@pytest.fixture
-async def users(make_user: MakeUser, dsn: str) -> AsyncIterator[MakeUser]:
-    """Users whose jobs go with them afterwards, so no queued job outlives the test."""
-    made: list[uuid.UUID] = []
-
-    async def _make() -> User:
-        user = await make_user()
-        made.append(user.id)
-        return user
-
-    yield _make
-    conn = await asyncpg.connect(dsn)
-    try:
-        await conn.execute("delete from auth.users where id = any($1::uuid[])", made)
-    finally:
-        await conn.close()
 
 
 async def _count_jobs(client: httpx.AsyncClient, user: User) -> int:

@@ -1,14 +1,10 @@
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 import httpx
 
 from soundstage.lexicon.repository import lexicon_for_user
 from soundstage.resources import Engine
-from support import User
-
-MakeUser = Callable[[], Awaitable[User]]
+from support import MakeUser
 
 
 async def test_lexicon_add_replace_list_delete(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
@@ -15,9 +14,7 @@ from soundstage.audio.ffmpeg import ffmpeg_exe
 from soundstage.audio.notes import Note
 from soundstage.audio.render import render_notes
 from soundstage.audio.wav import write_wav
-from support import User
-
-MakeUser = Callable[[], Awaitable[User]]
+from support import MakeUser
 
 
 def _song(path: Path, seconds: float = 10.0, bpm: float = 120) -> Path:

@@ -4,7 +4,6 @@ a little breath noise) comes back as its notes, on the beat grid."""
 from __future__ import annotations
 
 import io
-from collections.abc import Awaitable, Callable
 
 import httpx
 import numpy as np
@@ -12,9 +11,8 @@ import soundfile as sf
 
 from soundstage.audio.hum import transcribe
 from soundstage.worker import Worker
-from support import User, wait_for_status
+from support import MakeUser, wait_for_status
 
-MakeUser = Callable[[], Awaitable[User]]
 SR = 22_050
 BPM = 100.0
 # (MIDI pitch, beats): a C major tune, with a repeated note after a breath

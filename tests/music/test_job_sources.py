@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -20,9 +20,8 @@ from soundstage.audio.analysis import read_audio
 from soundstage.config import Settings
 from soundstage.resources import Engine
 from soundstage.worker import Worker
-from support import User, wait_for_status
+from support import MakeUser, User, wait_for_status
 
-MakeUser = Callable[[], Awaitable[User]]
 BPM = 120
 SECONDS = 8.0
 

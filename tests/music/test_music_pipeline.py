@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
@@ -12,9 +11,7 @@ import numpy as np
 
 from soundstage.audio.analysis import read_audio
 from soundstage.worker import Worker
-from support import User, wait_for_status
-
-MakeUser = Callable[[], Awaitable[User]]
+from support import MakeUser, wait_for_status
 
 
 async def test_music_job_renders_audio_midi_and_info(

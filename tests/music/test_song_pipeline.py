@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -13,9 +12,7 @@ import numpy as np
 import soundfile as sf
 
 from soundstage.worker import Worker
-from support import User, wait_for_status
-
-MakeUser = Callable[[], Awaitable[User]]
+from support import MakeUser, wait_for_status
 
 LYRICS = (
     "[ti:Short]\n[00:00.50] Hello little song\n\n[00:04.00] We are singing now\n[00:07.00] Goodbye"

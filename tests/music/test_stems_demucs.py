@@ -8,7 +8,6 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
@@ -20,14 +19,13 @@ from soundstage.audio.stems import STEMS, load_demucs, separate_wav
 from soundstage.config import Settings
 from soundstage.errors import PermanentError
 from soundstage.worker import Worker
-from support import User, wait_for_status
+from support import MakeUser, wait_for_status
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("demucs") is None or importlib.util.find_spec("torch") is None,
     reason="the optional demucs package (and torch) is not installed",
 )
 
-MakeUser = Callable[[], Awaitable[User]]
 SR = 44_100
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import subprocess
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +19,7 @@ from soundstage.audio.notes import Note
 from soundstage.audio.render import render_notes
 from soundstage.audio.wav import write_wav
 from soundstage.worker import Worker
-from support import User, wait_for_status
-
-MakeUser = Callable[[], Awaitable[User]]
+from support import MakeUser, User, wait_for_status
 
 
 def _drums_wav(path: Path, bpm: float = 120, seconds: float = 8.0) -> Path:

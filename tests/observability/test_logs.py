@@ -8,7 +8,7 @@ import json
 import logging
 import re
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -20,9 +20,7 @@ from soundstage.app import create_app
 from soundstage.config import Settings
 from soundstage.observability.logs import ensure_logging, get_logger, make_formatter
 from soundstage.worker import Worker
-from support import User, wait_for_status
-
-MakeUser = Callable[[], Awaitable[User]]
+from support import MakeUser, wait_for_status
 
 
 class Captured:

@@ -15,9 +15,8 @@ from soundstage.config import Environment, Settings
 from soundstage.errors import RetryableError
 from soundstage.observability.metrics import observe_provider_call
 from soundstage.worker import Worker
-from support import User, wait_for_status
+from support import MakeUser, wait_for_status
 
-MakeUser = Callable[[], Awaitable[User]]
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
 

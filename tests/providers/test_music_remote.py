@@ -5,7 +5,6 @@ the ``song`` job on each, through the API, the queue and a real worker."""
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from soundstage.providers.music.acestep import AceStepProvider
 from soundstage.providers.music.base import MusicRequest
 from soundstage.providers.music.diffrhythm import DiffRhythmProvider
 from soundstage.worker import Worker
-from support import User, wait_for_status
+from support import MakeUser, User, wait_for_status
 
 ACE = "http://ace.test:8001"
 DR = "http://diffrhythm.test:8000"
@@ -313,7 +312,6 @@ async def test_diffrhythm_forgotten_job_and_timeout_are_retryable(
 
 # ------------------------------------------- the song job through the worker
 
-MakeUser = Callable[[], Awaitable[User]]
 LYRICS = "[ti:Test]\n[00:01.00] Lights on the water\n[00:06.50] Singing along"
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import json
 import wave
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
@@ -27,13 +26,12 @@ from soundstage.providers.music.musicgen_melody import (
     melody_model,
 )
 from soundstage.worker import Worker
-from support import User, wait_for_status
+from support import MakeUser, wait_for_status
 
 pytestmark = pytest.mark.skipif(
     not extra_installed(), reason="the musicgen extra (torch, transformers) is not installed"
 )
 
-MakeUser = Callable[[], Awaitable[User]]
 WORDS = ["<pad>", "</s>", "<unk>", "calm", "happy", "beat", "music", "bpm", "in", "mood", "major"]
 SAMPLE_RATE = 16000
 CHROMA = ChromaConfig()

@@ -23,9 +23,8 @@ import pytest
 from soundstage.app import create_app
 from soundstage.config import Settings
 from soundstage.ratelimit import repository as repo
-from support import User
+from support import MakeUser, User
 
-MakeUser = Callable[[], Awaitable[User]]
 MakeClient = Callable[..., Awaitable[httpx.AsyncClient]]
 TONE = {"kind": "tone", "params": {"seconds": 0.1, "format": "wav"}}
 NO_LIMITS = {

@@ -8,7 +8,7 @@ import base64
 import hashlib
 import json
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,33 +23,9 @@ from soundstage.config import Settings
 from soundstage.sniff import CONTENT_TYPES
 from soundstage.storage import signing
 from soundstage.uploads.service import _EXTENSION_CONTENT_TYPE, MAX_PENDING_UPLOADS
-from support import User
+from support import MakeUser, User
 
-MakeUser = Callable[[], Awaitable[User]]
-BOOK = "little-colonels-hero/15122-8.txt"
 SIGN_PREFIX = "/storage/v1/object/upload/sign/"
-
-
-@pytest.fixture
-async def users(make_user: MakeUser, dsn: str) -> AsyncIterator[MakeUser]:
-    made: list[uuid.UUID] = []
-
-    async def _make() -> User:
-        user = await make_user()
-        made.append(user.id)
-        return user
-
-    yield _make
-    conn = await asyncpg.connect(dsn)
-    try:
-        await conn.execute("delete from auth.users where id = any($1::uuid[])", made)
-    finally:
-        await conn.close()
-
-
-@pytest.fixture(scope="module")
-def book(corpus: Path) -> bytes:
-    return (corpus / BOOK).read_bytes()
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import struct
 import subprocess
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -16,9 +16,7 @@ from soundstage.audio.decode import UndecodableError, check_audio
 from soundstage.audio.ffmpeg import ffmpeg_exe
 from soundstage.audio.midi import check_midi
 from soundstage.config import Settings
-from support import User
-
-MakeUser = Callable[[], Awaitable[User]]
+from support import MakeUser, User
 
 
 def _ffmpeg(path: Path, seconds: float, *codec: str) -> Path:

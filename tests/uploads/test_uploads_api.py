@@ -5,44 +5,17 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import asyncpg
 import httpx
 import pytest
 
 from soundstage.app import create_app
 from soundstage.config import Settings
-from support import User
-
-MakeUser = Callable[[], Awaitable[User]]
-BOOK = "little-colonels-hero/15122-8.txt"
-
-
-@pytest.fixture
-async def users(make_user: MakeUser, dsn: str) -> AsyncIterator[MakeUser]:
-    """make_user, plus clean-up: the users (and by cascade their rows) go afterwards."""
-    made: list[uuid.UUID] = []
-
-    async def _make() -> User:
-        user = await make_user()
-        made.append(user.id)
-        return user
-
-    yield _make
-    conn = await asyncpg.connect(dsn)
-    try:
-        await conn.execute("delete from auth.users where id = any($1::uuid[])", made)
-    finally:
-        await conn.close()
-
-
-@pytest.fixture(scope="module")
-def book(corpus: Path) -> bytes:
-    return (corpus / BOOK).read_bytes()
+from support import MakeUser, User
 
 
 def _stored(settings: Settings, user: User) -> list[Path]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -13,9 +13,8 @@ from soundstage.app import create_app
 from soundstage.config import Settings
 from soundstage.providers.tts import local_piper
 from soundstage.voices.service import SYSTEM_OWNER
-from support import User
+from support import MakeUser
 
-MakeUser = Callable[[], Awaitable[User]]
 ELEVEN_KEY = "xi-voices-api-test-key-0000"
 
 

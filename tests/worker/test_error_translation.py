@@ -9,7 +9,6 @@ import io
 import math
 import struct
 import wave
-from collections.abc import Awaitable, Callable
 
 import httpx
 import pytest
@@ -21,9 +20,7 @@ from soundstage.jobs.schemas import JobCreate
 from soundstage.jobs.service import JobService
 from soundstage.resources import Engine
 from soundstage.worker import Worker
-from support import User, wait_for_status
-
-MakeUser = Callable[[], Awaitable[User]]
+from support import MakeUser, User, wait_for_status
 
 
 async def _job(client: httpx.AsyncClient, user: User, kind: str, params: dict[str, object]) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -18,9 +17,7 @@ from pipelines_for_tests import read_log
 from soundstage.config import Settings
 from soundstage.resources import Engine
 from soundstage.worker import Worker
-from support import User, wait_for_status
-
-MakeUser = Callable[[], Awaitable[User]]
+from support import MakeUser, User, wait_for_status
 
 
 async def create(client: httpx.AsyncClient, user: User, **params: Any) -> dict[str, Any]:
