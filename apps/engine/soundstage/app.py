@@ -7,10 +7,12 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from soundstage.audiobooks.routes import router as audiobooks_router
+from soundstage.auth.api_keys import RequireScope
+from soundstage.auth.routes import router as api_keys_router
 from soundstage.config import Settings
 from soundstage.dashboard.routes import dev_router
 from soundstage.dashboard.routes import router as dashboard_router
@@ -79,20 +81,25 @@ def create_app(settings: Settings | None = None, *, with_worker: bool = False) -
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(metrics_router)
-    app.include_router(jobs_router)
-    app.include_router(uploads_router)
-    app.include_router(voices_router)
-    app.include_router(lexicon_router)
-    app.include_router(audiobooks_router)
-    app.include_router(usage_router)
-    app.include_router(music_tools_router)
+    # The scope an API key needs on each router's routes (RequireScope: "jobs" is
+    # jobs:read for GET, jobs:write otherwise); a route declaring none refuses keys.
+    app.include_router(jobs_router, dependencies=[Depends(RequireScope("jobs"))])
+    app.include_router(uploads_router, dependencies=[Depends(RequireScope("uploads"))])
+    app.include_router(voices_router, dependencies=[Depends(RequireScope("voices:read"))])
+    app.include_router(lexicon_router, dependencies=[Depends(RequireScope("lexicon"))])
+    app.include_router(audiobooks_router, dependencies=[Depends(RequireScope("jobs"))])
+    app.include_router(usage_router, dependencies=[Depends(RequireScope("usage:read"))])
+    app.include_router(music_tools_router, dependencies=[Depends(RequireScope("jobs"))])
+    app.include_router(api_keys_router)
     app.include_router(storage_router)
-    app.include_router(dashboard_router)
-    # Drop-in APIs of the backends Soundstage replaces (SOUNDSTAGE_COMPAT_APIS).
+    # Drop-in APIs of the backends Soundstage replaces (SOUNDSTAGE_COMPAT_APIS),
+    # before the dashboard: the audiobook surface's `GET /` answers JSON API
+    # clients and sends browsers (Accept: text/html) on to the dashboard.
     for surface, routers in COMPAT_ROUTERS.items():
         if surface in settings.compat_surfaces:
             for router in routers:
                 app.include_router(router)
+    app.include_router(dashboard_router)
     if settings.is_development:
         # POST /v1/dev/token: absent (404) in production, not merely refused.
         app.include_router(dev_router)
@@ -119,7 +126,13 @@ def create_app(settings: Settings | None = None, *, with_worker: bool = False) -
             allow_origins=["*"] if wildcard else settings.cors_origins,
             allow_credentials=not wildcard,  # never '*' together with credentials
             allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],  # PUT: direct uploads
-            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "Idempotency-Key",
+                "Last-Event-ID",
+                "X-API-Key",
+            ],
             # let browser code read request ids and rate limit state
             expose_headers=[
                 "X-Request-ID",

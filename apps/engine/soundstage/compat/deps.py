@@ -1,6 +1,7 @@
 """Who is calling a compatibility route.
 
-The same credentials as ``/v1`` (a Bearer access token). The frontends of the
+The same credentials as ``/v1``: a Bearer access token, or an API key
+(``X-API-Key: sk_...`` or ``Authorization: Bearer sk_...``). The frontends of the
 backends Soundstage replaces often send none; in development only,
 ``SOUNDSTAGE_COMPAT_ANONYMOUS_EMAIL`` maps such calls to that user so the
 frontend runs unchanged on a laptop. Production refuses them (401).
@@ -16,7 +17,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials
 
-from soundstage.auth.deps import bearer, current_user
+from soundstage.auth.deps import api_key_header, bearer, current_user
 from soundstage.auth.repository import ensure_user
 from soundstage.auth.tokens import Principal
 from soundstage.errors import Unauthorized
@@ -29,9 +30,11 @@ _ANON_CACHE = "compat_anonymous_user"
 async def compat_user(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    api_key: Annotated[str | None, Depends(api_key_header)] = None,
 ) -> Principal:
-    if credentials is not None:
-        return await current_user(request, credentials)
+    if credentials is not None or api_key is not None:
+        # a token or an API key (X-API-Key / Bearer sk_...), checked as on /v1
+        return await current_user(request, credentials, api_key)
     engine: Engine = request.app.state.engine
     email = engine.settings.compat_anonymous_email
     if not (engine.settings.is_development and email):
