@@ -13,6 +13,9 @@ from fastapi.middleware.cors import CORSMiddleware
 from soundstage.audiobooks.routes import router as audiobooks_router
 from soundstage.auth.api_keys import RequireScope
 from soundstage.auth.routes import router as api_keys_router
+from soundstage.compat import audiobook as audiobook_compat
+from soundstage.compat import song as song_compat
+from soundstage.compat import studio as studio_compat
 from soundstage.config import Settings
 from soundstage.dashboard.routes import dev_router
 from soundstage.dashboard.routes import router as dashboard_router
@@ -36,7 +39,11 @@ log = logging.getLogger(__name__)
 
 # Each compatibility surface's routers (soundstage.compat.SURFACES), mounted
 # when the surface is switched on.
-COMPAT_ROUTERS: dict[str, list[APIRouter]] = {}
+COMPAT_ROUTERS: dict[str, list[APIRouter]] = {
+    "song": [song_compat.router],
+    "audiobook": [audiobook_compat.public, audiobook_compat.router],
+    "studio": [studio_compat.router],
+}
 
 
 def create_app(settings: Settings | None = None, *, with_worker: bool = False) -> FastAPI:

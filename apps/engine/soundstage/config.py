@@ -117,6 +117,16 @@ class Settings(BaseSettings):
     # act as this user (created on first use), so a frontend that sends no
     # token runs unchanged on a laptop. Refused in production.
     compat_anonymous_email: str | None = None
+    # The song surface (/api/v1): its backend's 10 requests an hour per caller
+    # on POST /generate (0: off), and the `song` provider its jobs use.
+    compat_song_generate_per_hour: int = Field(default=10, ge=0)
+    compat_song_provider: Literal["local", "diffrhythm", "acestep"] = "local"
+    # The studio surface (/api): its backend's per-route limits per caller and
+    # minute (uploads 20, everything else RATE_LIMIT_PER_MIN's 60; 0: off) and
+    # its MAX_CONTENT_LENGTH_MB for uploads.
+    compat_studio_uploads_per_minute: int = Field(default=20, ge=0)
+    compat_studio_jobs_per_minute: int = Field(default=60, ge=0)
+    compat_studio_max_upload_mb: int = Field(default=32, ge=1, le=1024)
 
     # Rate limits, requests per minute per user and per client address; 0 turns
     # one off. Kept in Postgres (soundstage.rate_limits), so API replicas share them.

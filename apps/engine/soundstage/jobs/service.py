@@ -9,6 +9,7 @@ import json
 import math
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -289,6 +290,15 @@ class JobService:
             if row is None:
                 raise NotFound("job not found")
             return (await self._to_jobs(conn, [row], base_url))[0]
+
+    async def download_output(self, who: Principal, job_id: UUID, name: str, target: Path) -> None:
+        """Copy output ``name`` of one of the caller's jobs to ``target`` (for
+        routes that answer with the file itself, not a signed URL)."""
+        async with self.engine.db.as_user(who.claims) as conn:
+            found = [o for o in await repo.list_outputs(conn, [job_id]) if o["name"] == name]
+        if not found:
+            raise NotFound("output not found")
+        await self.engine.storage.download(found[0]["bucket"], found[0]["object_path"], target)
 
     async def list(
         self,
