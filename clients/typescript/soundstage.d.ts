@@ -425,6 +425,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Api Keys
+         * @description Your keys, revoked ones included, newest first (never the keys themselves).
+         */
+        get: operations["list_api_keys_v1_api_keys_get"];
+        put?: never;
+        /**
+         * Create Api Key
+         * @description A new key with these scopes. ``key`` is in this answer only: it is
+         *     stored as a hash and cannot be shown again.
+         */
+        post: operations["create_api_key_v1_api_keys_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api-keys/{key_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke Api Key
+         * @description Revoke a key: refused (401) from the next request on, on every replica.
+         */
+        delete: operations["revoke_api_key_v1_api_keys__key_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/storage/v1/object/sign/{bucket}/{path}": {
         parameters: {
             query?: never;
@@ -458,6 +503,349 @@ export interface paths {
          *     size declared when the link was made, and the object must not exist yet.
          */
         put: operations["upload_signed_storage_v1_object_upload_sign__bucket___path__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Health
+         * @description Up (no credentials needed, as before).
+         */
+        get: operations["health_api_v1_health_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate
+         * @description Queue a song: ``lyrics`` (LRC) and ``style_prompt``, ``audio_length`` 95 or
+         *     285 seconds, ``batch_size`` songs.
+         */
+        post: operations["generate_api_v1_generate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/status/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Job Status */
+        get: operations["job_status_api_v1_status__job_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/download/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download
+         * @description The song as WAV (16-bit PCM, 44.1 kHz stereo).
+         */
+        get: operations["download_api_v1_download__job_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Queue */
+        get: operations["queue_api_v1_queue_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Root
+         * @description The API's metadata; a browser asking for a page goes to the dashboard.
+         */
+        get: operations["root__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/voices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Voices
+         * @description The voices of every configured provider, or of one (no credentials).
+         */
+        get: operations["voices_voices_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queue/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Queue Status */
+        get: operations["queue_status_queue_status_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Jobs
+         * @description The caller's audiobooks, newest first, optionally of one status.
+         */
+        get: operations["list_jobs_jobs_get"];
+        put?: never;
+        /**
+         * Create Job
+         * @description Queue an audiobook from ``manuscript_text`` or an uploaded manuscript.
+         */
+        post: operations["create_job_jobs_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Job */
+        get: operations["get_job_jobs__job_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Job
+         * @description Delete the job and its files. A running job is asked to stop first (409:
+         *     delete it again once it has).
+         */
+        delete: operations["delete_job_jobs__job_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{job_id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download */
+        get: operations["download_jobs__job_id__download_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/upload/audio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Studio Upload Audio */
+        post: operations["studio_upload_audio_api_upload_audio_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/upload/midi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Studio Upload Midi */
+        post: operations["studio_upload_midi_api_upload_midi_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/upload/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Studio Upload Image */
+        post: operations["studio_upload_image_api_upload_image_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/vocals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Vocals
+         * @description Queue a sung vocal (the ``vocals`` job kind).
+         */
+        post: operations["vocals_api_jobs_vocals_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/effects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Effects
+         * @description Queue an effects chain on an uploaded file or a job's output (``effects``).
+         */
+        post: operations["effects_api_jobs_effects_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Jobs Health
+         * @description Whether background jobs run (they always do: the engine's queue).
+         */
+        get: operations["jobs_health_api_jobs_health_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Job Status */
+        get: operations["job_status_api_jobs__job_id__get"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -531,6 +919,65 @@ export interface components {
             integrated_lufs: number;
             true_peak_db: number;
         };
+        ApiKey: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            scopes: string[];
+            /** @description the key's first characters, to recognise it by */
+            prefix: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @description recorded at most once a minute, so up to a minute old */
+            last_used_at: string | null;
+            revoked_at: string | null;
+        };
+        ApiKeyCreate: {
+            name: string;
+            scopes: ("jobs:read" | "jobs:write" | "uploads:read" | "uploads:write" | "voices:read" | "lexicon:read" | "lexicon:write" | "usage:read")[];
+        };
+        ApiKeyCreated: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            scopes: string[];
+            /** @description the key's first characters, to recognise it by */
+            prefix: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @description recorded at most once a minute, so up to a minute old */
+            last_used_at: string | null;
+            revoked_at: string | null;
+            /** @description the key itself: shown this once, stored nowhere */
+            key: string;
+        };
+        ApiKeyList: {
+            items: components["schemas"]["ApiKey"][];
+        };
+        AudiobookJob: {
+            /** Format: uuid */
+            id: string;
+            title: string | null;
+            author: string | null;
+            status: "pending" | "processing" | "completed" | "failed";
+            progress: number;
+            progress_percent: number;
+            stage: string | null;
+            error: string | null;
+            error_message: string | null;
+            mode: "single_voice" | "dual_voice";
+            tts_provider: string;
+            narrator_voice_id: string | null;
+            dialogue_voice_id: string | null;
+            audio_format: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            started_at: string | null;
+            completed_at: string | null;
+            download_url: string | null;
+        };
         AudiobookParams: {
             /** @description a manuscript from /v1/uploads */
             upload_id?: string | null;
@@ -561,6 +1008,15 @@ export interface components {
             /** @description refuse the file unless it is of this kind */
             category?: components["schemas"]["UploadCategory"] | null;
         };
+        Body_studio_upload_audio_api_upload_audio_post: {
+            file: string;
+        };
+        Body_studio_upload_image_api_upload_image_post: {
+            file: string;
+        };
+        Body_studio_upload_midi_api_upload_midi_post: {
+            file: string;
+        };
         DashboardConfig: {
             env: string;
             /** @description POST /v1/dev/token answers this browser */
@@ -584,6 +1040,25 @@ export interface components {
             id: string;
             email: string;
         };
+        EffectsRequest: {
+            /** @description an uploaded file's path */
+            path?: string | null;
+            /** @description the same, under another name */
+            input?: string | null;
+            upload_id?: string | null;
+            /** @description {job_id, output} */
+            source?: {
+                [key: string]: unknown;
+            } | null;
+            effects?: {
+                [key: string]: unknown;
+            }[] | null;
+            chain?: {
+                [key: string]: unknown;
+            }[] | null;
+            /** @default "wav" */
+            format?: string;
+        };
         ErrorBody: {
             code: string;
             message: string;
@@ -592,8 +1067,32 @@ export interface components {
         ErrorEnvelope: {
             error: components["schemas"]["ErrorBody"];
         };
+        GenerateRequest: {
+            /** @description LRC */
+            lyrics: string;
+            /** @default "" */
+            style_prompt?: string;
+            /** @default 95 */
+            audio_length?: 95 | 285;
+            /** @default 1 */
+            batch_size?: number;
+        };
+        GenerateResponse: {
+            job_id: string;
+            status: string;
+            message: string;
+            status_url: string;
+            download_url: string;
+        };
         Health: {
             status: string;
+        };
+        HealthResponse: {
+            status: string;
+            service: string;
+            provider: string;
+            /** Format: date-time */
+            timestamp: string;
         };
         Job: {
             /** Format: uuid */
@@ -704,6 +1203,15 @@ export interface components {
             max_running: number;
             max_queued: number;
         };
+        QueueResponse: {
+            /** @description jobs waiting, every user's */
+            queue_length: number;
+            processing: number;
+            workers: number;
+            your_jobs: {
+                [key: string]: number;
+            };
+        };
         QueueStatus: {
             /** @description jobs by status across the whole queue */
             counts: {
@@ -774,6 +1282,21 @@ export interface components {
             /** Format: date-time */
             expires_at: string;
         };
+        StatusResponse: {
+            job_id: string;
+            status: "queued" | "processing" | "completed" | "failed";
+            progress: number;
+            stage: string | null;
+            message: string | null;
+            error: string | null;
+            /** Format: date-time */
+            created_at: string;
+            started_at: string | null;
+            completed_at: string | null;
+            /** @description the songs, in batch order */
+            files: string[];
+            download_url: string | null;
+        };
         SupabaseAuth: {
             url: string;
             /** @description the project's public anon key (not a secret) */
@@ -816,6 +1339,17 @@ export interface components {
             /** @description null: no limit */
             limit: number | null;
             remaining: number | null;
+        };
+        VocalsRequest: {
+            lyrics: string;
+            /** @description a MIDI path/upload id, {job_id, output}, or notes */
+            melody?: unknown;
+            voice?: string | null;
+            bpm?: number | null;
+            key?: unknown;
+            /** @description a path/upload id or {job_id, output} */
+            backing?: unknown;
+            format?: string | null;
         };
         VoiceList: {
             items: components["schemas"]["VoiceOut"][];
@@ -2179,6 +2713,161 @@ export interface operations {
             };
         };
     };
+    list_api_keys_v1_api_keys_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyList"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    create_api_key_v1_api_keys_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyCreated"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the resource's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    revoke_api_key_v1_api_keys__key_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** Format: uuid */
+                key_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     download_signed_storage_v1_object_sign__bucket___path__get: {
         parameters: {
             query: {
@@ -2283,6 +2972,613 @@ export interface operations {
             };
         };
     };
+    health_api_v1_health_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthResponse"];
+                };
+            };
+        };
+    };
+    generate_api_v1_generate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GenerateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenerateResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    job_status_api_v1_status__job_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    download_api_v1_download__job_id__get: {
+        parameters: {
+            query?: {
+                /**
+                 * @description which song of the batch
+                 * @description which song of the batch
+                 * @default 1
+                 */
+                index?: number;
+            };
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the song as WAV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/wav": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    queue_api_v1_queue_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueResponse"];
+                };
+            };
+        };
+    };
+    root__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+        };
+    };
+    voices_voices_get: {
+        parameters: {
+            query?: {
+                provider?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    queue_status_queue_status_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    list_jobs_jobs_get: {
+        parameters: {
+            query?: {
+                status?: "pending" | "processing" | "completed" | "failed" | null;
+                /** @default 20 */
+                limit?: number;
+                /** @default 0 */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudiobookJob"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    create_job_jobs_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    title: string;
+                    source_type?: "paste" | "upload" | null;
+                    manuscript_text?: string | null;
+                    /** @description a manuscript already uploaded to /v1/uploads */
+                    manuscript_upload_id?: string | null;
+                    author?: string | null;
+                    /** @default "single_voice" */
+                    mode?: "single_voice" | "dual_voice";
+                    /** @default "openai" */
+                    tts_provider?: string;
+                    narrator_voice_id?: string | null;
+                    dialogue_voice_id?: string | null;
+                    /** @default "mp3" */
+                    audio_format?: "mp3" | "m4b";
+                    /** @description accepted, not used */
+                    audio_bitrate?: string | null;
+                };
+                "multipart/form-data": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudiobookJob"];
+                };
+            };
+        };
+    };
+    get_job_jobs__job_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudiobookJob"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    delete_job_jobs__job_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    download_jobs__job_id__download_get: {
+        parameters: {
+            query?: {
+                format?: "mp3" | "m4b" | null;
+            };
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description to a signed URL of the audiobook */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    studio_upload_audio_api_upload_audio_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_studio_upload_audio_api_upload_audio_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    studio_upload_midi_api_upload_midi_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_studio_upload_midi_api_upload_midi_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    studio_upload_image_api_upload_image_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_studio_upload_image_api_upload_image_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    vocals_api_jobs_vocals_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VocalsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    effects_api_jobs_effects_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EffectsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    jobs_health_api_jobs_health_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+        };
+    };
+    job_status_api_jobs__job_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     dashboard_config_app_config_json_get: {
         parameters: {
             query?: never;
@@ -2348,15 +3644,27 @@ export interface operations {
 }
 // Shorthands: import type { Job } from './soundstage';
 export type AnalysisResult = components["schemas"]["AnalysisResult"];
+export type ApiKey = components["schemas"]["ApiKey"];
+export type ApiKeyCreate = components["schemas"]["ApiKeyCreate"];
+export type ApiKeyCreated = components["schemas"]["ApiKeyCreated"];
+export type ApiKeyList = components["schemas"]["ApiKeyList"];
+export type AudiobookJob = components["schemas"]["AudiobookJob"];
 export type AudiobookParams = components["schemas"]["AudiobookParams"];
 export type Body_create_upload_v1_uploads_post = components["schemas"]["Body_create_upload_v1_uploads_post"];
+export type Body_studio_upload_audio_api_upload_audio_post = components["schemas"]["Body_studio_upload_audio_api_upload_audio_post"];
+export type Body_studio_upload_image_api_upload_image_post = components["schemas"]["Body_studio_upload_image_api_upload_image_post"];
+export type Body_studio_upload_midi_api_upload_midi_post = components["schemas"]["Body_studio_upload_midi_api_upload_midi_post"];
 export type DashboardConfig = components["schemas"]["DashboardConfig"];
 export type DevToken = components["schemas"]["DevToken"];
 export type DevTokenRequest = components["schemas"]["DevTokenRequest"];
 export type DevUser = components["schemas"]["DevUser"];
+export type EffectsRequest = components["schemas"]["EffectsRequest"];
 export type ErrorBody = components["schemas"]["ErrorBody"];
 export type ErrorEnvelope = components["schemas"]["ErrorEnvelope"];
+export type GenerateRequest = components["schemas"]["GenerateRequest"];
+export type GenerateResponse = components["schemas"]["GenerateResponse"];
 export type Health = components["schemas"]["Health"];
+export type HealthResponse = components["schemas"]["HealthResponse"];
 export type Job = components["schemas"]["Job"];
 export type JobBatch = components["schemas"]["JobBatch"];
 export type JobBatchCreate = components["schemas"]["JobBatchCreate"];
@@ -2374,6 +3682,7 @@ export type Preview = components["schemas"]["Preview"];
 export type PreviewChapter = components["schemas"]["PreviewChapter"];
 export type ProviderCost = components["schemas"]["ProviderCost"];
 export type QueueLimits = components["schemas"]["QueueLimits"];
+export type QueueResponse = components["schemas"]["QueueResponse"];
 export type QueueStatus = components["schemas"]["QueueStatus"];
 export type QueuedJob = components["schemas"]["QueuedJob"];
 export type QuotaInfo = components["schemas"]["QuotaInfo"];
@@ -2381,6 +3690,7 @@ export type RegenerateRequest = components["schemas"]["RegenerateRequest"];
 export type Replacement = components["schemas"]["Replacement"];
 export type SignUploadRequest = components["schemas"]["SignUploadRequest"];
 export type SignedUpload = components["schemas"]["SignedUpload"];
+export type StatusResponse = components["schemas"]["StatusResponse"];
 export type SupabaseAuth = components["schemas"]["SupabaseAuth"];
 export type Upload = components["schemas"]["Upload"];
 export type UploadCategory = components["schemas"]["UploadCategory"];
@@ -2388,5 +3698,6 @@ export type UploadList = components["schemas"]["UploadList"];
 export type UploadedObject = components["schemas"]["UploadedObject"];
 export type Usage = components["schemas"]["Usage"];
 export type UsageItem = components["schemas"]["UsageItem"];
+export type VocalsRequest = components["schemas"]["VocalsRequest"];
 export type VoiceList = components["schemas"]["VoiceList"];
 export type VoiceOut = components["schemas"]["VoiceOut"];

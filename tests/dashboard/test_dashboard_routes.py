@@ -70,7 +70,10 @@ async def test_dashboard_page_is_served_under_a_strict_policy(client: httpx.Asyn
     assert r.headers["referrer-policy"] == "no-referrer"
     # the same page with a trailing slash, and / leads there
     assert (await client.get("/app/")).text == r.text
-    root = await client.get("/", follow_redirects=False)
+    # (a browser's Accept: with the audiobook surface on, `GET /` answers API
+    # clients with that API's JSON root; see docs/compatibility.md)
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    root = await client.get("/", headers=browser, follow_redirects=False)
     assert root.status_code == 307 and root.headers["location"] == "/app"
 
 
