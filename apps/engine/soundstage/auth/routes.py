@@ -10,8 +10,8 @@ from fastapi import APIRouter, Request, Response, status
 from soundstage.auth.deps import CurrentUser
 from soundstage.auth.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyList
 from soundstage.auth.service import ApiKeyService
-from soundstage.engine import Engine
 from soundstage.errors_http import error_responses
+from soundstage.resources import Engine
 
 router = APIRouter(prefix="/v1/api-keys", tags=["api-keys"])
 

@@ -10,8 +10,8 @@ from soundstage.auth import api_keys
 from soundstage.auth import repository as repo
 from soundstage.auth.schemas import ApiKey, ApiKeyCreate, ApiKeyCreated, ApiKeyList, Scope
 from soundstage.auth.tokens import Principal
-from soundstage.engine import Engine
 from soundstage.errors import Conflict, NotFound
+from soundstage.resources import Engine
 
 # the Literal and the runtime tuple are one list
 assert tuple(get_args(Scope)) == api_keys.SCOPES

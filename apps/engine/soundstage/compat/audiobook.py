@@ -30,10 +30,10 @@ from soundstage.auth.api_keys import RequireScope
 from soundstage.auth.tokens import Principal
 from soundstage.compat.common import error_route, fastapi_detail
 from soundstage.compat.deps import CompatUser
-from soundstage.engine import Engine
 from soundstage.errors import BadRequest, Conflict, NotFound, ValidationFailed
 from soundstage.jobs.schemas import Job, JobCreate, JobStatus
 from soundstage.jobs.service import JobService
+from soundstage.resources import Engine
 from soundstage.uploads.service import UploadService
 from soundstage.uploads.sniff import UploadCategory
 from soundstage.voices.service import VoiceService

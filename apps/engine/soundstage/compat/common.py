@@ -14,10 +14,10 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from soundstage.auth.tokens import Principal
-from soundstage.engine import Engine
 from soundstage.errors import SoundstageError, TooManyRequests
 from soundstage.jobs.schemas import Job, JobStatus
 from soundstage.ratelimit.service import RateLimitService
+from soundstage.resources import Engine
 
 Render = Callable[[int, str, Any], dict[str, Any]]
 """(status, message, details) to the body a surface's clients expect."""

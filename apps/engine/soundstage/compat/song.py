@@ -27,10 +27,10 @@ from soundstage.audio.ffmpeg import run_ffmpeg
 from soundstage.auth.api_keys import RequireScope
 from soundstage.compat.common import error_route, fastapi_detail, simple_status, spend
 from soundstage.compat.deps import CompatUser
-from soundstage.engine import Engine
 from soundstage.errors import BadRequest, NotFound
 from soundstage.jobs.schemas import Job, JobCreate, JobStatus
 from soundstage.jobs.service import JobService
+from soundstage.resources import Engine
 
 PREFIX = "/api/v1"
 KIND = "song"

@@ -29,7 +29,6 @@ from soundstage.auth.api_keys import RequireScope
 from soundstage.auth.tokens import Principal
 from soundstage.compat.common import error_route, spend
 from soundstage.compat.deps import CompatUser
-from soundstage.engine import Engine
 from soundstage.errors import (
     BadRequest,
     NotFound,
@@ -38,6 +37,7 @@ from soundstage.errors import (
 )
 from soundstage.jobs.schemas import Job, JobCreate, JobStatus
 from soundstage.jobs.service import JobService
+from soundstage.resources import Engine
 from soundstage.uploads.service import UploadService
 from soundstage.uploads.sniff import UploadCategory
 
