@@ -213,19 +213,38 @@ async def vocals(request: Request, body: VocalsRequest, who: CompatUser) -> JSON
             "vocal generation is not available on this engine (it has no `vocals` job kind)"
         )
     params: dict[str, Any] = {"lyrics": body.lyrics}
-    if body.melody is not None:
-        params["melody"] = (
-            body.melody
-            if isinstance(body.melody, dict | list) and not _is_path(body.melody)
-            else _source(body.melody, "melody")
-        )
+    if body.melody is None:
+        # The studio's guide queues vocals from lyrics, a voice and a tempo; the
+        # `vocals` kind sings on a melody, so one is written for the lyrics.
+        params["melody"] = tune_for(body.lyrics)
+    elif isinstance(body.melody, dict | list) and not _is_path(body.melody):
+        params["melody"] = body.melody
+    else:
+        params["melody"] = _source(body.melody, "melody")
     if body.backing is not None:
         params["backing"] = _source(body.backing, "backing")
-    for name in ("voice", "bpm", "key", "format"):
+    if body.voice and body.voice.strip().lower() not in ("default", ""):
+        params["voice"] = body.voice  # "default": the kind's own default voice
+    for name in ("bpm", "key", "format"):
         value = getattr(body, name)
         if value is not None:
             params[name] = value
     return _queued(await _submit(request, who, "vocals", params))
+
+
+# A plain pentatonic phrase around middle C, one beat a note.
+_TUNE = (60, 62, 64, 67, 69, 67, 64, 62, 64, 67, 72, 69, 67, 64, 62, 60)
+_VOWELS = re.compile(r"[aeiouy]+", re.IGNORECASE)
+
+
+def tune_for(lyrics: str) -> list[dict[str, Any]]:
+    """Inline notes for lyrics that came without a melody: at least one per
+    syllable (vowel groups per word, with a margin: the `vocals` kind sings
+    any extra notes as melismas, while too few would be refused)."""
+    words = re.findall(r"[^\W\d_]+", re.sub(r"\[[^\]]*\]", " ", lyrics))
+    syllables = sum(max(1, len(_VOWELS.findall(w))) for w in words)
+    count = max(4, syllables + syllables // 4 + 2)
+    return [{"pitch": _TUNE[i % len(_TUNE)], "start": float(i), "beats": 1.0} for i in range(count)]
 
 
 def _is_path(value: Any) -> bool:
