@@ -34,8 +34,8 @@ from soundstage.errors import BadRequest, Conflict, NotFound, ValidationFailed
 from soundstage.jobs.schemas import Job, JobCreate, JobStatus
 from soundstage.jobs.service import JobService
 from soundstage.resources import Engine
+from soundstage.sniff import UploadCategory
 from soundstage.uploads.service import UploadService
-from soundstage.uploads.sniff import UploadCategory
 from soundstage.voices.service import VoiceService
 
 KIND = "audiobook"

@@ -38,8 +38,8 @@ from soundstage.errors import (
 from soundstage.jobs.schemas import Job, JobCreate, JobStatus
 from soundstage.jobs.service import JobService
 from soundstage.resources import Engine
+from soundstage.sniff import UploadCategory
 from soundstage.uploads.service import UploadService
-from soundstage.uploads.sniff import UploadCategory
 
 KINDS = ("vocals", "effects")
 
