@@ -9,11 +9,14 @@ import signal
 import sys
 import uuid
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import ValidationError
 
 from soundstage.config import Settings
+
+if TYPE_CHECKING:
+    from soundstage.providers.torch_device import TorchPlacement
 
 
 def _settings() -> Settings:
@@ -94,6 +97,7 @@ def cmd_run(args: argparse.Namespace) -> None:
     from soundstage.worker.memory import limit_malloc_arenas
 
     limit_malloc_arenas()  # a worker runs in this process
+    _require_torch_device(_settings(), "run")
     _serve(args, with_worker=True)
 
 
@@ -108,6 +112,8 @@ def cmd_worker(args: argparse.Namespace) -> None:
 
     limit_malloc_arenas()
     settings = _settings()
+    kinds_filter = _kind_filter(args, settings)
+    where = _require_torch_device(settings)
     if settings.worker_metrics_port is not None:
         from soundstage.observability.metrics import serve_worker_metrics
 
@@ -123,18 +129,71 @@ def cmd_worker(args: argparse.Namespace) -> None:
                 dsn=dsn,
                 concurrency=args.concurrency,
                 pipelines=engine.pipelines,
+                kinds=kinds_filter[0],
+                exclude_kinds=kinds_filter[1],
             )
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(sig, worker.stop)
             logging.getLogger("soundstage").info(
-                "worker %s started (concurrency %d)", worker.id, worker.concurrency
+                "worker %s started (concurrency %d, kinds %s, torch %s)",
+                worker.id,
+                worker.concurrency,
+                worker.kinds_description(),
+                f"{where.device} {where.dtype}" if where else "not configured",
             )
             await worker.run(
                 grace_seconds=settings.worker_grace_seconds if args.grace is None else args.grace
             )
 
     asyncio.run(main())
+
+
+def _require_torch_device(settings: Settings, command: str = "worker") -> TorchPlacement | None:
+    """The torch placement, or exit with one line: a worker set to a device it
+    does not have must not start and fail every torch job."""
+    from soundstage.providers.torch_device import DeviceUnavailable, require_device
+
+    try:
+        where = require_device(settings)
+    except DeviceUnavailable as exc:
+        sys.exit(f"soundstage {command}: {exc}")
+    if where is not None:
+        from soundstage.observability.metrics import set_torch_device
+
+        set_torch_device(where.device, where.dtype)
+    return where
+
+
+def _kind_list(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _kind_filter(
+    args: argparse.Namespace, settings: Settings
+) -> tuple[frozenset[str] | None, frozenset[str]]:
+    """``--kinds``/``--exclude-kinds`` (else their settings), checked against the
+    kinds this engine has: a typo would otherwise leave a pool idle forever."""
+    from soundstage import kinds
+
+    include = _kind_list(args.kinds)
+    exclude = _kind_list(args.exclude_kinds)
+    if include is None:
+        include = settings.worker_kinds
+    if exclude is None:
+        exclude = settings.worker_exclude_kinds
+    known = set(kinds.pipelines(settings.pipeline_modules).kinds())
+    unknown = sorted({*(include or ()), *(exclude or ())} - known)
+    if unknown:
+        sys.exit(
+            f"soundstage worker: unknown job kind {', '.join(unknown)}; "
+            f"known: {', '.join(sorted(known))}"
+        )
+    if include is not None and not set(include) - set(exclude or ()):
+        sys.exit("soundstage worker: --kinds and --exclude-kinds leave no kind to claim")
+    return (frozenset(include) if include is not None else None), frozenset(exclude or ())
 
 
 def cmd_token(args: argparse.Namespace) -> None:
@@ -228,6 +287,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("worker", help="claim and run jobs")
     p.add_argument("--concurrency", type=int, default=None)
+    p.add_argument(
+        "--kinds",
+        default=None,
+        help="claim only these job kinds, comma-separated (a GPU pool: music,stems,"
+        "hum_to_beat; default SOUNDSTAGE_WORKER_KINDS, else every kind)",
+    )
+    p.add_argument(
+        "--exclude-kinds",
+        default=None,
+        help="never claim these job kinds, comma-separated (default "
+        "SOUNDSTAGE_WORKER_EXCLUDE_KINDS)",
+    )
     # debug adds the routine "job started" / "job succeeded" lines
     p.add_argument("--log-level", default="info")
     p.add_argument(

@@ -199,6 +199,27 @@ class Settings(BaseSettings):
     # directory holds its weights (never downloaded); otherwise a DSP separation.
     demucs_model_dir: Path | None = None
 
+    # Torch models (MusicGen, MusicGen-melody, Demucs): where they run and in
+    # what precision, resolved in soundstage.providers.torch_device. auto: CUDA,
+    # else Apple MPS, else the CPU; an explicit device that is missing stops the
+    # worker at start. auto precision is float32 (see docs/scaling.md).
+    torch_device: str = Field(default="auto", pattern=r"^(auto|cpu|mps|cuda(:\d+)?)$")
+    torch_dtype: Literal["auto", "float32", "float16", "bfloat16"] = "auto"
+    # Concurrent MusicGen jobs with the same model and duration bucket share one
+    # batched generate() call, up to this many; the first request of a batch
+    # waits this long for company. 1 turns batching off.
+    musicgen_max_batch: int = Field(default=8, ge=1, le=64)
+    musicgen_batch_window_seconds: float = Field(default=0.05, ge=0, le=5)
+    # torch.compile the MusicGen decoder step (CUDA pools; off by default until
+    # bench/gpu.py shows a gain on the GPU in use).
+    musicgen_compile: bool = False
+
+    # Kind-routed worker pools: a worker claims only these kinds (all when
+    # unset) and never the excluded ones; `soundstage worker --kinds/--exclude-kinds`
+    # override them. Comma-separated or JSON.
+    worker_kinds: Annotated[list[str] | None, NoDecode] = None
+    worker_exclude_kinds: Annotated[list[str] | None, NoDecode] = None
+
     @model_validator(mode="after")
     def _production_needs_secrets(self) -> Self:
         # Production never falls back to generated secrets or the embedded server.
@@ -243,7 +264,7 @@ class Settings(BaseSettings):
             raise ValueError("SOUNDSTAGE_CORS_ORIGINS may not contain '*' in production")
         return self
 
-    @field_validator("compat_apis", mode="before")
+    @field_validator("compat_apis", "worker_kinds", "worker_exclude_kinds", mode="before")
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
         """``a,b`` as well as ``["a", "b"]``: the first is what people type."""

@@ -143,16 +143,17 @@ def _write_stem(path: Path, audio: Audio, sr: int) -> None:
 
 
 def separate_wav(
-    source: Path, out_dir: Path, *, demucs_model_dir: Path | None = None
+    source: Path, out_dir: Path, *, demucs_model_dir: Path | None = None, demucs_device: str = "cpu"
 ) -> StemsResult:
     """Separate a decoded WAV into ``out_dir/<stem>.wav`` plus ``stems.json``.
-    Blocking: call it in a thread."""
+    Blocking: call it in a thread. ``demucs_device`` is a resolved torch device
+    ("cpu", "cuda:0", ...; the caller resolves SOUNDSTAGE_TORCH_DEVICE)."""
     started = time.perf_counter()
     audio, sr = read_wav(source)
     out_dir.mkdir(parents=True, exist_ok=True)
     if demucs_available(demucs_model_dir):
         assert demucs_model_dir is not None
-        stems, method, notes = _demucs(audio, sr, demucs_model_dir)
+        stems, method, notes = _demucs(audio, sr, demucs_model_dir, demucs_device)
     else:
         stems, notes = separate_long(audio, sr)
         method = "dsp-hpss"
@@ -175,7 +176,7 @@ def separate_wav(
 
 DEMUCS_SETTING = "SOUNDSTAGE_DEMUCS_MODEL_DIR"
 _demucs_lock = threading.Lock()
-_demucs_models: dict[Path, tuple[Any, str]] = {}
+_demucs_models: dict[tuple[Path, str], tuple[Any, str]] = {}
 
 
 def _demucs_name(model_dir: Path) -> str:
@@ -197,38 +198,50 @@ def _demucs_name(model_dir: Path) -> str:
     )
 
 
-def load_demucs(model_dir: Path) -> tuple[Any, str]:
+def load_demucs(model_dir: Path, device: str = "cpu") -> tuple[Any, str]:
     """The Demucs model in ``model_dir`` and its name, loaded once per process
-    (never downloaded: a local repository only). PermanentError naming the
-    setting when the directory holds no loadable model."""
-    key = Path(model_dir).expanduser()
+    and device, and moved there once (never downloaded: a local repository
+    only). PermanentError naming the setting when the directory holds no
+    loadable model.
+
+    On the device from the start: ``apply_model`` moves each model of a bag to
+    the device and back after every call, which for concurrent jobs sharing the
+    model would move it away under another job's feet; already there, both
+    moves are no-ops."""
+    path = Path(model_dir).expanduser()
+    key = (path, device)
     with _demucs_lock:
         if key not in _demucs_models:
-            if not key.is_dir():
+            if not path.is_dir():
                 # demucs exits the process (fatal()) on a missing directory: check first
-                raise PermanentError(f"{DEMUCS_SETTING}={key} is not a directory")
-            name = _demucs_name(key)
+                raise PermanentError(f"{DEMUCS_SETTING}={path} is not a directory")
+            name = _demucs_name(path)
             from demucs.pretrained import get_model
             from demucs.repo import ModelLoadingError
 
             try:
-                model = get_model(name, repo=key)
+                model = get_model(name, repo=path)
             except (ModelLoadingError, OSError, RuntimeError, KeyError) as exc:
                 raise PermanentError(
-                    f"could not load Demucs '{name}' from {key} ({DEMUCS_SETTING}): {exc}"
+                    f"could not load Demucs '{name}' from {path} ({DEMUCS_SETTING}): {exc}"
                 ) from exc
+            model.to(device)
             model.eval()
             _demucs_models[key] = (model, name)
         return _demucs_models[key]
 
 
-def _demucs(audio: Audio, sr: int, model_dir: Path) -> tuple[dict[str, Audio], str, list[str]]:
+def _demucs(
+    audio: Audio, sr: int, model_dir: Path, device: str = "cpu"
+) -> tuple[dict[str, Audio], str, list[str]]:
     """Demucs from a local model repository (optional package; never downloads).
-    Sources a 6-stem model adds (guitar, piano) are folded into ``other``."""
+    Sources a 6-stem model adds (guitar, piano) are folded into ``other``.
+    Always float32: its STFT has no half-precision kernels. The model moves to
+    ``device`` on first use there (apply_model moves it; then a no-op)."""
     import torch
     from demucs.apply import apply_model
 
-    model, name = load_demucs(model_dir)
+    model, name = load_demucs(model_dir, device)
     notes: list[str] = []
     if sr != model.samplerate:
         import librosa
@@ -240,7 +253,7 @@ def _demucs(audio: Audio, sr: int, model_dir: Path) -> tuple[dict[str, Audio], s
     elif wav.shape[0] > model.audio_channels:
         wav = wav[: model.audio_channels]
     with torch.no_grad():
-        out = apply_model(model, wav[None], device="cpu", progress=False)[0].numpy()
+        out = apply_model(model, wav[None], device=device, progress=False)[0].cpu().numpy()
     stems: dict[str, Audio] = {}
     for i, source in enumerate(model.sources):
         stem = out[i]

@@ -13,6 +13,7 @@ from soundstage.errors import NotFound, ServiceUnavailable, Unauthorized
 from soundstage.errors_http import error_responses
 from soundstage.jobs import repository as jobs_repo
 from soundstage.observability import metrics
+from soundstage.providers import torch_device
 from soundstage.resources import Engine, get_engine
 
 router = APIRouter(tags=["health"])
@@ -29,9 +30,16 @@ async def health() -> Health:
     return Health(status="ok")
 
 
-@router.get("/ready", response_model=Health, responses=error_responses(503))
-async def ready(engine: Annotated[Engine, Depends(get_engine)]) -> Health:
-    """The database and storage answer."""
+class Ready(Health):
+    # Where this process's torch models run (SOUNDSTAGE_TORCH_DEVICE resolved:
+    # "cpu", "cuda", "cuda:1", "mps"); null when none is configured here.
+    torch_device: str | None = None
+    torch_dtype: str | None = None
+
+
+@router.get("/ready", response_model=Ready, responses=error_responses(503))
+async def ready(engine: Annotated[Engine, Depends(get_engine)]) -> Ready:
+    """The database and storage answer; which device the torch models use."""
     try:
         await engine.db.ping()
     except (OSError, asyncpg.PostgresError) as exc:
@@ -40,7 +48,13 @@ async def ready(engine: Annotated[Engine, Depends(get_engine)]) -> Health:
         await engine.storage.ping()
     except OSError as exc:
         raise ServiceUnavailable("storage unreachable") from exc
-    return Health(status="ready")
+    # resolved once per process; the first call may import torch (in a thread)
+    where = await asyncio.to_thread(torch_device.describe, engine.settings)
+    return Ready(
+        status="ready",
+        torch_device=where.device if where else None,
+        torch_dtype=where.dtype if where else None,
+    )
 
 
 # ``GET /metrics`` in the Prometheus text format (tagged apart from /health).
@@ -72,5 +86,8 @@ async def get_metrics(
     except (OSError, TimeoutError, asyncpg.PostgresError):
         # a scrape still answers with the other metrics; the gauge keeps its last value
         log.warning("reading the queue depth for /metrics failed", exc_info=True)
+    where = await asyncio.to_thread(torch_device.describe, engine.settings)
+    if where is not None:
+        metrics.set_torch_device(where.device, where.dtype)
     body, content_type = metrics.render()
     return Response(body, media_type=content_type, headers={"Cache-Control": "no-store"})

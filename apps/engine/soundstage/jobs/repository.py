@@ -318,8 +318,15 @@ async def claim(
     *,
     limit: int,
     max_running_per_user: int,
+    kinds: Sequence[str] | None = None,
+    exclude_kinds: Sequence[str] = (),
 ) -> list[asyncpg.Record]:
     """Claim up to ``limit`` runnable jobs, fairly across users.
+
+    ``kinds`` (None: all) and ``exclude_kinds`` route a worker pool to some job
+    kinds. Fairness and the per-user cap hold across pools: the claims of all
+    pools take the same advisory lock, and a user's running jobs are counted
+    over every kind, so a user at the cap waits whichever pool would run them.
 
     Each user's queue head is walked (a loose index scan over the users who have
     queued jobs); a job's ``slot`` is how many jobs its user would then have
@@ -360,6 +367,8 @@ async def claim(
                 select j.id, j.user_id, j.status, j.priority, j.run_after, j.created_at
                 from jobs j
                 where j.user_id = u.user_id and j.status = 'queued' and j.run_after <= now()
+                  and ($5::text[] is null or j.kind = any($5::text[]))
+                  and not (j.kind = any($6::text[]))
                 order by j.priority desc, j.run_after, j.created_at
                 -- no more than a batch per user: a user's whole backlog
                 -- would make each claim walk thousands of rows
@@ -393,6 +402,8 @@ async def claim(
             lease_seconds,
             limit,
             max_running_per_user,
+            list(kinds) if kinds is not None else None,
+            list(exclude_kinds),
         )
     except BaseException:
         if not conn.is_closed():

@@ -8,6 +8,8 @@ bpm, key, mood, seed, duration, format and what the provider reported).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import secrets
 from typing import Literal
@@ -62,6 +64,16 @@ async def run(ctx: JobContext, params: MusicParams) -> None:
     provider = provider_for_job(params.provider, ctx.settings)
     # A seed is always recorded, so any result can be made again.
     seed = params.seed if params.seed is not None else secrets.randbelow(2**31)
+    loop = asyncio.get_running_loop()
+
+    def generating(fraction: float) -> None:
+        # from the provider's thread: ctx.progress belongs to this loop (a loop
+        # already closed has nobody left to tell)
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(
+                lambda: loop.create_task(ctx.progress(fraction * 80, stage="generating"))
+            )
+
     request = MusicRequest(
         prompt=params.prompt,
         duration_s=params.duration_s,
@@ -69,6 +81,7 @@ async def run(ctx: JobContext, params: MusicParams) -> None:
         key=params.key,
         mood=params.mood,
         seed=seed,
+        progress=generating,
     )
     await ctx.progress(0, stage="generating")
     tracks = await provider.generate(request, ctx.workdir / "generated")

@@ -32,7 +32,7 @@ from soundstage.audio.hum import SR, transcribe
 from soundstage.audio.lrc import LrcError, LyricLine, format_timestamp, parse_lrc
 from soundstage.audio.midi import write_midi
 from soundstage.audio.render import encode, render_arrangement, render_notes
-from soundstage.audio.stems import SAMPLE_RATE, STEMS, separate_wav
+from soundstage.audio.stems import SAMPLE_RATE, STEMS, demucs_available, separate_wav
 from soundstage.audio.wav import write_wav
 from soundstage.errors import PermanentError, ValidationFailed
 from soundstage.music.sources import (
@@ -45,6 +45,7 @@ from soundstage.pipelines import Admission, AdmitContext, JobContext, Pipeline
 from soundstage.providers.music import registry as music_registry
 from soundstage.providers.music.base import MusicRequest
 from soundstage.providers.music.musicgen_melody import ChromaConfig, melody_model
+from soundstage.providers.torch_device import job_device, out_of_memory_is_retryable
 from soundstage.providers.tts import registry as tts_registry
 from soundstage.providers.tts import resolve_voice
 
@@ -76,9 +77,13 @@ async def run_stems(ctx: JobContext, params: StemsParams) -> None:
     )
     await ctx.progress(15, "separate")
     out = ctx.workdir / "stems"
-    result = await asyncio.to_thread(
-        separate_wav, wav, out, demucs_model_dir=ctx.settings.demucs_model_dir
-    )
+    model_dir = ctx.settings.demucs_model_dir
+    # Demucs runs on SOUNDSTAGE_TORCH_DEVICE (resolved only when it will run)
+    device = job_device(ctx.settings) if demucs_available(model_dir) else "cpu"
+    with out_of_memory_is_retryable(device, "Demucs"):
+        result = await asyncio.to_thread(
+            separate_wav, wav, out, demucs_model_dir=model_dir, demucs_device=device
+        )
     await ctx.progress(90, "store")
     for name in STEMS:
         await ctx.add_output(result.stems[name], out / result.stems[name], "audio/wav")
@@ -405,7 +410,9 @@ async def _beat_from_melody_model(
     """MusicGen-melody conditioned on the *quantised* melody, rendered as clean
     sine tones: its chroma is then the notes of the MIDI output, on the grid and
     in key, not the singer's drift and breath noise."""
-    model = melody_model(model_dir)
+    model = melody_model(
+        model_dir, device=ctx.settings.torch_device, dtype=ctx.settings.torch_dtype
+    )
     rate = ChromaConfig().sampling_rate
     end = max(n.end_s for n in result.notes)
     seconds = round(min(MELODY_MODEL_MAX_SECONDS, end + 0.5), 2)

@@ -83,6 +83,12 @@ PROVIDER_DURATION = Histogram(
     ["provider"],
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300),
 )
+TORCH_DEVICE = Gauge(
+    "soundstage_torch_device_info",
+    "Where this process's torch models run (1 for the device and dtype in use; "
+    "absent when no torch model is configured).",
+    ["device", "dtype"],
+)
 RATE_LIMITED = Counter(
     "soundstage_rate_limited_total",
     "Requests refused by a rate limit, by action and scope (user or ip).",
@@ -154,6 +160,12 @@ async def observe_provider_call(provider: str) -> AsyncIterator[ProviderCall]:
     finally:
         PROVIDER_DURATION.labels(provider=provider).observe(time.perf_counter() - start)
         PROVIDER_REQUESTS.labels(provider=provider, outcome=outcome).inc()
+
+
+def set_torch_device(device: str, dtype: str) -> None:
+    """Record the torch placement (one series: a new one replaces the old)."""
+    TORCH_DEVICE.clear()
+    TORCH_DEVICE.labels(device=device, dtype=dtype).set(1)
 
 
 def set_queue_depth(depth: dict[str, int]) -> None:

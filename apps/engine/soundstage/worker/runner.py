@@ -28,7 +28,7 @@ import asyncpg
 import structlog
 from pydantic import ValidationError
 
-from soundstage import kinds
+from soundstage import kinds as engine_kinds
 from soundstage.config import Settings
 from soundstage.db import Connection, Database
 from soundstage.errors import PermanentError, SoundstageError
@@ -259,9 +259,22 @@ class Worker:
         concurrency: int | None = None,
         worker_id: str | None = None,
         pipelines: Pipelines | None = None,
+        kinds: frozenset[str] | None = None,
+        exclude_kinds: frozenset[str] | None = None,
     ) -> None:
         self.db = db
-        self.pipelines = pipelines or kinds.pipelines(settings.pipeline_modules)
+        # Kind-routed pools: claim only these kinds (None: every kind) and
+        # never the excluded ones (`soundstage worker --kinds/--exclude-kinds`,
+        # else SOUNDSTAGE_WORKER_KINDS / SOUNDSTAGE_WORKER_EXCLUDE_KINDS).
+        if kinds is None and settings.worker_kinds is not None:
+            kinds = frozenset(settings.worker_kinds)
+        self.kinds = kinds
+        self.exclude_kinds = (
+            exclude_kinds
+            if exclude_kinds is not None
+            else frozenset(settings.worker_exclude_kinds or ())
+        )
+        self.pipelines = pipelines or engine_kinds.pipelines(settings.pipeline_modules)
         self.storage = storage
         self.settings = settings
         self.dsn = dsn
@@ -279,6 +292,12 @@ class Worker:
         self._busy: set[uuid.UUID] = set()
         self._releasing = False
         self._successes = _SuccessWriter(db, self.id)
+
+    def kinds_description(self) -> str:
+        shown = ",".join(sorted(self.kinds)) if self.kinds is not None else "all"
+        if self.exclude_kinds:
+            shown += f" except {','.join(sorted(self.exclude_kinds))}"
+        return shown
 
     # ----------------------------------------------------------- lifecycle
     def stop(self) -> None:
@@ -361,6 +380,8 @@ class Worker:
                 self.lease_seconds,
                 limit=limit,
                 max_running_per_user=self.settings.queue_max_running_per_user,
+                kinds=sorted(self.kinds) if self.kinds is not None else None,
+                exclude_kinds=sorted(self.exclude_kinds),
             )
         return [
             _Claimed(

@@ -17,6 +17,7 @@ message the user can act on), as for TTS providers.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -33,6 +34,9 @@ class MusicRequest:
     # Timestamped (LRC, "[00:12.00] line") or plain lyrics, for providers that sing
     # (acestep, diffrhythm); "procedural" and "musicgen" ignore them.
     lyrics: str | None = None
+    # Called with the fraction done (0..1) by providers that can tell, possibly
+    # from a worker thread; the others ignore it. Not part of the request's identity.
+    progress: Callable[[float], None] | None = field(default=None, compare=False, repr=False)
 
     def description(self) -> str:
         """The request as one text prompt, for models that only take text."""

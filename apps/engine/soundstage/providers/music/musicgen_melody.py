@@ -14,7 +14,8 @@ it has one.
 
 Public API::
 
-    melody_model(model_dir) -> MusicgenMelody      # shared per process and directory
+    melody_model(model_dir, device="auto", dtype="auto") -> MusicgenMelody
+        # shared per process, directory and placement (SOUNDSTAGE_TORCH_DEVICE/_DTYPE)
     MusicgenMelody.generate(melody, sr, prompt, duration_s, seed, out_dir) -> GeneratedTrack
     melody_chroma(audio, sr, config) -> (frames, chroma) one-hot float32
 """
@@ -38,7 +39,15 @@ from soundstage.providers.music.base import GeneratedTrack
 from soundstage.providers.music.musicgen import (
     GUIDANCE_SCALE,
     extra_installed,
+    load_error,
+    to_placement,
     write_generated,
+)
+from soundstage.providers.torch_device import (
+    DeviceUnavailable,
+    TorchPlacement,
+    out_of_memory_is_retryable,
+    placement_for,
 )
 
 SETTING = "SOUNDSTAGE_MUSICGEN_MELODY_MODEL_DIR"
@@ -103,11 +112,12 @@ class MusicgenMelody:
     name = "musicgen_melody"
     concurrency = 1
 
-    def __init__(self, model_dir: Path) -> None:
+    def __init__(self, model_dir: Path, *, device: str = "auto", dtype: str = "auto") -> None:
         self.model_dir = Path(model_dir).expanduser()
+        self.device_setting, self.dtype_setting = device, dtype
         self._slots = PerLoop(lambda: asyncio.Semaphore(self.concurrency))
         self._load_lock = threading.Lock()
-        self._loaded: tuple[Any, Any, ChromaConfig] | None = None
+        self._loaded: tuple[Any, Any, ChromaConfig, TorchPlacement] | None = None
 
     def __repr__(self) -> str:
         return f"MusicgenMelody(model_dir={str(self.model_dir)!r})"
@@ -124,10 +134,14 @@ class MusicgenMelody:
                 f"{SETTING} at a directory saved with save_pretrained"
             )
 
-    def _load(self) -> tuple[Any, Any, ChromaConfig]:
+    def _load(self) -> tuple[Any, Any, ChromaConfig, TorchPlacement]:
         with self._load_lock:
             if self._loaded is None:
                 self.check()
+                try:
+                    where = placement_for(self.device_setting, self.dtype_setting)
+                except DeviceUnavailable as exc:
+                    raise PermanentError(str(exc)) from exc
                 from transformers import AutoTokenizer, MusicgenMelodyForConditionalGeneration
 
                 try:
@@ -139,11 +153,10 @@ class MusicgenMelody:
                     )
                     chroma = ChromaConfig.from_dir(self.model_dir)
                 except (OSError, ValueError, TypeError, KeyError) as exc:
-                    raise PermanentError(
-                        f"could not load MusicGen-melody from {self.model_dir} ({SETTING}): {exc}"
-                    ) from exc
-                model.eval()  # type: ignore[no-untyped-call, unused-ignore]
-                self._loaded = (tokenizer, model, chroma)
+                    raise load_error(exc, self.model_dir, SETTING, "MusicGen-melody") from exc
+                with out_of_memory_is_retryable(where.device, "loading MusicGen-melody"):
+                    model = to_placement(model, where)
+                self._loaded = (tokenizer, model, chroma, where)
             return self._loaded
 
     async def generate(
@@ -174,7 +187,7 @@ class MusicgenMelody:
     ) -> GeneratedTrack:
         import torch
 
-        tokenizer, model, chroma_config = self._load()
+        tokenizer, model, chroma_config, where = self._load()
         chroma = melody_chroma(melody, sr, chroma_config, int(model.config.num_chroma))
         chroma = chroma[: int(model.config.chroma_length)]
         audio_cfg = model.config.audio_encoder
@@ -183,12 +196,13 @@ class MusicgenMelody:
         tokens = int(np.ceil(duration_s * float(audio_cfg.frame_rate))) + int(
             model.config.decoder.num_codebooks
         )
-        inputs = tokenizer([prompt], padding=True, return_tensors="pt")
+        inputs = tokenizer([prompt], padding=True, return_tensors="pt").to(where.device)
+        features = torch.from_numpy(chroma)[None].to(where.device, where.torch_dtype())
         torch.manual_seed(seed)
-        with torch.inference_mode():
+        with out_of_memory_is_retryable(where.device, "MusicGen-melody"), torch.inference_mode():
             values = model.generate(
                 **inputs,
-                input_features=torch.from_numpy(chroma)[None],
+                input_features=features,
                 do_sample=True,
                 guidance_scale=GUIDANCE_SCALE,
                 max_new_tokens=tokens,
@@ -201,19 +215,21 @@ class MusicgenMelody:
                 "prompt": prompt,
                 "sample_rate": sample_rate,
                 "chroma_frames": len(chroma),
+                "device": where.device,
+                "dtype": where.dtype,
                 "model": model.config.name_or_path or str(self.model_dir),
             },
         )
 
 
 _lock = threading.Lock()
-_instances: dict[Path, MusicgenMelody] = {}
+_instances: dict[tuple[Path, str, str], MusicgenMelody] = {}
 
 
-def melody_model(model_dir: Path) -> MusicgenMelody:
-    """The process's one instance for ``model_dir`` (the model loads once)."""
-    key = Path(model_dir).expanduser()
+def melody_model(model_dir: Path, *, device: str = "auto", dtype: str = "auto") -> MusicgenMelody:
+    """The process's one instance for ``model_dir`` on a placement (the model loads once)."""
+    key = (Path(model_dir).expanduser(), device, dtype)
     with _lock:
         if key not in _instances:
-            _instances[key] = MusicgenMelody(key)
+            _instances[key] = MusicgenMelody(key[0], device=device, dtype=dtype)
         return _instances[key]

@@ -38,7 +38,11 @@ def _fingerprint(name: str, s: Settings) -> tuple[object, ...]:
     if name == "procedural":
         return (name,)
     if name == "musicgen":
-        return (name, str(s.musicgen_model_dir))
+        # one model per directory, placement and batching (loaded once per process)
+        return (
+            name, str(s.musicgen_model_dir), s.torch_device, s.torch_dtype,
+            s.musicgen_max_batch, s.musicgen_batch_window_seconds, s.musicgen_compile,
+        )  # fmt: skip
     url, key = (
         (s.acestep_url, s.acestep_api_key)
         if name == "acestep"
@@ -61,7 +65,14 @@ def _build(name: str, s: Settings) -> MusicProvider:
         from soundstage.providers.music.musicgen import MusicgenProvider
 
         assert s.musicgen_model_dir is not None
-        return MusicgenProvider(s.musicgen_model_dir)
+        return MusicgenProvider(
+            s.musicgen_model_dir,
+            device=s.torch_device,
+            dtype=s.torch_dtype,
+            max_batch=s.musicgen_max_batch,
+            batch_window_s=s.musicgen_batch_window_seconds,
+            compile_decoder=s.musicgen_compile,
+        )
     if name == "acestep":
         from soundstage.providers.music.acestep import AceStepProvider
 
