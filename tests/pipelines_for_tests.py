@@ -111,5 +111,12 @@ PIPELINES = [
         params_model=StepsParams,
         run=run,
         description="Test-only: N checkpointed steps.",
-    )
+    ),
+    # the same under another name, for routing kinds to worker pools
+    Pipeline(
+        kind="test_steps_b",
+        params_model=StepsParams,
+        run=run,
+        description="Test-only: N checkpointed steps (a second kind).",
+    ),
 ]
