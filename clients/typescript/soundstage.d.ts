@@ -37,7 +37,7 @@ export interface paths {
         };
         /**
          * Ready
-         * @description The database and storage answer.
+         * @description The database and storage answer; which device the torch models use.
          */
         get: operations["ready_ready_get"];
         put?: never;
@@ -1240,6 +1240,11 @@ export interface components {
             used_this_month: number;
             remaining: number;
         };
+        Ready: {
+            status: string;
+            torch_device?: string | null;
+            torch_dtype?: string | null;
+        };
         RegenerateRequest: {
             chapter: number;
             chunk: number;
@@ -1408,7 +1413,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Health"];
+                    "application/json": components["schemas"]["Ready"];
                 };
             };
             /** @description Service Unavailable */
@@ -3686,6 +3691,7 @@ export type QueueResponse = components["schemas"]["QueueResponse"];
 export type QueueStatus = components["schemas"]["QueueStatus"];
 export type QueuedJob = components["schemas"]["QueuedJob"];
 export type QuotaInfo = components["schemas"]["QuotaInfo"];
+export type Ready = components["schemas"]["Ready"];
 export type RegenerateRequest = components["schemas"]["RegenerateRequest"];
 export type Replacement = components["schemas"]["Replacement"];
 export type SignUploadRequest = components["schemas"]["SignUploadRequest"];
