@@ -194,3 +194,24 @@ async def test_music_jobs_retry_after_an_out_of_memory_error_and_the_worker_live
         assert done["attempts"] == 2  # the first attempt hit the injected OOM
     # both jobs' first attempts shared the batch that ran out of memory
     assert calls[0] == 2
+
+
+async def test_a_compiled_decoder_gives_the_same_codes(
+    tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    # SOUNDSTAGE_MUSICGEN_COMPILE: torch.compile over the decoder step, dynamic
+    # shapes (the KV cache grows every frame). Traced by dynamo with the eager
+    # backend here: inductor's C++ code generation takes minutes on 2 CPU cores,
+    # and the speed it may bring needs the GPU (bench/gpu.py).
+    plain = MusicgenProvider(tiny_model_dir, max_batch=1)
+    compiled = MusicgenProvider(
+        tiny_model_dir, max_batch=1, compile_decoder=True, compile_backend="eager"
+    )
+    request = requests(1.0)[0]
+    [a] = await plain.generate(request, tmp_path)
+    [b] = await compiled.generate(request, tmp_path)
+    assert a.metadata["codes_sha256"] == b.metadata["codes_sha256"]
+    _, model, _ = compiled._load()
+    assert "compile" in type(model.decoder.forward).__name__.lower() or hasattr(
+        model.decoder.forward, "_torchdynamo_orig_callable"
+    )

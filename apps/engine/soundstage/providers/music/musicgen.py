@@ -214,10 +214,12 @@ class MusicgenProvider:
         max_batch: int = 8,
         batch_window_s: float = 0.05,
         compile_decoder: bool = False,
+        compile_backend: str = "inductor",
     ) -> None:
         self.model_dir = Path(model_dir).expanduser()
         self.device_setting, self.dtype_setting = device, dtype
         self.compile_decoder = compile_decoder
+        self.compile_backend = compile_backend
         self._load_lock = threading.Lock()
         self._loaded: tuple[Any, Any, TorchPlacement] | None = None
         self.batcher: Batcher[float, _Job, GeneratedTrack] = Batcher(
@@ -272,7 +274,9 @@ class MusicgenProvider:
 
                     # Decoding calls the decoder once per frame at a growing
                     # length: dynamic shapes, so one compilation serves them all.
-                    model.decoder.forward = torch.compile(model.decoder.forward, dynamic=True)
+                    model.decoder.forward = torch.compile(
+                        model.decoder.forward, dynamic=True, backend=self.compile_backend
+                    )
                 self._loaded = (processor, model, where)
             return self._loaded
 
