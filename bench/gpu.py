@@ -173,7 +173,7 @@ async def musicgen_wall(
 def demucs_wall(repo: Path, out: Path, *, device: str, seconds: float) -> float:
     import soundfile as sf
 
-    from soundstage.music.stems import separate_wav
+    from soundstage.audio.stems import separate_wav
 
     sr = 44_100
     rng = np.random.default_rng(0)
