@@ -108,11 +108,16 @@ class ElevenLabsTTSProvider(RemoteTTSProvider):
         self._sdk = PerLoop(self._new_sdk)
 
     def _new_sdk(self) -> AsyncElevenLabs:
+        client = self.http_client()
         return AsyncElevenLabs(
             api_key=self._api_key,
             base_url=self.base_url,
-            timeout=self.timeout,
-            httpx_client=self.http_client(),
+            # The SDK passes this to every request, overriding the client's own;
+            # annotated as a float (which would stretch the 10 s connect timeout to
+            # the whole one), it is handed to httpx as is, so the client's
+            # httpx.Timeout goes through unchanged.
+            timeout=client.timeout,  # type: ignore[arg-type]
+            httpx_client=client,
         )
 
     def failure_of(self, exc: Exception) -> httpx.Response | httpx.TransportError | None:

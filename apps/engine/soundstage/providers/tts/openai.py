@@ -22,7 +22,7 @@ import openai
 
 from soundstage.errors import PermanentError, PipelineError, RetryableError
 from soundstage.providers.base import provider_call
-from soundstage.providers.http import api_message
+from soundstage.providers.http import api_message, rebuild_response
 from soundstage.providers.loops import PerLoop
 from soundstage.providers.tts.base import (
     Synthesis,
@@ -76,19 +76,29 @@ class OpenAITTSProvider(RemoteTTSProvider):
         self._sdk = PerLoop(self._new_sdk)
 
     def _new_sdk(self) -> openai.AsyncOpenAI:
-        # On this loop's shared client (its connection limits); the SDK's own
-        # retries are off so the base's policy is the only one.
+        # On this loop's shared httpx client, so the SDK's requests share its pool,
+        # limits and timeouts (the SDK takes the client's timeout when none is
+        # given) and the same HTTP fakes answer them. openai 3 runs on httpx2 by
+        # default and takes an httpx client as a supported "legacy" one; its
+        # annotations name httpx2 only. Its own retries are off: the base's
+        # policy is the only one.
         return openai.AsyncOpenAI(
             api_key=self._api_key,
             base_url=self.base_url,
             max_retries=0,
-            timeout=httpx.Timeout(self.timeout, connect=min(10.0, self.timeout)),
-            http_client=self.http_client(),
+            http_client=self.http_client(),  # type: ignore[arg-type]
         )
 
     def failure_of(self, exc: Exception) -> httpx.Response | httpx.TransportError | None:
         if isinstance(exc, openai.APIStatusError):
-            return exc.response  # already read by the SDK: error_for sees the body
+            # Already read by the SDK, so error_for sees the body. An httpx client
+            # answers with httpx responses, whatever the annotation says.
+            resp: object = exc.response
+            if isinstance(resp, httpx.Response):
+                return resp
+            return rebuild_response(
+                exc.status_code, dict(exc.response.headers), exc.response.content
+            )
         if isinstance(exc, openai.APIConnectionError):
             cause = exc.__cause__
             if isinstance(cause, httpx.TransportError):
