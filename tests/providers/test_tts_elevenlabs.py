@@ -274,3 +274,18 @@ async def test_a_key_without_tts_permission_says_so(out_dir: Path) -> None:
     )
     with pytest.raises(PermanentError, match=r"SOUNDSTAGE_ELEVENLABS_API_KEY.*missing_permissions"):
         await make().synthesize("Hi.", VOICE, out_dir)
+
+
+@respx.mock
+async def test_the_sdk_keeps_the_short_connect_timeout(mp3_bytes: bytes, out_dir: Path) -> None:
+    # The SDK sets a timeout on every request; a dead host must still fail its
+    # connect in 10 s, not in the whole request's timeout.
+    timeouts: list[object] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        timeouts.append(request.extensions.get("timeout"))
+        return httpx.Response(200, content=mp3_bytes, headers={"request-id": "r"})
+
+    respx.post(TTS).mock(side_effect=handler)
+    await make(timeout=120.0).synthesize("Hi.", VOICE, out_dir)
+    assert timeouts == [{"connect": 10.0, "read": 120.0, "write": 120.0, "pool": 120.0}]

@@ -3,6 +3,12 @@ singing): one HTTP client and one concurrency limit per provider and event loop,
 short in-call retries with tenacity, and the mapping from HTTP failures to
 retryable or permanent errors.
 
+Providers that have a kept vendor SDK (``openai``, ``elevenlabs``) call it
+through :meth:`RemoteProvider.call` on this same client, with the SDK's own
+retries off, and map its exceptions back to the response or transport error
+they wrap (:meth:`RemoteProvider.failure_of`), so one policy and one set of
+messages serve both.
+
 Retries here are only for blips (a reset connection, a 502 from a load balancer):
 up to ``blip_retries`` quick tries, a second or so apart. Anything that needs a
 longer wait (429, a 503 with a long ``Retry-After``, a timeout) becomes a
@@ -16,10 +22,10 @@ import asyncio
 import email.utils
 import math
 import re
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import httpx
 from tenacity import (
@@ -31,6 +37,8 @@ from tenacity import (
 
 from soundstage.errors import PermanentError, PipelineError, RetryableError
 from soundstage.providers.loops import PerLoop
+
+T = TypeVar("T")
 
 _SERVER_BLIPS = frozenset({500, 502, 503, 504})
 # Key-shaped strings an API may echo back (OpenAI masks but still quotes keys).
@@ -45,6 +53,32 @@ class _Blip(Exception):
         super().__init__(reason)
         self.reason = reason
         self.response = response
+
+
+class HTTPFailure(Exception):
+    """A non-2xx answer, raised inside an attempt so the retry policy sees it."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__(f"HTTP {response.status_code}")
+        self.response = response
+
+
+# Framing headers of the original answer; a rebuilt one carries decoded content.
+_FRAMING = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
+def rebuild_response(status: int, headers: Mapping[str, str] | None, body: Any) -> httpx.Response:
+    """An ``httpx.Response`` again from what an SDK exception kept of it (status,
+    headers, parsed body), so :meth:`RemoteProvider.error_for` reads it as usual."""
+    kept = {k: v for k, v in (headers or {}).items() if k.lower() not in _FRAMING}
+    if isinstance(body, str):
+        return httpx.Response(status, headers=kept, content=body.encode())
+    if isinstance(body, bytes):
+        return httpx.Response(status, headers=kept, content=body)
+    if body is None:
+        return httpx.Response(status, headers=kept)
+    kept = {k: v for k, v in kept.items() if k.lower() != "content-type"}
+    return httpx.Response(status, headers=kept, json=body)
 
 
 @dataclass
@@ -163,6 +197,10 @@ class RemoteProvider:
         """The per-process limit on requests in flight to this provider."""
         return self._state.get().slots
 
+    def http_client(self) -> httpx.AsyncClient:
+        """This event loop's client (an SDK client is built on it)."""
+        return self._state.get().client
+
     async def send(
         self,
         method: str,
@@ -172,11 +210,24 @@ class RemoteProvider:
         ok_statuses: Collection[int] = (),
         **kwargs: Any,
     ) -> httpx.Response:
-        """One API call with quick retries for blips; a non-2xx answer (other than
-        ``ok_statuses``) is raised as a RetryableError or PermanentError (``voice``
-        names the voice in messages)."""
+        """One raw API call with quick retries for blips; a non-2xx answer (other
+        than ``ok_statuses``) is raised as a RetryableError or PermanentError
+        (``voice`` names the voice in messages)."""
         client = self._state.get().client
         headers = {**self._auth_headers(), **kwargs.pop("headers", {})}
+
+        async def attempt() -> httpx.Response:
+            resp = await client.request(method, url, headers=headers, **kwargs)
+            if resp.is_success or resp.status_code in ok_statuses:
+                return resp
+            raise HTTPFailure(resp)
+
+        return await self.call(attempt, voice=voice)
+
+    async def call(self, attempt: Callable[[], Awaitable[T]], *, voice: str | None = None) -> T:
+        """Run ``attempt`` (a raw request or an SDK call) under the blip policy:
+        quick retries for resets and short 5xx, anything else raised at once as
+        a RetryableError or PermanentError."""
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self._blip_retries + 1),
             wait=wait_random_exponential(multiplier=self._retry_wait, max=self._retry_wait * 4),
@@ -184,39 +235,50 @@ class RemoteProvider:
             reraise=True,
         )
         try:
-            resp: httpx.Response = await retrying(
-                self._send_once, client, method, url, headers=headers, **kwargs
-            )
+            result: T = await retrying(self._attempt_once, attempt, voice)
         except _Blip as blip:
             if blip.response is not None:
                 raise self.error_for(blip.response, voice) from None
             raise RetryableError(
                 f"{self.label} could not be reached ({blip.reason}); will try again"
             ) from blip
-        if resp.is_success or resp.status_code in ok_statuses:
-            return resp
-        raise self.error_for(resp, voice)
+        return result
 
-    async def _send_once(
-        self, client: httpx.AsyncClient, method: str, url: str, **kwargs: Any
-    ) -> httpx.Response:
+    async def _attempt_once(self, attempt: Callable[[], Awaitable[T]], voice: str | None) -> T:
         try:
-            resp = await client.request(method, url, **kwargs)
-        except httpx.ConnectTimeout as exc:
-            raise _Blip("connection timed out") from exc
-        except httpx.TimeoutException as exc:
-            # The request may be half done upstream; waiting a whole timeout again
-            # inside this call would pin a worker slot, so the queue retries it.
-            raise RetryableError(
-                f"{self.label} did not answer within {self.timeout:g} s; will try again"
-            ) from exc
-        except httpx.TransportError as exc:
-            raise _Blip(type(exc).__name__) from exc
-        if resp.status_code in _SERVER_BLIPS:
-            wait = self.retry_after(resp)
-            if wait is None or wait <= self._retry_wait * 4:
-                raise _Blip(f"HTTP {resp.status_code}", resp)
-        return resp
+            return await attempt()
+        except PipelineError:
+            raise
+        except Exception as exc:
+            failure = self.failure_of(exc)
+            if failure is None:
+                raise
+            if isinstance(failure, httpx.Response):
+                if failure.status_code in _SERVER_BLIPS:
+                    wait = self.retry_after(failure)
+                    if wait is None or wait <= self._retry_wait * 4:
+                        raise _Blip(f"HTTP {failure.status_code}", failure) from None
+                # from None: an SDK's exception text quotes the API's body.
+                raise self.error_for(failure, voice) from None
+            if isinstance(failure, httpx.ConnectTimeout):
+                raise _Blip("connection timed out") from exc
+            if isinstance(failure, httpx.TimeoutException):
+                # The request may be half done upstream; waiting a whole timeout again
+                # inside this call would pin a worker slot, so the queue retries it.
+                raise RetryableError(
+                    f"{self.label} did not answer within {self.timeout:g} s; will try again"
+                ) from exc
+            raise _Blip(type(failure).__name__) from exc
+
+    def failure_of(self, exc: Exception) -> httpx.Response | httpx.TransportError | None:
+        """The HTTP answer or transport error behind ``exc``; None for anything
+        else (a bug: raised as it is). SDK providers extend this for the SDK's
+        exception types."""
+        if isinstance(exc, HTTPFailure):
+            return exc.response
+        if isinstance(exc, httpx.TransportError):
+            return exc
+        return None
 
     # --- errors ---------------------------------------------------------------
 

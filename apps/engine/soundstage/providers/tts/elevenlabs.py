@@ -1,4 +1,5 @@
-"""``elevenlabs``: ElevenLabs' text-to-speech API.
+"""``elevenlabs``: ElevenLabs' text-to-speech API, through its SDK's async client
+(``AsyncElevenLabs``, its retries off, on the shared base's client).
 
 ``POST {base}/v1/text-to-speech/{voice_id}?output_format=mp3_44100_128`` with the
 ``xi-api-key`` header and ``{text, model_id, previous_text, next_text,
@@ -19,11 +20,15 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+from elevenlabs.client import AsyncElevenLabs
+from elevenlabs.core.api_error import ApiError
+from elevenlabs.core.request_options import RequestOptions
 
 from soundstage.audio.wav import write_pcm16_bytes
 from soundstage.errors import PermanentError, PipelineError, RetryableError
 from soundstage.providers.base import provider_call
-from soundstage.providers.http import api_message
+from soundstage.providers.http import api_message, rebuild_response
+from soundstage.providers.loops import PerLoop
 from soundstage.providers.tts.base import (
     Synthesis,
     Voice,
@@ -61,6 +66,8 @@ MAX_PREVIOUS_REQUEST_IDS = 3
 # deserves a longer pause than the queue's first backoff step.
 CONCURRENCY_RETRY_SECONDS = 2.0
 BUSY_RETRY_SECONDS = 15.0
+# Every SDK call: the base's retry policy is the only one.
+NO_RETRIES: RequestOptions = {"max_retries": 0}
 
 
 def parse_output_format(fmt: str) -> tuple[str, int | None]:
@@ -98,32 +105,56 @@ class ElevenLabsTTSProvider(RemoteTTSProvider):
         self.max_chars = MODEL_MAX_CHARS.get(model, UNKNOWN_MODEL_MAX_CHARS)
         # Long requests drift in pace and tone; stitching makes short ones seamless.
         self.preferred_chars = min(2_000, self.max_chars)
+        self._sdk = PerLoop(self._new_sdk)
 
-    def _auth_headers(self) -> dict[str, str]:
-        return {"xi-api-key": self._api_key}
+    def _new_sdk(self) -> AsyncElevenLabs:
+        client = self.http_client()
+        return AsyncElevenLabs(
+            api_key=self._api_key,
+            base_url=self.base_url,
+            # The SDK passes this to every request, overriding the client's own;
+            # annotated as a float (which would stretch the 10 s connect timeout to
+            # the whole one), it is handed to httpx as is, so the client's
+            # httpx.Timeout goes through unchanged.
+            timeout=client.timeout,  # type: ignore[arg-type]
+            httpx_client=client,
+        )
+
+    def failure_of(self, exc: Exception) -> httpx.Response | httpx.TransportError | None:
+        # The SDK lets httpx's transport errors through and keeps only the status,
+        # headers and parsed body of an error answer.
+        if isinstance(exc, ApiError) and exc.status_code is not None:
+            return rebuild_response(exc.status_code, exc.headers, exc.body)
+        return super().failure_of(exc)
 
     async def _fetch_voices(self) -> list[Voice]:
-        resp = await self.send("GET", f"{self.base_url}/v1/voices")
-        body = resp.json()
+        sdk = self._sdk.get()
+        # The SDK builds its models without validating them: a voice lacking a
+        # field reads as None here instead of failing the whole catalogue.
+        listing = await self.call(lambda: sdk.voices.get_all(request_options=NO_RETRIES))
         voices: list[Voice] = []
-        for item in body.get("voices", []) if isinstance(body, dict) else []:
-            if not isinstance(item, dict) or not item.get("voice_id"):
+        for item in listing.voices or []:
+            voice_id = getattr(item, "voice_id", None)
+            if not voice_id:
                 continue
-            raw_labels = item.get("labels")
-            labels: dict[str, Any] = raw_labels if isinstance(raw_labels, dict) else {}
-            verified = item.get("verified_languages") or [{}]
-            first = verified[0] if isinstance(verified[0], dict) else {}
-            language = labels.get("language") or first.get("locale") or first.get("language")
+            labels = item.labels if isinstance(item.labels, dict) else {}
+            verified = item.verified_languages or []
+            first = verified[0] if verified else None
+            language = (
+                labels.get("language")
+                or (first.locale if first else None)
+                or (first.language if first else None)
+            )
             gender = labels.get("gender")
             voices.append(
                 Voice(
-                    id=f"elevenlabs:{item['voice_id']}",
-                    name=str(item.get("name") or item["voice_id"]),
+                    id=f"elevenlabs:{voice_id}",
+                    name=str(item.name or voice_id),
                     provider=self.name,
                     # ElevenLabs voices speak every language of a multilingual model.
                     language=str(language or "multilingual"),
                     gender=str(gender).lower() if gender else None,
-                    preview_url=item.get("preview_url") or None,
+                    preview_url=item.preview_url or None,
                 )
             )
         return voices
@@ -143,33 +174,44 @@ class ElevenLabsTTSProvider(RemoteTTSProvider):
         check_text(self.label, text, self.max_chars)
         if not voice:
             raise PermanentError("ElevenLabs needs a voice id")
-        body: dict[str, Any] = {"text": text, "model_id": self.model}
+        # Only what is set: the SDK would send an explicit None as JSON null.
+        stitching: dict[str, Any] = {}
         if previous_text:
-            body["previous_text"] = previous_text
+            stitching["previous_text"] = previous_text
         if next_text:
-            body["next_text"] = next_text
+            stitching["next_text"] = next_text
         if previous_request_ids and not self.model.startswith("eleven_v3"):
             # v3 does not stitch by request id; the others take the last three.
-            body["previous_request_ids"] = previous_request_ids[-MAX_PREVIOUS_REQUEST_IDS:]
-        url = f"{self.base_url}/v1/text-to-speech/{quote(voice, safe='')}"
+            stitching["previous_request_ids"] = previous_request_ids[-MAX_PREVIOUS_REQUEST_IDS:]
+        sdk = self._sdk.get()
+
+        async def speak() -> tuple[bytes, str | None]:
+            # The SDK puts the voice id into the path as it is: quoted here so an
+            # id like "../user" cannot reach another endpoint.
+            async with sdk.text_to_speech.with_raw_response.convert(
+                quote(voice, safe=""),
+                text=text,
+                model_id=self.model,
+                output_format=self.output_format,
+                request_options=NO_RETRIES,
+                **stitching,
+            ) as raw:
+                # request-id is what the next chunk stitches to; the SDK's plain
+                # convert() yields only the bytes, hence the raw response.
+                content = b"".join([chunk async for chunk in raw.data])
+                return content, raw.headers.get("request-id")
+
         async with self.slots(), provider_call(self.name):
-            resp = await self.send(
-                "POST",
-                url,
-                voice=voice,
-                params={"output_format": self.output_format},
-                json=body,
-            )
-        if not resp.content:
+            content, request_id = await self.call(speak, voice=voice)
+        if not content:
             raise RetryableError("ElevenLabs answered without audio; will try again")
         codec, rate = parse_output_format(self.output_format)
-        request_id = resp.headers.get("request-id")
         if codec == "pcm":
             target = new_output_path(out_dir, self.name, "wav")
-            await asyncio.to_thread(write_pcm16_bytes, target, resp.content, rate or 44_100)
+            await asyncio.to_thread(write_pcm16_bytes, target, content, rate or 44_100)
         else:
             target = new_output_path(out_dir, self.name, codec)
-            await asyncio.to_thread(target.write_bytes, resp.content)
+            await asyncio.to_thread(target.write_bytes, content)
         return Synthesis(target, rate, request_id)
 
     def _classify(self, resp: httpx.Response, body: Any, voice: str | None) -> PipelineError | None:

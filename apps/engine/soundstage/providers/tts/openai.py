@@ -1,4 +1,5 @@
-"""``openai``: OpenAI's speech API, or any server that speaks it.
+"""``openai``: OpenAI's speech API, or any server that speaks it, through the
+official SDK (``AsyncOpenAI``, its retries off, on the shared base's client).
 
 ``POST {base_url}/audio/speech`` with ``{model, input, voice, response_format,
 instructions}`` and a bearer key returns the audio bytes. ``base_url`` may point at
@@ -17,10 +18,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import openai
 
 from soundstage.errors import PermanentError, PipelineError, RetryableError
 from soundstage.providers.base import provider_call
-from soundstage.providers.http import api_message
+from soundstage.providers.http import api_message, rebuild_response
+from soundstage.providers.loops import PerLoop
 from soundstage.providers.tts.base import (
     Synthesis,
     Voice,
@@ -70,6 +73,40 @@ class OpenAITTSProvider(RemoteTTSProvider):
         )
         self.model = model
         self.instructions = instructions
+        self._sdk = PerLoop(self._new_sdk)
+
+    def _new_sdk(self) -> openai.AsyncOpenAI:
+        # On this loop's shared httpx client, so the SDK's requests share its pool,
+        # limits and timeouts (the SDK takes the client's timeout when none is
+        # given) and the same HTTP fakes answer them. openai 3 runs on httpx2 by
+        # default and takes an httpx client as a supported "legacy" one; its
+        # annotations name httpx2 only. Its own retries are off: the base's
+        # policy is the only one.
+        return openai.AsyncOpenAI(
+            api_key=self._api_key,
+            base_url=self.base_url,
+            max_retries=0,
+            http_client=self.http_client(),  # type: ignore[arg-type]
+        )
+
+    def failure_of(self, exc: Exception) -> httpx.Response | httpx.TransportError | None:
+        if isinstance(exc, openai.APIStatusError):
+            # Already read by the SDK, so error_for sees the body. An httpx client
+            # answers with httpx responses, whatever the annotation says.
+            resp: object = exc.response
+            if isinstance(resp, httpx.Response):
+                return resp
+            return rebuild_response(
+                exc.status_code, dict(exc.response.headers), exc.response.content
+            )
+        if isinstance(exc, openai.APIConnectionError):
+            cause = exc.__cause__
+            if isinstance(cause, httpx.TransportError):
+                return cause
+            if isinstance(exc, openai.APITimeoutError):
+                return httpx.ReadTimeout(str(exc))
+            return httpx.TransportError(type(cause).__name__ if cause else "connection error")
+        return super().failure_of(exc)
 
     @property
     def is_openai(self) -> bool:
@@ -80,9 +117,6 @@ class OpenAITTSProvider(RemoteTTSProvider):
         # tts-1 and tts-1-hd refuse the field; compatible servers usually ignore it.
         return not self.model.startswith("tts-1")
 
-    def _auth_headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self._api_key}"}
-
     def _static_voices(self) -> list[Voice]:
         names = VOICES_TTS1 if self.model.startswith("tts-1") else VOICES_ALL
         return [Voice(f"openai:{n}", n.title(), self.name, "multilingual", None) for n in names]
@@ -92,8 +126,18 @@ class OpenAITTSProvider(RemoteTTSProvider):
             return self._static_voices()  # OpenAI has no endpoint listing them
         # A compatible server without a catalogue answers 404 or 405: offer OpenAI's
         # names, which most of them accept. A refused key still raises here.
-        resp = await self.send("GET", f"{self.base_url}/audio/voices", ok_statuses={404, 405})
-        if resp.status_code in (404, 405):
+        sdk = self._sdk.get()
+
+        async def fetch() -> httpx.Response | None:
+            try:
+                return await sdk.get("/audio/voices", cast_to=httpx.Response)
+            except openai.APIStatusError as exc:
+                if exc.status_code in (404, 405):
+                    return None
+                raise
+
+        resp = await self.call(fetch)
+        if resp is None:
             return self._static_voices()
         return self._parse_catalogue(resp) or self._static_voices()
 
@@ -128,21 +172,24 @@ class OpenAITTSProvider(RemoteTTSProvider):
     ) -> Synthesis:
         voice = strip_prefix(self.name, voice)
         check_text(self.label, text, self.max_chars)
-        body: dict[str, Any] = {
-            "model": self.model,
-            "input": text,
-            "voice": voice,
-            "response_format": "mp3",
-        }
         steer = instructions or self.instructions
+        extra: dict[str, Any] = {}
         if steer and self._takes_instructions():
-            body["instructions"] = steer
+            extra["instructions"] = steer
+        sdk = self._sdk.get()
+
+        async def speak() -> bytes:
+            audio = await sdk.audio.speech.create(
+                model=self.model, input=text, voice=voice, response_format="mp3", **extra
+            )
+            return audio.content
+
         async with self.slots(), provider_call(self.name):
-            resp = await self.send("POST", f"{self.base_url}/audio/speech", voice=voice, json=body)
-        if not resp.content:
+            content = await self.call(speak, voice=voice)
+        if not content:
             raise RetryableError(f"{self.label} answered without audio; will try again")
         target = new_output_path(out_dir, self.name, "mp3")
-        await asyncio.to_thread(target.write_bytes, resp.content)
+        await asyncio.to_thread(target.write_bytes, content)
         return Synthesis(target, SAMPLE_RATE if self.is_openai else None, None)
 
     def _classify(self, resp: httpx.Response, body: Any, voice: str | None) -> PipelineError | None:
