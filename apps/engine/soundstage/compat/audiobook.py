@@ -28,11 +28,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from soundstage.auth.api_keys import RequireScope
 from soundstage.auth.tokens import Principal
-from soundstage.compat.common import error_route, fastapi_detail
+from soundstage.compat.common import error_route, fastapi_detail, job_of_kinds, job_service
 from soundstage.compat.deps import CompatUser
 from soundstage.errors import BadRequest, Conflict, NotFound, ValidationFailed
 from soundstage.jobs.schemas import Job, JobCreate, JobStatus
-from soundstage.jobs.service import JobService
 from soundstage.resources import Engine
 from soundstage.sniff import UploadCategory
 from soundstage.uploads.service import UploadService
@@ -141,25 +140,9 @@ def _view(job: Job) -> AudiobookJob:
     )
 
 
-def _jobs(request: Request) -> JobService:
-    engine: Engine = request.app.state.engine
-    return JobService(engine)
-
-
 async def _audiobook(request: Request, who: Principal, job_id: str) -> Job:
     """The caller's audiobook job, or 404 (malformed, another user's, another kind)."""
-    try:
-        parsed = UUID(job_id)
-    except ValueError:
-        raise NotFound("Job not found") from None
-    service = _jobs(request)
-    try:
-        job = await service.get(who, parsed, service.engine.base_url(request))
-    except NotFound:
-        raise NotFound("Job not found") from None
-    if job.kind != KIND:
-        raise NotFound("Job not found")
-    return job
+    return await job_of_kinds(request, who, job_id, (KIND,))
 
 
 @public.get("/", response_model=None)
@@ -184,7 +167,7 @@ async def root(request: Request) -> Response:
 
 @router.get("/queue/status")
 async def queue_status(request: Request, who: CompatUser) -> dict[str, Any]:
-    q = await _jobs(request).queue(who)
+    q = await job_service(request).queue(who)
     return {
         "status": "ok",
         "queue_size": q.counts.get("queued", 0),
@@ -261,7 +244,7 @@ async def create_job(request: Request, who: CompatUser) -> AudiobookJob:
         params["narrator_voice"] = _voice(provider, body.narrator_voice_id)
     if body.dialogue_voice_id:
         params["dialogue_voice"] = _voice(provider, body.dialogue_voice_id)
-    service = _jobs(request)
+    service = job_service(request)
     job = await service.create(
         who, JobCreate(kind=KIND, params=params), None, service.engine.base_url(request)
     )
@@ -277,7 +260,7 @@ async def list_jobs(
     offset: Annotated[int, Query(ge=0, le=1000)] = 0,
 ) -> list[AudiobookJob]:
     """The caller's audiobooks, newest first, optionally of one status."""
-    service = _jobs(request)
+    service = job_service(request)
     base_url = service.engine.base_url(request)
     found: list[AudiobookJob] = []
     cursor: str | None = None
@@ -325,7 +308,7 @@ async def delete_job(request: Request, job_id: str, who: CompatUser) -> dict[str
     """Delete the job and its files. A running job is asked to stop first (409:
     delete it again once it has)."""
     job = await _audiobook(request, who, job_id)
-    service = _jobs(request)
+    service = job_service(request)
     if job.status is JobStatus.QUEUED:
         await service.cancel(who, job.id, service.engine.base_url(request))
     elif job.status in (JobStatus.RUNNING, JobStatus.CANCELING):

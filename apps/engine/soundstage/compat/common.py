@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 from typing import Any
+from uuid import UUID
 
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -14,8 +15,9 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from soundstage.auth.tokens import Principal
-from soundstage.errors import SoundstageError, TooManyRequests
+from soundstage.errors import NotFound, SoundstageError, TooManyRequests
 from soundstage.jobs.schemas import Job, JobStatus
+from soundstage.jobs.service import JobService
 from soundstage.ratelimit.service import RateLimitService
 from soundstage.resources import Engine
 
@@ -94,10 +96,29 @@ async def spend(
         )
 
 
-def job_of_kinds(job: Job, kinds: tuple[str, ...]) -> bool:
-    """A surface sees only jobs of the kinds it makes: another kind's id is as
-    unknown to it as another user's."""
-    return job.kind in kinds
+def job_service(request: Request) -> JobService:
+    engine: Engine = request.app.state.engine
+    return JobService(engine)
+
+
+async def job_of_kinds(
+    request: Request, who: Principal, job_id: str, kinds: tuple[str, ...]
+) -> Job:
+    """The caller's job ``job_id`` if it is of one of the surface's ``kinds``,
+    else 404: a surface sees only jobs of the kinds it makes, so another kind's
+    id (or a malformed one) is as unknown to it as another user's."""
+    try:
+        parsed = UUID(job_id)
+    except ValueError:
+        raise NotFound("Job not found") from None
+    service = job_service(request)
+    try:
+        job = await service.get(who, parsed, service.engine.base_url(request))
+    except NotFound:
+        raise NotFound("Job not found") from None
+    if job.kind not in kinds:
+        raise NotFound("Job not found")
+    return job
 
 
 def simple_status(status: JobStatus) -> str:

@@ -16,7 +16,6 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse
@@ -25,11 +24,18 @@ from starlette.background import BackgroundTask
 
 from soundstage.audio.ffmpeg import run_ffmpeg
 from soundstage.auth.api_keys import RequireScope
-from soundstage.compat.common import error_route, fastapi_detail, simple_status, spend
+from soundstage.auth.tokens import Principal
+from soundstage.compat.common import (
+    error_route,
+    fastapi_detail,
+    job_of_kinds,
+    job_service,
+    simple_status,
+    spend,
+)
 from soundstage.compat.deps import CompatUser
 from soundstage.errors import BadRequest, NotFound
 from soundstage.jobs.schemas import Job, JobCreate, JobStatus
-from soundstage.jobs.service import JobService
 from soundstage.resources import Engine
 
 PREFIX = "/api/v1"
@@ -89,25 +95,9 @@ class HealthResponse(BaseModel):
     timestamp: datetime
 
 
-def _service(request: Request) -> JobService:
-    engine: Engine = request.app.state.engine
-    return JobService(engine)
-
-
-async def _song(request: Request, who: Any, job_id: str) -> Job:
+async def _song(request: Request, who: Principal, job_id: str) -> Job:
     """The caller's song job, or 404 (malformed, another user's, another kind)."""
-    try:
-        parsed = UUID(job_id)
-    except ValueError:
-        raise NotFound("Job not found") from None
-    service = _service(request)
-    try:
-        job = await service.get(who, parsed, service.engine.base_url(request))
-    except NotFound:
-        raise NotFound("Job not found") from None
-    if job.kind != KIND:
-        raise NotFound("Job not found")
-    return job
+    return await job_of_kinds(request, who, job_id, (KIND,))
 
 
 def _songs(job: Job) -> list[str]:
@@ -142,7 +132,7 @@ async def generate(request: Request, body: GenerateRequest, who: CompatUser) -> 
         3600,
         "generations",
     )
-    service = _service(request)
+    service = job_service(request)
     params: dict[str, Any] = {
         "lyrics": body.lyrics,
         "style": body.style_prompt,
@@ -205,7 +195,7 @@ async def download(
     work = Path(tempfile.mkdtemp(dir=tmp_root, prefix="song-download-"))
     try:
         source = work / songs[index - 1]
-        await _service(request).download_output(who, job.id, songs[index - 1], source)
+        await job_service(request).download_output(who, job.id, songs[index - 1], source)
         wav = work / "song.wav"
         await run_ffmpeg(
             ["-i", str(source), "-ar", "44100", "-ac", "2", "-c:a", "pcm_s16le", str(wav)]
@@ -223,7 +213,7 @@ async def download(
 
 @router.get("/queue", response_model=QueueResponse)
 async def queue(request: Request, who: CompatUser) -> QueueResponse:
-    status = await _service(request).queue(who)
+    status = await job_service(request).queue(who)
     return QueueResponse(
         queue_length=status.counts.get("queued", 0),
         processing=status.counts.get("running", 0) + status.counts.get("canceling", 0),

@@ -27,11 +27,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from soundstage.auth.api_keys import RequireScope
 from soundstage.auth.tokens import Principal
-from soundstage.compat.common import error_route, spend
+from soundstage.compat.common import error_route, job_of_kinds, spend
 from soundstage.compat.deps import CompatUser
 from soundstage.errors import (
     BadRequest,
-    NotFound,
     PayloadTooLarge,
     ServiceUnavailable,
 )
@@ -284,17 +283,7 @@ async def jobs_health(request: Request) -> JSONResponse:
 
 @router.get("/jobs/{job_id}", dependencies=[Depends(RequireScope("jobs:read"))])
 async def job_status(request: Request, job_id: str, who: CompatUser) -> JSONResponse:
-    try:
-        parsed = UUID(job_id)
-    except ValueError:
-        raise NotFound("Job not found") from None
-    engine = _engine(request)
-    try:
-        job = await JobService(engine).get(who, parsed, engine.base_url(request))
-    except NotFound:
-        raise NotFound("Job not found") from None
-    if job.kind not in KINDS:
-        raise NotFound("Job not found")
+    job = await job_of_kinds(request, who, job_id, KINDS)
     body: dict[str, Any] = {
         "success": True,
         "job_id": str(job.id),
