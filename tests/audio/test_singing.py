@@ -16,8 +16,7 @@ from soundstage.audio import singing
 from soundstage.audio.singing import MelodyNote
 from soundstage.config import Settings
 from soundstage.providers.singing import SingingRequest, get_provider
-
-HOP = 128
+from sung import check_sung, pyin
 
 
 def test_syllabify_counts_and_spells_syllables() -> None:
@@ -100,47 +99,6 @@ def test_melody_from_midi_follows_the_tempo_map_and_picks_the_melody(tmp_path: P
         singing.melody_from_midi(str(tmp_path / "bad.mid"))
 
 
-def _pyin(audio: np.ndarray, sr: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    f0, voiced, _ = librosa.pyin(
-        audio.astype(np.float64), fmin=100, fmax=1000, sr=sr, frame_length=1024, hop_length=HOP
-    )
-    times = librosa.times_like(f0, sr=sr, hop_length=HOP)
-    return f0, voiced, times
-
-
-def _voiced_runs(voiced: np.ndarray, times: np.ndarray) -> list[tuple[float, float]]:
-    runs: list[tuple[float, float]] = []
-    start = None
-    for t, v in zip(times, voiced, strict=True):
-        if v and start is None:
-            start = float(t)
-        elif not v and start is not None:
-            runs.append((start, float(t)))
-            start = None
-    if start is not None:
-        runs.append((start, float(times[-1])))
-    return [r for r in runs if r[1] - r[0] > 0.06]  # pYIN's one-frame flickers
-
-
-def check_sung(audio: np.ndarray, sr: int, notes: list[MelodyNote]) -> list[float]:
-    """Assert each note's pitch (median over its middle) within 30 cents and its
-    voiced onset within 50 ms; return the errors in cents."""
-    f0, voiced, times = _pyin(audio, sr)
-    runs = _voiced_runs(voiced, times)
-    cents = []
-    for note in notes:
-        mid = (times > note.start_s + 0.08) & (times < note.end_s - 0.05) & voiced
-        assert mid.sum() >= 3, f"no voice on the note at {note.start_s:.2f} s"
-        error = float(np.median(librosa.hz_to_midi(f0[mid])) - note.pitch) * 100
-        assert abs(error) <= 30, f"note at {note.start_s:.2f} s off by {error:.0f} cents"
-        cents.append(error)
-        onset = min(runs, key=lambda r: abs(r[0] - note.start_s))[0]
-        assert abs(onset - note.start_s) <= 0.05, (
-            f"note at {note.start_s:.2f} s starts at {onset:.3f} s"
-        )
-    return cents
-
-
 @pytest.fixture(scope="module")
 def sung_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("sung")
@@ -171,13 +129,15 @@ async def test_local_voice_sings_each_note_in_tune_and_in_time(
         assert note.start_s - 0.16 <= s.audio_start_s <= note.start_s
 
 
-async def test_a_melisma_moves_pitch_within_one_syllable(settings: Settings, sung_dir: Path) -> None:
+async def test_a_melisma_moves_pitch_within_one_syllable(
+    settings: Settings, sung_dir: Path
+) -> None:
     notes = [MelodyNote(0.3, 0.75, 64), MelodyNote(0.75, 1.2, 67), MelodyNote(1.2, 1.8, 72)]
     [assignment] = singing.align(singing.syllabify("ah"), notes)
     provider = get_provider("local", settings)
     result = await provider.sing(SingingRequest([assignment], "hibari-us-female"), sung_dir)
     audio, sr = sf.read(str(result.path), dtype="float32")
-    f0, voiced, times = _pyin(audio, sr)
+    f0, voiced, times = pyin(audio, sr)
     for note in notes:
         mid = (times > note.start_s + 0.08) & (times < note.end_s - 0.05) & voiced
         error = float(np.median(librosa.hz_to_midi(f0[mid])) - note.pitch) * 100

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Self
 from uuid import UUID
@@ -223,7 +224,11 @@ async def _song_local(ctx: JobContext, params: SongParams) -> dict[str, object]:
             SingingRequest(assignments, voice, SAMPLE_RATE, seed), ctx.workdir / f"sung-{i + 1}"
         )
         await ctx.progress(5 + 80 * (i + 0.7) / params.batch_size, "singing")
-        audio = await asyncio.to_thread(render_arrangement, arrangement, SAMPLE_RATE)
+        # The voice is the lead: the composer's instrumental tune would fight it.
+        backing = replace(
+            arrangement, tracks={k: v for k, v in arrangement.tracks.items() if k != "melody"}
+        )
+        audio = await asyncio.to_thread(render_arrangement, backing, SAMPLE_RATE)
         mixed = await asyncio.to_thread(
             _mix_song, sung.path, audio, ctx.workdir / f"mix-{i + 1}.wav"
         )
@@ -256,7 +261,7 @@ async def _song_local(ctx: JobContext, params: SongParams) -> dict[str, object]:
             else f"{singer.name} singing"
         ),
         "drafts": {
-            "backing": "procedural arrangement (drums, bass, chords, lead), not a model",
+            "backing": "procedural arrangement (drums, bass, chords), not a model",
             "melody": "the seeded composer's line in the backing's key, one note per syllable",
             "vocals": "draft: a speaking voice shaped onto the notes"
             if singer.draft
