@@ -120,6 +120,10 @@ async def test_song_params_are_checked_when_the_job_is_created(
     # someone else's (here: nobody's) reference upload
     missing = "00000000-0000-4000-8000-000000000000"
     assert "reference_upload_id: no such upload" in _error(await post(reference_upload_id=missing))
+    # the local draft's singer: a local voice, or a configured singing provider
+    assert "no local voice 'local:nobody'" in _error(await post(voice="local:nobody"))
+    assert "unknown singing provider 'openai'" in _error(await post(voice="openai:alloy"))
+    assert "set SOUNDSTAGE_DIFFSINGER_URL" in _error(await post(voice="diffsinger:x"))
 
 
 def _wav_bytes(seconds: float = 3.0) -> bytes:

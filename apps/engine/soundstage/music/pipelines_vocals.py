@@ -219,9 +219,11 @@ async def _admit_midi(ctx: AdmitContext, ref: Source, target: Path) -> Path:
     return target
 
 
-async def admit_vocals(ctx: AdmitContext, params: VocalsParams) -> Admission:
-    provider_name, voice = resolve_voice(params.voice)
-    provider = get_provider(provider_name, ctx.engine)  # 422 when not configured
+async def admit_voice(ctx: AdmitContext, voice_id: str) -> None:
+    """422 unless ``voice_id`` names a configured singing provider and, for the
+    local one, a local TTS voice this engine has."""
+    provider_name, voice = resolve_voice(voice_id)
+    get_provider(provider_name, ctx.engine)  # 422 naming the setting when not configured
     if provider_name == "local":
         from soundstage.providers.tts import get_provider as get_tts
 
@@ -231,7 +233,10 @@ async def admit_vocals(ctx: AdmitContext, params: VocalsParams) -> Admission:
                 f"voice: no local voice 'local:{voice}'; available: "
                 + ", ".join(f"local:{v}" for v in sorted(voices))
             )
-    del provider
+
+
+async def admit_vocals(ctx: AdmitContext, params: VocalsParams) -> Admission:
+    await admit_voice(ctx, params.voice)
     if not isinstance(params.melody, list):
         with tempfile.TemporaryDirectory(prefix="soundstage-vocals-") as tmp:
             path = await _admit_midi(ctx, params.melody, Path(tmp) / "melody.mid")
