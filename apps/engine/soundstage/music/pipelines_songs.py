@@ -32,7 +32,6 @@ from soundstage.audio import singing
 from soundstage.audio.analysis import read_audio
 from soundstage.audio.compose import MOODS, arrange_around, compose, vocal_line
 from soundstage.audio.decode import decode_to_wav
-from soundstage.audio.ffmpeg import run_ffmpeg
 from soundstage.audio.hum import SR, transcribe
 from soundstage.audio.lrc import LrcError, LyricLine, format_timestamp, parse_lrc
 from soundstage.audio.midi import write_midi
@@ -56,8 +55,8 @@ from soundstage.providers.singing import SingingRequest, provider_for_job, resol
 
 if TYPE_CHECKING:
     from soundstage.audio.hum import Transcription
-    from soundstage.config import Settings
     from soundstage.audio.render import Audio
+    from soundstage.config import Settings
 
 MAX_STEMS_SECONDS = 20 * 60
 DEFAULT_VOICE = "local:hibari-us-female"

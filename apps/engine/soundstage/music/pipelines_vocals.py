@@ -32,12 +32,13 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from soundstage.audio import singing
+from soundstage.audio.compose import guess_key, key_name, parse_key
 from soundstage.audio.ffmpeg import run_ffmpeg
+from soundstage.audio.notes import Note
+from soundstage.audio.render import CONTENT_TYPES, encode
+from soundstage.audio.wav import write_wav
 from soundstage.errors import Conflict, PermanentError, ValidationFailed
 from soundstage.jobs import repository as jobs_repo
-from soundstage.music import repository as music_repo
-from soundstage.music.compose import Note, guess_key, key_name, parse_key
-from soundstage.music.render import CONTENT_TYPES, encode
 from soundstage.music.sources import OutputRef, check_audio_upload, check_source
 from soundstage.pipelines import Admission, AdmitContext, JobContext, Pipeline
 from soundstage.providers.singing import (
@@ -48,6 +49,7 @@ from soundstage.providers.singing import (
     resolve_voice,
 )
 from soundstage.providers.singing.base import SingingResult
+from soundstage.providers.tts import get_provider as get_tts
 from soundstage.uploads import repository as uploads_repo
 
 SAMPLE_RATE = 44100
@@ -194,7 +196,7 @@ async def _admit_midi(ctx: AdmitContext, ref: Source, target: Path) -> Path:
             raise ValidationFailed("melody.upload_id: a MIDI melody may be at most 2 MiB")
         await storage.download(row["bucket"], row["object_path"], target)
         return target
-    job = await music_repo.get_source_job(ctx.conn, ref.job_id)
+    job = await jobs_repo.get_source_job(ctx.conn, ref.job_id)
     if job is None:
         raise ValidationFailed("melody.job_id: no such job")
     if job["status"] != "succeeded":
@@ -225,8 +227,6 @@ async def admit_voice(ctx: AdmitContext, voice_id: str) -> None:
     provider_name, voice = resolve_voice(voice_id)
     get_provider(provider_name, ctx.engine)  # 422 naming the setting when not configured
     if provider_name == "local":
-        from soundstage.providers.tts import get_provider as get_tts
-
         voices = {v.provider_voice for v in await get_tts("local", ctx.engine).voices()}
         if voice not in voices:
             raise ValidationFailed(
@@ -321,8 +321,6 @@ async def _decode(source: Path, target: Path, channels: int) -> Path:
 
 def _mix(vocals: Path, backing: Path, out: Path) -> Path:
     import soundfile as sf
-
-    from soundstage.music.render import write_wav
 
     voice, _ = sf.read(str(vocals), dtype="float32", always_2d=True)
     bed, _ = sf.read(str(backing), dtype="float32", always_2d=True)

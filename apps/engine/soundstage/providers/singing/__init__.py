@@ -1,9 +1,9 @@
 """Singing synthesis: lyrics already aligned to notes, to a sung vocal track.
 
-    from soundstage.providers.singing import get_provider, SingingRequest
+    from soundstage.providers.singing import SingingRequest, get_provider, resolve_voice
 
-    provider, voice = get_provider_for_voice("local:hibari-us-female", settings)
-    result = await provider.sing(SingingRequest(assignments, voice), out_dir)
+    name, voice = resolve_voice("local:hibari-us-female")
+    result = await get_provider(name, settings).sing(SingingRequest(assignments, voice), out_dir)
 
 ``local`` (always there) sings with a local TTS voice shaped onto the notes
 (draft quality); ``diffsinger`` calls a DiffSinger-style HTTP server.

@@ -34,6 +34,7 @@ from urllib.parse import quote
 
 from soundstage.audio.singing import note_name
 from soundstage.errors import PermanentError, RetryableError
+from soundstage.providers.base import provider_call
 from soundstage.providers.music.remote import RemoteMusicProvider, response_json
 from soundstage.providers.singing.base import (
     SingingRequest,
@@ -41,7 +42,6 @@ from soundstage.providers.singing.base import (
     default_syllables,
     new_output_path,
 )
-from soundstage.providers.tts.base import provider_call
 
 _REST_MIN_S = 0.01  # shorter gaps are timing noise, not rests
 

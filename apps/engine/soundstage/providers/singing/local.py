@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from soundstage.audio import singing
+from soundstage.audio.wav import write_wav
 from soundstage.providers.singing.base import (
     SingingRequest,
     SingingResult,
@@ -87,8 +88,6 @@ def _read_mono(path: Path) -> tuple[np.ndarray, int]:
 def _render(request: SingingRequest, words: dict[int, _Word], out: Path) -> list[SungSyllable]:
     import librosa
 
-    from soundstage.providers.tts.wav import write_pcm16_from_float
-
     cache: dict[int, tuple[np.ndarray, int, Sequence[tuple[int, int]]]] = {}
     pieces: list[tuple[np.ndarray, float]] = []
     sung: list[SungSyllable] = []
@@ -120,5 +119,5 @@ def _render(request: SingingRequest, words: dict[int, _Word], out: Path) -> list
     peak = float(np.max(np.abs(mono))) if mono.size else 0.0
     if peak > 0.95:
         mono *= np.float32(0.95 / peak)
-    write_pcm16_from_float(out, mono, request.sample_rate)
+    write_wav(out, mono, request.sample_rate)
     return sung
