@@ -26,7 +26,7 @@ import json
 import re
 import tempfile
 from pathlib import Path
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -56,6 +56,7 @@ SAMPLE_RATE = 44100
 DEFAULT_BPM = 100.0
 MAX_MIDI_BYTES = 2 * 1024 * 1024
 MAX_SECONDS = 600.0
+MAX_INLINE_NOTES = 5000
 _MIDI_TYPES = {"audio/midi", "audio/x-midi", "audio/mid"}
 _TAGS = re.compile(r"\[[^\]]*\]")
 _NOTE_NAME = re.compile(r"^\s*([A-Ga-g])([#b♯♭]?)(-?\d)\s*$")
@@ -104,13 +105,14 @@ class UploadRef(BaseModel):
 
 
 Source = UploadRef | OutputRef
+InlineNotes = Annotated[list[InlineNote], Field(max_length=MAX_INLINE_NOTES)]
 
 
 class VocalsParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     lyrics: str = Field(min_length=1, max_length=10_000, description="the words; plain text or LRC")
-    melody: UploadRef | OutputRef | list[InlineNote] = Field(
+    melody: UploadRef | OutputRef | InlineNotes = Field(
         description='a MIDI upload {"upload_id"}, a job\'s MIDI output {"job_id", "output"} '
         '(e.g. a music job\'s "music.mid"), or inline notes [{"pitch", "start", "beats"}]'
     )
