@@ -465,11 +465,13 @@ def mix_over(
     vocals: Audio,
     backing: npt.NDArray[np.float32],
     *,
-    vocal_db: float = 0.0,
+    vocal_db: float = 3.0,
     backing_db: float = -6.0,
     ceiling: float = 0.95,
 ) -> npt.NDArray[np.float32]:
-    """Mono ``vocals`` centred over ``backing`` (frames x channels, the same rate),
+    """Mono ``vocals`` (levelled to -18 dBFS RMS by the singer, +3 dB here: a
+    lead sits a little above the bed) centred over ``backing`` (frames x
+    channels, the same rate; -6 dB),
     as long as the longer of the two; the sum scaled down (never clipped) when
     its peak passes ``ceiling``."""
     if backing.ndim == 1:
