@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +20,8 @@ import soundfile as sf
 from soundstage.audio.singing import MelodyNote
 from soundstage.worker import Worker
 from sung import check_sung
-from support import User, wait_for_status
+from support import MakeUser, User, wait_for_status
 
-MakeUser = Callable[[], Awaitable[User]]
 # C D E F G, a beat each with a half-beat rest, at 120 bpm: 0.5 s notes every 0.75 s
 SCALE = [{"pitch": p, "start": 1.5 * i, "beats": 1} for i, p in enumerate([60, 62, 64, 65, 67])]
 LYRICS = "[00:01.00] Morning light is here"  # LRC is accepted; 5 syllables

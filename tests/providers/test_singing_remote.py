@@ -6,7 +6,6 @@ server's words; and the ``vocals`` job on it through the API and a real worker."
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from soundstage.errors import PermanentError, RetryableError
 from soundstage.providers.singing.base import SingingRequest
 from soundstage.providers.singing.diffsinger import DiffSingerProvider, note_sequence
 from soundstage.worker import Worker
-from support import User, wait_for_status
+from support import MakeUser, User, wait_for_status
 
 DS = "http://diffsinger.test:9266"
 KEY = "ds-secret-key-0123456789"
@@ -187,7 +186,6 @@ async def test_permanent_4xx_and_refused_key(tmp_path: Path) -> None:
 
 # ------------------------------------------ the vocals job through the worker
 
-MakeUser = Callable[[], Awaitable[User]]
 INLINE = [{"pitch": "C4", "start": 1, "beats": 1}, {"pitch": 62, "start": 2, "beats": 1},
           {"pitch": "E4", "start": 4, "beats": 2}]  # fmt: skip
 
