@@ -50,8 +50,8 @@ from soundstage.pipelines import Admission, AdmitContext, JobContext, Pipeline
 from soundstage.providers.music import registry as music_registry
 from soundstage.providers.music.base import MusicRequest
 from soundstage.providers.music.musicgen_melody import ChromaConfig, melody_model
-from soundstage.providers.torch_device import job_device, out_of_memory_is_retryable
 from soundstage.providers.singing import SingingRequest, provider_for_job, resolve_voice
+from soundstage.providers.torch_device import job_device, out_of_memory_is_retryable
 
 if TYPE_CHECKING:
     from soundstage.audio.hum import Transcription
