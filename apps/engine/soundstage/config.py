@@ -195,6 +195,11 @@ class Settings(BaseSettings):
     music_poll_seconds: float = Field(default=2.0, gt=0, le=60)
     music_max_wait_seconds: float = Field(default=1800.0, gt=0)
     music_remote_concurrency: int = Field(default=2, ge=1, le=64)
+    # Singing (the `vocals` kind): voices "local:*" need nothing; "diffsinger:*" go
+    # to a DiffSinger-style server (docs/vocals.md), offered once its URL is set.
+    # Timeouts, polling and concurrency are the music_* settings above.
+    diffsinger_url: str | None = None
+    diffsinger_api_key: SecretStr | None = None
     # Stems: Demucs runs only when its optional package is installed and this
     # directory holds its weights (never downloaded); otherwise a DSP separation.
     demucs_model_dir: Path | None = None

@@ -14,6 +14,7 @@ from soundstage.audiobooks.pipeline import AUDIOBOOK_PIPELINE
 from soundstage.music.pipelines_music import MUSIC_PIPELINE
 from soundstage.music.pipelines_songs import HUM_TO_BEAT_PIPELINE, SONG_PIPELINE, STEMS_PIPELINE
 from soundstage.music.pipelines_tools import ANALYSIS_PIPELINE, EFFECTS_PIPELINE
+from soundstage.music.pipelines_vocals import VOCALS_PIPELINE
 from soundstage.pipelines import Pipeline, Pipelines
 from soundstage.tone import TONE_PIPELINE
 
@@ -26,6 +27,7 @@ BUILTIN: tuple[Pipeline, ...] = (
     HUM_TO_BEAT_PIPELINE,
     ANALYSIS_PIPELINE,
     EFFECTS_PIPELINE,
+    VOCALS_PIPELINE,
 )
 
 

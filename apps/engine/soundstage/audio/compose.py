@@ -514,3 +514,45 @@ def arrange_around(
         programs={"bass": 33, "chords": profile.chord_program, "melody": profile.melody_program},
         mood=mood if mood in MOODS else "neutral",
     )
+
+
+# --- a sung line over an arrangement -----------------------------------------------
+
+
+def vocal_line(
+    arrangement: Arrangement, phrases: list[tuple[float, float, int]], seed: int = 0
+) -> list[Note]:
+    """A melody to sing lyrics on over ``arrangement``, in its key: for each
+    phrase ``(start_s, end_s, syllables)`` one note per syllable from
+    ``start_s`` (quarter notes when they fit, else eighths, else squeezed to
+    fit), the last held up to two beats, leaving a breath before ``end_s``.
+    Pitches are the composer's scale walk with an arch contour, chord tones of
+    the backing's chords on strong beats, around the tonic between G3 and F#4
+    (a comfortable range for the local voices)."""
+    rng = np.random.default_rng(seed)
+    tonic_pc = PITCH_NAMES.index(arrangement.key)
+    mode = arrangement.mode
+    beat = 60.0 / arrangement.bpm
+    chords = arrangement.tracks.get("chords", [])
+    fallback = _triad(tonic_pc, mode, 0)
+    out: list[Note] = []
+    for start, end, count in phrases:
+        if count <= 0:
+            continue
+        room = max(0.1 * count, end - start - min(0.25, beat / 2))
+        step = beat if count * beat <= room * 0.8 else beat / 2
+        if count * step > room:
+            step = room / count
+        times = [start + i * step for i in range(count)]
+        strong = [abs(t / beat - round(t / beat)) < 0.05 for t in times]
+        chord_pcs = [
+            sorted({n.pitch % 12 for n in chords if n.start_s <= t < n.end_s}) or fallback
+            for t in times
+        ]
+        pitches = _melody_pitches(rng, count, strong, chord_pcs, tonic_pc, mode)
+        for i, (t, pitch) in enumerate(zip(times, pitches, strict=True)):
+            length = step * 0.9
+            if i == count - 1:
+                length = max(length, min(room - (count - 1) * step, 2 * beat) * 0.95)
+            out.append(Note(round(t, 6), round(t + length, 6), int(pitch), 96))
+    return out

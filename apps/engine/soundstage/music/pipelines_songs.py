@@ -5,8 +5,11 @@
   metadata says which).
 * ``song``: LRC lyrics + a style -> ``song-1.mp3`` ... ``song-N.mp3`` and
   ``song.json``. The ``local`` provider makes a clearly labelled *draft*: a
-  procedural backing track with the lyric lines spoken by a local TTS voice at
-  their timestamps. ``diffrhythm`` and ``acestep`` call the remote models.
+  procedural backing track, a melody the composer writes for the lyrics in its
+  key, and the lyrics sung on it from their timestamps by the singing provider
+  of ``voice`` (by default a local TTS voice shaped onto the notes:
+  :mod:`soundstage.providers.singing.local`). ``diffrhythm`` and ``acestep``
+  call the remote models.
 * ``hum_to_beat``: a hummed/sung upload -> its melody, quantised, arranged.
 
 ``stems`` and ``hum_to_beat`` read an upload or another job's audio output
@@ -18,16 +21,17 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Self
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from soundstage.audio import singing
 from soundstage.audio.analysis import read_audio
-from soundstage.audio.compose import MOODS, arrange_around, compose
+from soundstage.audio.compose import MOODS, arrange_around, compose, vocal_line
 from soundstage.audio.decode import decode_to_wav
-from soundstage.audio.ffmpeg import run_ffmpeg
 from soundstage.audio.hum import SR, transcribe
 from soundstage.audio.lrc import LrcError, LyricLine, format_timestamp, parse_lrc
 from soundstage.audio.midi import write_midi
@@ -35,6 +39,7 @@ from soundstage.audio.render import encode, render_arrangement, render_notes
 from soundstage.audio.stems import SAMPLE_RATE, STEMS, demucs_available, separate_wav
 from soundstage.audio.wav import write_wav
 from soundstage.errors import PermanentError, ValidationFailed
+from soundstage.music.pipelines_vocals import admit_voice
 from soundstage.music.sources import (
     AudioInput,
     admit_audio_input,
@@ -45,12 +50,12 @@ from soundstage.pipelines import Admission, AdmitContext, JobContext, Pipeline
 from soundstage.providers.music import registry as music_registry
 from soundstage.providers.music.base import MusicRequest
 from soundstage.providers.music.musicgen_melody import ChromaConfig, melody_model
+from soundstage.providers.singing import SingingRequest, provider_for_job, resolve_voice
 from soundstage.providers.torch_device import job_device, out_of_memory_is_retryable
-from soundstage.providers.tts import registry as tts_registry
-from soundstage.providers.tts import resolve_voice
 
 if TYPE_CHECKING:
     from soundstage.audio.hum import Transcription
+    from soundstage.audio.render import Audio
     from soundstage.config import Settings
 
 MAX_STEMS_SECONDS = 20 * 60
@@ -116,7 +121,11 @@ class SongParams(BaseModel):
         "local: default a few seconds past the last line",
     )
     batch_size: int = Field(default=1, ge=1, le=4, description="this many songs")
-    voice: str = Field(default=DEFAULT_VOICE, max_length=200, description="local draft's voice")
+    voice: str = Field(
+        default=DEFAULT_VOICE,
+        max_length=200,
+        description="the local draft's singer: local:<local TTS voice> or diffsinger:<voice>",
+    )
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
 
     @field_validator("lyrics")
@@ -155,7 +164,7 @@ async def _admit_song(ctx: AdmitContext, params: SongParams) -> Admission:
     if params.reference_upload_id is not None:
         await check_audio_upload(ctx, params.reference_upload_id, "reference_upload_id")
     if params.provider == "local":
-        tts_registry.get_provider(resolve_voice(params.voice)[0], ctx.engine)  # 422 when unknown
+        await admit_voice(ctx, params.voice)  # 422 for an unknown voice or provider
     else:
         # A remote model without its URL is a 422 naming the setting, not a failed job.
         music_registry.get_provider(params.provider, ctx.engine)
@@ -170,108 +179,106 @@ def _mood_and_bpm(style: str) -> tuple[str, int]:
     return mood, bpm
 
 
-async def _speak_lines(
-    ctx: JobContext, lines: list[LyricLine], voice: str
-) -> list[tuple[LyricLine, Path, float]]:
+def _phrases(lines: list[LyricLine], seconds: float) -> list[tuple[float, float, str]]:
+    """Each sung line's (start, end, text): it lasts until the next line's
+    timestamp (an instrumental gap included) or the song's end."""
+    out: list[tuple[float, float, str]] = []
+    for i, line in enumerate(lines):
+        if not line.text:
+            continue
+        following = [x.start_s for x in lines[i + 1 :] if x.start_s > line.start_s]
+        out.append((line.start_s, following[0] if following else seconds, line.text))
+    return out
+
+
+def _mix_song(vocals: Path, backing: Audio, out: Path) -> Path:
     import soundfile as sf
 
-    provider_name, voice_name = resolve_voice(voice)
-    provider = tts_registry.provider_for_job(provider_name, ctx.settings)
-    spoken: list[tuple[LyricLine, Path, float]] = []
-    sung = [line for line in lines if line.text]
-    for i, line in enumerate(sung):
-        result = await provider.synthesize(line.text, voice_name, ctx.workdir / "voice")
-        wav = await decode_to_wav(
-            result.path,
-            ctx.workdir / "voice" / f"line-{i}.wav",
-            sample_rate=SAMPLE_RATE,
-            max_seconds=MAX_STEMS_SECONDS,
-            mono=True,
-        )
-        info = await asyncio.to_thread(sf.info, str(wav))
-        spoken.append((line, wav, float(info.duration)))
-        await ctx.progress(5 + 35 * (i + 1) / len(sung), "voice")
-    return spoken
-
-
-async def _mix_draft(
-    backing: Path,
-    spoken: list[tuple[LyricLine, Path, float]],
-    lines: list[LyricLine],
-    seconds: float,
-    out: Path,
-) -> None:
-    """The backing at -6 dB with each spoken line placed at its timestamp, sped
-    up (at most 1.5x) when it would run into the next line."""
-    starts = [line.start_s for line in lines]
-    args: list[str] = ["-i", str(backing)]
-    chains = ["[0:a]volume=0.5[bg]"]
-    labels = ["[bg]"]
-    for k, (line, wav, length) in enumerate(spoken, start=1):
-        following = [s for s in starts if s > line.start_s]
-        room = (following[0] if following else seconds) - line.start_s
-        tempo = min(1.5, max(1.0, length / room)) if room > 0 else 1.0
-        delay = round(line.start_s * 1000)
-        args += ["-i", str(wav)]
-        chains.append(
-            f"[{k}:a]atempo={tempo:.3f},aformat=channel_layouts=stereo,"
-            f"adelay={delay}|{delay},volume=1.2[v{k}]"
-        )
-        labels.append(f"[v{k}]")
-    graph = ";".join(chains) + (
-        f";{''.join(labels)}amix=inputs={len(labels)}:duration=first:normalize=0,"
-        "alimiter=limit=0.89[out]"
-    )
-    await run_ffmpeg(
-        [
-            *args,
-            "-filter_complex",
-            graph,
-            "-map",
-            "[out]",
-            "-t",
-            f"{seconds:.3f}",
-            "-ar",
-            str(SAMPLE_RATE),
-            "-c:a",
-            "libmp3lame",
-            "-b:a",
-            "192k",
-            str(out),
-        ],
-        duration_s=seconds,
-    )
+    voice, _ = sf.read(str(vocals), dtype="float32", always_2d=True)
+    return write_wav(out, singing.mix_over(voice.mean(axis=1), backing), SAMPLE_RATE)
 
 
 async def _song_local(ctx: JobContext, params: SongParams) -> dict[str, object]:
+    """The offline draft: a procedural backing, a melody the composer writes for
+    the lyrics in the backing's key, sung by the singing provider of ``voice``
+    (the local one: a TTS voice shaped onto the notes)."""
     assert params.seconds is not None
     lines = parse_lrc(params.lyrics)
     mood, bpm = _mood_and_bpm(params.style)
-    spoken = await _speak_lines(ctx, lines, params.voice)
+    provider_name, voice = resolve_voice(params.voice)
+    singer = provider_for_job(provider_name, ctx.settings)
+    phrases = _phrases(lines, params.seconds)
+    syllables = singing.syllabify("\n".join(text for _, _, text in phrases))
+    counts = [sum(1 for s in syllables if s.line_index == i) for i in range(len(phrases))]
     songs: list[dict[str, object]] = []
     for i in range(params.batch_size):
         seed = params.seed + i
         arrangement = await asyncio.to_thread(compose, bpm, params.seconds, mood, None, seed)
-        audio = await asyncio.to_thread(render_arrangement, arrangement, SAMPLE_RATE)
-        backing = await asyncio.to_thread(
-            write_wav, ctx.workdir / f"backing-{i + 1}.wav", audio, SAMPLE_RATE
+        melody = vocal_line(
+            arrangement, [(a, b, n) for (a, b, _), n in zip(phrases, counts, strict=True)], seed
+        )
+        notes = [singing.MelodyNote(n.start_s, n.end_s, float(n.pitch)) for n in melody]
+        assignments = singing.align(syllables, notes)  # one note per syllable, by design
+        sung = await singer.sing(
+            SingingRequest(assignments, voice, SAMPLE_RATE, seed), ctx.workdir / f"sung-{i + 1}"
+        )
+        await ctx.progress(5 + 80 * (i + 0.7) / params.batch_size, "singing")
+        # The voice is the lead: the composer's instrumental tune would fight it.
+        backing = replace(
+            arrangement, tracks={k: v for k, v in arrangement.tracks.items() if k != "melody"}
+        )
+        audio = await asyncio.to_thread(render_arrangement, backing, SAMPLE_RATE)
+        mixed = await asyncio.to_thread(
+            _mix_song, sung.path, audio, ctx.workdir / f"mix-{i + 1}.wav"
         )
         name = f"song-{i + 1}.mp3"
-        await _mix_draft(backing, spoken, lines, params.seconds, ctx.workdir / name)
+        await encode(mixed, ctx.workdir / name, "mp3", duration_s=params.seconds)
         await ctx.add_output(name, ctx.workdir / name, "audio/mpeg")
-        songs.append({"name": name, "seed": seed, "key": arrangement.key_name})
-        await ctx.progress(40 + 55 * (i + 1) / params.batch_size, "backing")
+        songs.append(
+            {
+                "name": name,
+                "seed": seed,
+                "key": arrangement.key_name,
+                "melody": [
+                    {
+                        "text": a.syllable.text,
+                        "pitch": a.notes[0].pitch,
+                        "start_s": round(a.start_s, 4),
+                        "end_s": round(a.end_s, 4),
+                    }
+                    for a in assignments
+                ],
+            }
+        )
+        await ctx.progress(5 + 90 * (i + 1) / params.batch_size, "backing")
     return {
         "draft": True,
-        "method": "procedural backing + local TTS",
-        "note": "a draft: the lyrics are spoken by a TTS voice over a procedural backing track",
+        "method": "procedural backing + composed melody + "
+        + (
+            "local TTS voice sung (WORLD pitch and time shaping)"
+            if singer.draft
+            else f"{singer.name} singing"
+        ),
+        "drafts": {
+            "backing": "procedural arrangement (drums, bass, chords), not a model",
+            "melody": "the seeded composer's line in the backing's key, one note per syllable",
+            "vocals": "draft: a speaking voice shaped onto the notes"
+            if singer.draft
+            else f"sung by {singer.name}",
+        },
+        "note": "a draft: every part is made offline without a music model",
         "mood": mood,
         "bpm": bpm,
         "voice": params.voice,
         "songs": songs,
         "lines": [
-            {"line": line.number, "start_s": line.start_s, "text": line.text, "seconds": length}
-            for line, _, length in spoken
+            {
+                "line": line.number,
+                "start_s": line.start_s,
+                "text": line.text,
+                "syllables": counts[k],
+            }
+            for k, line in enumerate(line for line in lines if line.text)
         ],
     }
 
@@ -445,7 +452,8 @@ SONG_PIPELINE = Pipeline(
     params_model=SongParams,
     run=run_song,
     description="Lyrics (LRC) and a style to songs. Remote: DiffRhythm or ACE-Step; local: a "
-    "labelled draft (procedural backing, lyrics spoken by a local voice).",
+    "labelled draft (procedural backing, a composed melody, the lyrics sung by a draft "
+    "local voice).",
     admit=_admit_song,
 )
 
