@@ -29,6 +29,7 @@ from soundstage.limits import BodyLimitMiddleware
 from soundstage.music.routes import router as music_tools_router
 from soundstage.observability.logs import ensure_logging
 from soundstage.observability.middleware import ObservabilityMiddleware
+from soundstage.projects.routes import router as projects_router
 from soundstage.storage.routes import UPLOAD_PREFIX
 from soundstage.storage.routes import router as storage_router
 from soundstage.uploads.routes import router as uploads_router
@@ -98,6 +99,8 @@ def create_app(settings: Settings | None = None, *, with_worker: bool = False) -
     app.include_router(usage_router, dependencies=[Depends(RequireScope("usage:read"))])
     app.include_router(music_tools_router, dependencies=[Depends(RequireScope("jobs"))])
     app.include_router(api_keys_router)
+    # projects declare no API-key scope yet: access tokens only
+    app.include_router(projects_router)
     app.include_router(storage_router)
     # Drop-in APIs of the backends Soundstage replaces (SOUNDSTAGE_COMPAT_APIS),
     # before the dashboard: the audiobook surface's `GET /` answers JSON API

@@ -1,0 +1,1 @@
+"""Projects with version history ("git for audio"): /v1/projects."""
