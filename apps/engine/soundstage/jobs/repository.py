@@ -23,7 +23,8 @@ from soundstage.db import Connection
 
 JOB_COLUMNS = """
   j.id, j.user_id, j.kind, j.params, j.status, j.priority, j.progress, j.stage, j.message,
-  j.error, j.attempts, j.max_attempts, j.created_at, j.updated_at, j.started_at, j.finished_at
+  j.error, j.attempts, j.max_attempts, j.created_at, j.updated_at, j.started_at, j.finished_at,
+  j.project
 """
 
 # A job's outputs as one json array column, ``outputs``, of its own row: a read
@@ -51,13 +52,14 @@ async def insert_job(
     idempotency_key: str | None,
     request_hash: str | None,
     units: int | None = None,
+    project: dict[str, Any] | None = None,
 ) -> asyncpg.Record | None:
     """Insert a job; ``None`` when the user already used ``idempotency_key``."""
     return await conn.fetchrow(
         f"""
         insert into jobs as j (user_id, kind, params, priority, max_attempts,
-                               idempotency_key, request_hash, units)
-        values ($1, $2, $3, $4, $5, $6, $7, $8)
+                               idempotency_key, request_hash, units, project)
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
         on conflict (user_id, idempotency_key) where idempotency_key is not null do nothing
         returning {JOB_COLUMNS}, j.request_hash
         """,
@@ -69,6 +71,7 @@ async def insert_job(
         idempotency_key,
         request_hash,
         units,
+        project,
     )
 
 
@@ -396,7 +399,7 @@ async def claim(
             -- re-read here and skipped (a join clause, not `= 'queued'`, so
             -- the planner keeps the primary-key lookup)
             where j.id = picked.id and j.status = picked.status
-            returning j.id, j.user_id, j.kind, j.params, j.attempts, j.max_attempts
+            returning j.id, j.user_id, j.kind, j.params, j.attempts, j.max_attempts, j.project
             """,
             worker_id,
             lease_seconds,

@@ -7,6 +7,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from soundstage.projects.schemas import ProjectTarget
+
 
 class JobStatus(StrEnum):
     QUEUED = "queued"
@@ -28,6 +30,11 @@ class JobCreate(BaseModel):
         default_factory=dict, examples=[{"frequency_hz": 440, "seconds": 3, "format": "mp3"}]
     )
     priority: int = Field(default=0, ge=-100, le=100)
+    project: ProjectTarget | None = Field(
+        default=None,
+        description="Commit the outputs to this project's branch when the job succeeds "
+        "(you must be an editor or owner of it).",
+    )
 
 
 MAX_BATCH_JOBS = 20
@@ -67,6 +74,7 @@ class Job(BaseModel):
     attempts: int
     max_attempts: int
     outputs: list[JobOutput]
+    project: ProjectTarget | None = None
     created_at: datetime
     updated_at: datetime
     started_at: datetime | None

@@ -43,6 +43,8 @@ from soundstage.jobs.schemas import (
 )
 from soundstage.pagination import fetch_page
 from soundstage.pipelines import Pipeline, Pipelines
+from soundstage.projects.schemas import ProjectTarget
+from soundstage.projects.service import check_job_target
 from soundstage.resources import Engine
 
 
@@ -62,8 +64,11 @@ SSE_KEEPALIVE_SECONDS = 15.0
 
 
 def _request_hash(body: JobCreate) -> str:
+    target = body.project.model_dump(mode="json") if body.project else None
     canonical = json.dumps(
-        [body.kind, body.params, body.priority], sort_keys=True, separators=(",", ":")
+        [body.kind, body.params, body.priority, *([target] if target else [])],
+        sort_keys=True,
+        separators=(",", ":"),
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -94,13 +99,14 @@ class _Spec:
     params: dict[str, Any]
     priority: int
     pipeline: Pipeline
+    project: ProjectTarget | None = None
 
 
 def _prepare(pipelines: Pipelines, body: JobCreate) -> _Spec:
     params = validate_params(pipelines, body.kind, body.params)
     pipeline = pipelines.get(body.kind)
     assert pipeline is not None  # validate_params checked the kind
-    return _Spec(body.kind, params, body.priority, pipeline)
+    return _Spec(body.kind, params, body.priority, pipeline, body.project)
 
 
 def _at_index(exc: SoundstageError, index: int) -> SoundstageError:
@@ -172,6 +178,7 @@ class JobService:
                 attempts=r["attempts"],
                 max_attempts=r["max_attempts"],
                 outputs=outputs[r["id"]],
+                project=r.get("project"),
                 created_at=r["created_at"],
                 updated_at=r["updated_at"],
                 started_at=r["started_at"],
@@ -248,6 +255,9 @@ class JobService:
         request_hash: str | None,
     ) -> asyncpg.Record | None:
         units = None
+        if spec.project is not None:
+            # the outputs become a commit: the caller must be able to make one
+            await check_job_target(conn, who.user_id, spec.project)
         if spec.pipeline.admit is not None:
             model = spec.pipeline.params_model.model_validate(spec.params)
             admission = await spec.pipeline.admit(_Admit(self.engine, who, conn), model)
@@ -262,6 +272,7 @@ class JobService:
             idempotency_key=idempotency_key,
             request_hash=request_hash,
             units=units,
+            project=spec.project.model_dump(mode="json") if spec.project else None,
         )
 
     async def _check_queue_room(

@@ -30,6 +30,7 @@ from soundstage.errors import (
     NotFound,
     PermanentError,
     RetryableError,
+    SoundstageError,
     ValidationFailed,
 )
 from soundstage.jobs import repository as jobs_repo
@@ -191,6 +192,10 @@ async def _project(
     return row
 
 
+class RaceLost(Conflict):
+    """A transaction lost a race on shared objects every time it was tried."""
+
+
 async def _retrying(attempt: Any) -> Any:
     """Run ``attempt()`` (one whole transaction) again when it lost a race on
     shared objects: a deadlock or a serialization failure rolls it back whole."""
@@ -199,7 +204,7 @@ async def _retrying(attempt: Any) -> Any:
             return await attempt()
         except (asyncpg.DeadlockDetectedError, asyncpg.SerializationError):
             if i == _RACE_RETRIES - 1:
-                raise Conflict("the project changed concurrently; try again") from None
+                raise RaceLost("the project changed concurrently; try again") from None
             await asyncio.sleep(0.01 * (i + 1))
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -371,31 +376,30 @@ async def commit_job_outputs(
                 bpm, key = _bpm_key(info)
                 if bpm is None and isinstance(params.get("bpm"), int):
                     bpm = params["bpm"]
-                try:
-                    row = await _write_commit(
-                        conn,
-                        project=project,
-                        author_id=user_id,
-                        branch=spec.branch,
-                        parent_id=None,
-                        merge_parent_id=None,
-                        message=spec.message or f"{kind} job {job_id}",
-                        bpm=bpm,
-                        key_signature=key,
-                        params={"kind": kind, **params},
-                        job_id=job_id,
-                        new_files=files,
-                        # effects make a new mix: the old mix's stems no longer match
-                        remove=STEM_ROLES if kind == "effects" else (),
-                    )
-                except (NotFound, ValidationFailed, Conflict) as exc:
-                    raise PermanentError(f"could not commit to the project: {exc.message}") from exc
+                row = await _write_commit(
+                    conn,
+                    project=project,
+                    author_id=user_id,
+                    branch=spec.branch,
+                    parent_id=None,
+                    merge_parent_id=None,
+                    message=spec.message or f"{kind} job {job_id}",
+                    bpm=bpm,
+                    key_signature=key,
+                    params={"kind": kind, **params},
+                    job_id=job_id,
+                    new_files=files,
+                    # effects make a new mix: the old mix's stems no longer match
+                    remove=STEM_ROLES if kind == "effects" else (),
+                )
                 return UUID(str(row["id"])) if row is not None else None
 
     try:
         result: UUID | None = await _retrying(attempt)
-    except Conflict as exc:
+    except RaceLost as exc:
         raise RetryableError(exc.message) from exc
+    except SoundstageError as exc:
+        raise PermanentError(f"could not commit to the project: {exc.message}") from exc
     return result
 
 

@@ -35,6 +35,7 @@ from soundstage.errors import PermanentError, SoundstageError
 from soundstage.jobs import repository as repo
 from soundstage.observability.metrics import observe_job
 from soundstage.pipelines import Checkpoint, Pipelines, UploadFile
+from soundstage.projects.service import commit_job_outputs
 from soundstage.storage import Storage, object_path
 from soundstage.uploads import repository as uploads_repo
 
@@ -60,6 +61,8 @@ class _Claimed:
     params: dict[str, Any]
     attempts: int
     max_attempts: int
+    # {"id", "branch", "message"}: the project its outputs are committed to
+    project: dict[str, Any] | None = None
     # for soundstage_job_duration_seconds: claim to the end of this attempt
     claimed_at: float = field(default_factory=time.monotonic)
 
@@ -391,6 +394,7 @@ class Worker:
                 params=row["params"],
                 attempts=row["attempts"],
                 max_attempts=row["max_attempts"],
+                project=row["project"],
             )
             for row in rows
         ]
@@ -481,6 +485,10 @@ class Worker:
             await self._finish(job, "canceled", stage="canceled")
             return
         exc = run.exception()
+        if exc is None and job.project is not None:
+            # Before the success is written: a commit that cannot be made fails
+            # the job instead (a failed job makes no commit).
+            exc = await self._commit_to_project(job)
         if exc is None:
             finished = await self._finish(job, "succeeded", stage="done")
             # a job whose lease was lost belongs to whoever holds it now
@@ -517,6 +525,23 @@ class Worker:
         else:
             log.error("job %s crashed", job.id, exc_info=exc)
             await self._fail(job, "internal_error", "the job failed unexpectedly")
+
+    async def _commit_to_project(self, job: _Claimed) -> BaseException | None:
+        assert job.project is not None
+        try:
+            await commit_job_outputs(
+                self.db,
+                self.storage,
+                job_id=job.id,
+                user_id=job.user_id,
+                kind=job.kind,
+                params=job.params,
+                target=job.project,
+                tmp_root=self.settings.data_path / "tmp" / "jobs",
+            )
+        except Exception as exc:  # noqa: BLE001 - judged like the pipeline's own errors
+            return exc
+        return None
 
     async def _tick(self, job: _Claimed, ctx: _Context) -> str | None:
         """Every tick reads the status (cancellation is noticed within a second);
