@@ -919,17 +919,22 @@ class ProjectService:
                     commit_id = heads.get(src["default_branch"])
                 elif await repo.get_commit(conn, project_id, commit_id) is None:
                     raise ValidationFailed("commit_id: no such commit in this project")
-                row = await repo.insert_project(
-                    conn,
-                    owner_id=who.user_id,
-                    name=body.name or f"{src['name']} (fork)"[:200],
-                    description=src["description"],
-                    genre=src["genre"],
-                    visibility=body.visibility.value,
-                    default_branch=src["default_branch"],
-                    forked_from_project=project_id,
-                    forked_from_commit=commit_id,
-                )
+                try:
+                    row = await repo.insert_project(
+                        conn,
+                        owner_id=who.user_id,
+                        name=body.name or f"{src['name']} (fork)"[:200],
+                        description=src["description"],
+                        genre=src["genre"],
+                        visibility=body.visibility.value,
+                        default_branch=src["default_branch"],
+                        forked_from_project=project_id,
+                        forked_from_commit=commit_id,
+                    )
+                except asyncpg.ForeignKeyViolationError:
+                    # Deleted since it was read. Once the new project's foreign
+                    # key holds the source row, a delete waits for this fork.
+                    raise NotFound("project not found") from None
                 new_id = row["id"]
                 head = None
                 if commit_id is not None:
