@@ -14,6 +14,7 @@ from soundstage.audiobooks.routes import router as audiobooks_router
 from soundstage.auth.api_keys import RequireScope
 from soundstage.auth.routes import router as api_keys_router
 from soundstage.compat import audiobook as audiobook_compat
+from soundstage.compat import projects as projects_compat
 from soundstage.compat import song as song_compat
 from soundstage.compat import studio as studio_compat
 from soundstage.config import Settings
@@ -44,6 +45,7 @@ COMPAT_ROUTERS: dict[str, list[APIRouter]] = {
     "song": [song_compat.router],
     "audiobook": [audiobook_compat.public, audiobook_compat.router],
     "studio": [studio_compat.router],
+    "projects": [projects_compat.router],
 }
 
 

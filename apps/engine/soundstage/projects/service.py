@@ -228,6 +228,7 @@ async def _write_commit(
     new_files: Sequence[_NewFile],
     remove: Sequence[str] = (),
     keep_parent_files: bool = True,
+    force_parent: UUID | None = None,
 ) -> asyncpg.Record | None:
     """The commit on top of the branch head (the branch row locked meanwhile),
     files inherited from the parent unless replaced or removed, the branch moved
@@ -237,19 +238,24 @@ async def _write_commit(
     head = await repo.get_branch_for_update(conn, project_id, branch_name)
     if head is None:
         raise NotFound(f"branch {branch_name!r} not found")
-    if parent_id is not None and parent_id != head["head_id"]:
+    head_id: UUID | None = head["head_id"]
+    if force_parent is not None:
+        if await repo.get_commit(conn, project_id, force_parent) is None:
+            raise ValidationFailed("parent_commit_id: no such commit in this repository")
+        head_id = force_parent
+    elif parent_id is not None and parent_id != head_id:
         raise Conflict(
-            f"branch {branch_name!r} is at {head['head_id']}, not {parent_id}: "
+            f"branch {branch_name!r} is at {head_id}, not {parent_id}: "
             "commit on top of its head (or move the branch first)",
-            details={"head_id": str(head["head_id"]) if head["head_id"] else None},
+            details={"head_id": str(head_id) if head_id else None},
         )
     parent = None
-    if head["head_id"] is not None:
-        parent = await repo.get_commit(conn, project_id, head["head_id"])
+    if head_id is not None:
+        parent = await repo.get_commit(conn, project_id, head_id)
     if merge_parent_id is not None:
         if await repo.get_commit(conn, project_id, merge_parent_id) is None:
             raise ValidationFailed("merge_parent_id: no such commit in this project")
-        if merge_parent_id == head["head_id"]:
+        if merge_parent_id == head_id:
             raise ValidationFailed("merge_parent_id: that is already the parent")
     files: dict[str, dict[str, Any]] = {}
     if parent is not None and keep_parent_files:
@@ -270,7 +276,7 @@ async def _write_commit(
     row = await repo.insert_commit(
         conn,
         project_id=project_id,
-        parent_id=head["head_id"],
+        parent_id=head_id,
         second_parent_id=merge_parent_id,
         author_id=author_id,
         message=message,
@@ -605,9 +611,9 @@ class ProjectService:
                     if len(set(roles)) != len(roles):
                         raise ValidationFailed("two files with the same role")
                     bpm, key = _bpm_key(info)
-                    parent_id = body.parent_id
+                    parent_id, force = body.parent_id, None
                     if compat_parent and parent_id is not None:
-                        parent_id = None
+                        parent_id, force = None, body.parent_id
                     row = await _write_commit(
                         conn,
                         project=project,
@@ -623,6 +629,7 @@ class ProjectService:
                         new_files=new_files,
                         remove=body.remove,
                         keep_parent_files=body.keep_parent_files,
+                        force_parent=force,
                     )
                     if row is None:
                         raise Conflict("that job's outputs were already committed")
@@ -1014,3 +1021,42 @@ class ProjectService:
             )
             if not await repo.delete_member(conn, project_id, user_id):
                 raise NotFound("member not found")
+
+    # ------------------------------------------------- files by old names
+    async def resolve_file(self, who: Principal, filename: str) -> StoredFile:
+        """A file of the caller's named the way the music studio's API names
+        them: ``upload_{upload id}.{ext}`` (an upload) or ``{job id}_{output}``
+        (a job's output); a leading path (``/static/audio/``) is ignored."""
+        name = PurePosixPath(filename.strip()).name
+        upload = re.fullmatch(r"upload_([0-9a-fA-F-]{36})(?:\.[A-Za-z0-9]{1,8})?", name)
+        output = re.fullmatch(r"([0-9a-fA-F-]{36})_(.+)", name)
+        async with self._tx(who) as conn:
+            if upload:
+                with contextlib.suppress(ValueError):
+                    row = await uploads_repo.get_upload(conn, UUID(upload.group(1)))
+                    if row is not None:
+                        return StoredFile(
+                            row["bucket"], row["object_path"], row["content_type"],
+                            row["original_name"], upload_id=row["id"],
+                        )  # fmt: skip
+            elif output:
+                with contextlib.suppress(ValueError):
+                    job_id = UUID(output.group(1))
+                    for o in await jobs_repo.list_outputs(conn, [job_id]):
+                        if o["name"] == output.group(2):
+                            return StoredFile(
+                                o["bucket"], o["object_path"], o["content_type"], o["name"],
+                                job_id=job_id, output=o["name"],
+                            )  # fmt: skip
+        raise NotFound("file not found")
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    bucket: str
+    object_path: str
+    content_type: str
+    name: str
+    upload_id: UUID | None = None
+    job_id: UUID | None = None
+    output: str | None = None
