@@ -9,7 +9,6 @@ import io
 import json
 import math
 import shutil
-import socket
 import struct
 import wave
 from collections.abc import Awaitable, Callable
@@ -18,9 +17,8 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
-from soundstage.app import create_app
+from events_server import serving
 from soundstage.config import Settings
 from soundstage.worker import Worker
 from support import User
@@ -50,27 +48,15 @@ async def test_the_frontend_under_node(
     user = await make_user()
     sample = tmp_path / "take.wav"
     sample.write_bytes(wav())
-    app = create_app(settings)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    serving = asyncio.create_task(server.serve(sockets=[sock]))
-    try:
-        while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to wait on
-            await asyncio.sleep(0.05)
+    async with serving(settings) as base:
         proc = await asyncio.create_subprocess_exec(
             "node", str(SCRIPT),
-            env={"BASE": f"http://127.0.0.1:{port}", "TOKEN": user.token, "WAV": str(sample),
+            env={"BASE": base, "TOKEN": user.token, "WAV": str(sample),
                  "PATH": "/usr/bin:/bin:/usr/local/bin"},
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
         out, err = await asyncio.wait_for(proc.communicate(), 300)
         assert proc.returncode == 0, err.decode()
-    finally:
-        server.should_exit = True
-        await serving
-        sock.close()
     seen: dict[str, Any] = json.loads(out.decode().strip().splitlines()[-1])
     assert all(v["status"] == 200 for k, v in seen.items() if k != "statuses"), {
         k: v for k, v in seen.items() if k != "statuses" and v["status"] != 200

@@ -22,6 +22,7 @@ from soundstage.dashboard.routes import dev_router
 from soundstage.dashboard.routes import router as dashboard_router
 from soundstage.engine import open_engine, resolve_dsn
 from soundstage.errors_http import install_error_handlers
+from soundstage.events.routes import router as events_router
 from soundstage.health.routes import operations as metrics_router
 from soundstage.health.routes import router as health_router
 from soundstage.jobs.routes import router as jobs_router
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None, *, with_worker: bool = False) -
     app.include_router(api_keys_router)
     # projects declare no API-key scope yet: access tokens only
     app.include_router(projects_router)
+    app.include_router(events_router)
     app.include_router(storage_router)
     # Drop-in APIs of the backends Soundstage replaces (SOUNDSTAGE_COMPAT_APIS),
     # before the dashboard: the audiobook surface's `GET /` answers JSON API

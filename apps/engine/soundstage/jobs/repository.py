@@ -644,3 +644,23 @@ async def reap_expired(conn: Connection) -> list[asyncpg.Record]:
         returning id, status
         """
     )
+
+
+async def user_events_after(
+    conn: Connection, after_id: int, limit: int = 500
+) -> list[asyncpg.Record]:
+    """The caller's job events after ``after_id`` (RLS: their own), oldest first:
+    the job half of ``GET /v1/events``."""
+    return await conn.fetch(
+        """
+        select id, job_id, type, data from job_events
+        where user_id = (select auth.uid()) and id > $1 order by id limit $2
+        """,
+        after_id,
+        limit,
+    )
+
+
+async def last_event_id(conn: Connection) -> int:
+    last: int | None = await conn.fetchval("select max(id) from job_events")
+    return last or 0
