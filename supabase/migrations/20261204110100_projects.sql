@@ -25,9 +25,9 @@ grant usage on schema soundstage_private to authenticated, soundstage_api;
 -- Content-addressed files (bucket renders, path objects/{sha[0:2]}/{sha}),
 -- shared by reference between commits, projects and users. refcount is the
 -- number of commit_files rows naming the object, kept by the triggers below;
--- an object is removed (row and file together, see projects/repository.py
--- collect_objects) only at refcount 0, and the foreign key from commit_files
--- refuses to remove one that is still named.
+-- an object is removed (row and file together, see projects/objects.py
+-- collect) only at refcount 0, under its row lock; the count trigger refuses
+-- a file whose object row is missing.
 create table public.stored_objects (
   sha256 text primary key check (sha256 ~ '^[0-9a-f]{64}$'),
   bucket text not null,
@@ -36,8 +36,10 @@ create table public.stored_objects (
   content_type text not null,
   refcount integer not null default 0 check (refcount >= 0),
   created_at timestamptz not null default now()
-);
-create index stored_objects_unreferenced_idx on public.stored_objects (sha256) where refcount = 0;
+)
+-- refcount changes on every commit and fork: room on the page for HOT updates,
+-- and no index on refcount (not even a partial one), which would forbid them
+with (fillfactor = 70);
 alter table public.stored_objects enable row level security;
 -- no policies: only the owner (worker, maintenance) and the definer functions touch it
 
@@ -110,7 +112,12 @@ create table public.commit_files (
   commit_id uuid not null,
   project_id uuid not null,
   role text not null check (role ~ '^[a-z][a-z0-9_]{0,31}$'),
-  sha256 text not null references public.stored_objects (sha256),
+  -- Deliberately no foreign key to stored_objects: the reference-count
+  -- trigger refuses a file whose object row is missing, and an object is only
+  -- removed at refcount 0 under its row lock. (The key's check took a KEY
+  -- SHARE lock on each object that the count update then upgraded: a
+  -- multixact per object, half the time of a 2,000-file fork.)
+  sha256 text not null,
   name text not null check (name ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$'),
   bytes bigint not null,
   content_type text not null,
@@ -212,8 +219,9 @@ begin
   end if;
   get diagnostics changed = row_count;
   if changed <> expected then
-    -- an object collected between this statement's snapshot and its lock
-    raise exception 'stored object vanished; retry' using errcode = '40001';
+    -- an object collected between this statement's snapshot and its lock (a
+    -- retry registers it again), or one never registered (a bug: it fails)
+    raise exception 'stored object missing; retry' using errcode = '40001';
   end if;
   return null;
 end
@@ -259,6 +267,64 @@ as $$
 $$;
 revoke all on function soundstage_private.user_id_by_email(text) from public;
 grant execute on function soundstage_private.user_id_by_email(text) to soundstage_api;
+
+-- A fork's copy of a history (a commit and its ancestors), with the files, in set-based
+-- statements. The caller's access is checked once here (may read the source,
+-- may edit the target) instead of by the row policies for each of thousands
+-- of rows; what is copied is exactly what that access allows. New ids are
+-- md5(target || old id), so parents and files find their copies without a
+-- mapping table.
+create or replace function soundstage_private.copy_history(
+  p_source uuid, p_target uuid, p_commit uuid
+) returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  uid uuid := (select auth.uid());
+  copied integer;
+  p_commits uuid[];
+begin
+  if uid is null
+     or soundstage_private.project_level(p_source, uid) < 1
+     or soundstage_private.project_level(p_target, uid) < 2 then
+    raise exception 'not allowed to copy this history' using errcode = '42501';
+  end if;
+  -- the commit and everything reachable from it through its parents
+  with recursive anc(id) as (
+    select p_commit
+    union
+    select x.pid
+    from anc
+    join public.commits c on c.project_id = p_source and c.id = anc.id
+    cross join lateral (values (c.parent_id), (c.second_parent_id)) as x(pid)
+    where x.pid is not null
+  )
+  select array_agg(id) into p_commits from anc;
+  insert into public.commits (id, project_id, parent_id, second_parent_id, author_id, message,
+                              bpm, key_signature, params, created_at)
+  select md5(p_target::text || c.id::text)::uuid, p_target,
+         case when c.parent_id is null then null
+              else md5(p_target::text || c.parent_id::text)::uuid end,
+         case when c.second_parent_id is null then null
+              else md5(p_target::text || c.second_parent_id::text)::uuid end,
+         c.author_id, c.message, c.bpm, c.key_signature, c.params, c.created_at
+  from public.commits c
+  where c.project_id = p_source and c.id = any(p_commits)
+  order by c.seq;
+  get diagnostics copied = row_count;
+  insert into public.commit_files (commit_id, project_id, role, sha256, name, bytes,
+                                   content_type, duration_s, params)
+  select md5(p_target::text || f.commit_id::text)::uuid, p_target, f.role, f.sha256, f.name,
+         f.bytes, f.content_type, f.duration_s, f.params
+  from public.commit_files f
+  where f.project_id = p_source and f.commit_id = any(p_commits);
+  return copied;
+end
+$$;
+revoke all on function soundstage_private.copy_history(uuid, uuid, uuid) from public;
+grant execute on function soundstage_private.copy_history(uuid, uuid, uuid) to soundstage_api;
 
 -- ---------------------------------------------------------------------- RLS
 alter table public.projects enable row level security;

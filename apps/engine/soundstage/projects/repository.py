@@ -342,79 +342,19 @@ async def delete_branch(conn: Connection, project_id: UUID, name: str) -> bool:
 # -------------------------------------------------------------------- fork
 
 
-async def ancestors(conn: Connection, project_id: UUID, commit_id: UUID) -> list[UUID]:
-    """``commit_id`` and every commit reachable from it through its parents."""
-    rows = await conn.fetch(
-        """
-        with recursive anc(id) as (
-          select $2::uuid
-          union
-          select x.pid
-          from anc
-          join commits c on c.project_id = $1 and c.id = anc.id
-          cross join lateral (values (c.parent_id), (c.second_parent_id)) as x(pid)
-          where x.pid is not null
-        )
-        select id from anc
-        """,
-        project_id,
-        commit_id,
+async def copy_history(conn: Connection, source_id: UUID, target_id: UUID, commit_id: UUID) -> int:
+    """Copy ``commit_id`` and its ancestors, with their files, into the fork
+    (one access check, set-based statements: soundstage_private.copy_history).
+    The files name the same stored objects: no bytes are copied, reference
+    counts go up. Returns how many commits were copied."""
+    copied: int = await conn.fetchval(
+        "select soundstage_private.copy_history($1, $2, $3)", source_id, target_id, commit_id
     )
-    return [r["id"] for r in rows]
-
-
-# A fork's copy of commit X is md5(new project id || X)::uuid: every statement
-# of the fork derives the same new id, so commits, their parents, their files
-# and the branch head are copied in three set-based statements.
-_NEW_ID = "md5($2::uuid::text || {col}::text)::uuid"
-
-
-async def copy_commits(
-    conn: Connection, source_id: UUID, target_id: UUID, commit_ids: Sequence[UUID]
-) -> int:
-    result: str = await conn.execute(
-        f"""
-        insert into commits (id, project_id, parent_id, second_parent_id, author_id, message,
-                             bpm, key_signature, params, created_at)
-        select {_NEW_ID.format(col="c.id")}, $2::uuid,
-               case when c.parent_id is null then null
-                    else {_NEW_ID.format(col="c.parent_id")} end,
-               case when c.second_parent_id is null then null
-                    else {_NEW_ID.format(col="c.second_parent_id")} end,
-               c.author_id, c.message, c.bpm, c.key_signature, c.params, c.created_at
-        from commits c
-        where c.project_id = $1 and c.id = any($3::uuid[])
-        order by c.seq
-        """,
-        source_id,
-        target_id,
-        list(commit_ids),
-    )
-    return int(result.rsplit(" ", 1)[-1])
-
-
-async def copy_files(
-    conn: Connection, source_id: UUID, target_id: UUID, commit_ids: Sequence[UUID]
-) -> int:
-    """The fork's files name the same stored objects: no bytes are copied, the
-    reference counts go up (the insert trigger)."""
-    result: str = await conn.execute(
-        f"""
-        insert into commit_files (commit_id, project_id, role, sha256, name, bytes, content_type,
-                                  duration_s, params)
-        select {_NEW_ID.format(col="f.commit_id")}, $2::uuid, f.role, f.sha256, f.name, f.bytes,
-               f.content_type, f.duration_s, f.params
-        from commit_files f
-        where f.project_id = $1 and f.commit_id = any($3::uuid[])
-        """,
-        source_id,
-        target_id,
-        list(commit_ids),
-    )
-    return int(result.rsplit(" ", 1)[-1])
+    return copied
 
 
 async def fork_head(conn: Connection, target_id: UUID, commit_id: UUID) -> UUID:
+    """The id the fork gave its copy of ``commit_id`` (md5 of both, as copy_history)."""
     new_id: UUID = await conn.fetchval(
         "select md5($1::uuid::text || $2::uuid::text)::uuid", target_id, commit_id
     )

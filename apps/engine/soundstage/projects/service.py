@@ -945,9 +945,7 @@ class ProjectService:
                 new_id = row["id"]
                 head = None
                 if commit_id is not None:
-                    ids = await repo.ancestors(conn, project_id, commit_id)
-                    await repo.copy_commits(conn, project_id, new_id, ids)
-                    await repo.copy_files(conn, project_id, new_id, ids)
+                    await repo.copy_history(conn, project_id, new_id, commit_id)
                     head = await repo.fork_head(conn, new_id, commit_id)
                 await repo.insert_branch(conn, new_id, src["default_branch"], head)
                 await repo.insert_event(
