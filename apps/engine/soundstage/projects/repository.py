@@ -8,6 +8,7 @@ worker's privileged one, where the caller passes the user whose access counts.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -353,12 +354,10 @@ async def copy_history(conn: Connection, source_id: UUID, target_id: UUID, commi
     return copied
 
 
-async def fork_head(conn: Connection, target_id: UUID, commit_id: UUID) -> UUID:
-    """The id the fork gave its copy of ``commit_id`` (md5 of both, as copy_history)."""
-    new_id: UUID = await conn.fetchval(
-        "select md5($1::uuid::text || $2::uuid::text)::uuid", target_id, commit_id
-    )
-    return new_id
+def fork_head(target_id: UUID, commit_id: UUID) -> UUID:
+    """The id the fork gave its copy of ``commit_id``: Postgres's
+    ``md5(target::text || commit::text)::uuid``, as copy_history computes it."""
+    return UUID(hashlib.md5(f"{target_id}{commit_id}".encode(), usedforsecurity=False).hexdigest())
 
 
 # ----------------------------------------------------------------- members

@@ -946,7 +946,7 @@ class ProjectService:
                 head = None
                 if commit_id is not None:
                     await repo.copy_history(conn, project_id, new_id, commit_id)
-                    head = await repo.fork_head(conn, new_id, commit_id)
+                    head = repo.fork_head(new_id, commit_id)
                 await repo.insert_branch(conn, new_id, src["default_branch"], head)
                 await repo.insert_event(
                     conn,
