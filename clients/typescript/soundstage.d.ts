@@ -470,6 +470,262 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Projects
+         * @description ``scope``: ``mine`` (you own), ``shared`` (you are a member of) or ``public``.
+         */
+        get: operations["list_projects_v1_projects_get"];
+        put?: never;
+        /** Create Project */
+        post: operations["create_project_v1_projects_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Project */
+        get: operations["get_project_v1_projects__project_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete Project */
+        delete: operations["delete_project_v1_projects__project_id__delete"];
+        options?: never;
+        head?: never;
+        /** Update Project */
+        patch: operations["update_project_v1_projects__project_id__patch"];
+        trace?: never;
+    };
+    "/v1/projects/{project_id}/commits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Commit
+         * @description Commit uploads or job outputs (``files``), or a succeeded job's outputs
+         *     (``job_id``), on top of a branch head. 409 if ``parent_id`` is not the head.
+         */
+        post: operations["create_commit_v1_projects__project_id__commits_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project_id}/commits/{commit_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Commit */
+        get: operations["get_commit_v1_projects__project_id__commits__commit_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project_id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** History */
+        get: operations["history_v1_projects__project_id__history_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project_id}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Diff */
+        get: operations["diff_v1_projects__project_id__diff_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project_id}/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Checkout
+         * @description A commit's files (default: the default branch's head) as signed URLs, or one zip.
+         */
+        get: operations["checkout_v1_projects__project_id__checkout_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project_id}/fork": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fork
+         * @description A new project of yours from any commit of a project you can read: one
+         *     transaction, no bytes copied.
+         */
+        post: operations["fork_v1_projects__project_id__fork_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project_id}/branches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Branches */
+        get: operations["list_branches_v1_projects__project_id__branches_get"];
+        put?: never;
+        /** Create Branch */
+        post: operations["create_branch_v1_projects__project_id__branches_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project_id}/branches/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete Branch */
+        delete: operations["delete_branch_v1_projects__project_id__branches__name__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Move Branch
+         * @description Point the branch at any commit of the project (reset or fast-forward).
+         */
+        patch: operations["move_branch_v1_projects__project_id__branches__name__patch"];
+        trace?: never;
+    };
+    "/v1/projects/{project_id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Members */
+        get: operations["list_members_v1_projects__project_id__members_get"];
+        put?: never;
+        /**
+         * Invite Member
+         * @description Add a signed-up user by email as viewer, editor or owner (or change their role).
+         */
+        post: operations["invite_member_v1_projects__project_id__members_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project_id}/members/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove Member
+         * @description Remove a member (owners), or leave (yourself). Access ends at once.
+         */
+        delete: operations["remove_member_v1_projects__project_id__members__user_id__delete"];
+        options?: never;
+        head?: never;
+        /** Update Member */
+        patch: operations["update_member_v1_projects__project_id__members__user_id__patch"];
+        trace?: never;
+    };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Events
+         * @description Your jobs' ``job.status``, ``job.progress`` and ``job.output`` events and
+         *     your projects' ``project.*`` events (commits, branches, members, ...), live.
+         *     Reconnect with ``Last-Event-ID`` to resume without gaps.
+         */
+        get: operations["events_v1_events_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/storage/v1/object/sign/{bucket}/{path}": {
         parameters: {
             query?: never;
@@ -1017,6 +1273,86 @@ export interface components {
         Body_studio_upload_midi_api_upload_midi_post: {
             file: string;
         };
+        Branch: {
+            name: string;
+            head_id: string | null;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        BranchCreate: {
+            name: string;
+            /** @description Default: the default branch head. */
+            from_commit?: string | null;
+        };
+        BranchList: {
+            items: components["schemas"]["Branch"][];
+        };
+        BranchMove: {
+            /** Format: uuid */
+            head_id: string;
+        };
+        Checkout: {
+            /** Format: uuid */
+            commit_id: string;
+            files: components["schemas"]["CommitFile"][];
+        };
+        Commit: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            project_id: string;
+            parent_id: string | null;
+            second_parent_id: string | null;
+            author_id: string | null;
+            message: string;
+            bpm: number | null;
+            key_signature: string | null;
+            params: {
+                [key: string]: unknown;
+            };
+            job_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+            files: components["schemas"]["CommitFile"][];
+        };
+        /**
+         * @description A commit: the parent's files (unless ``keep_parent_files`` is false),
+         *     with ``files`` added or replaced by role and ``remove`` roles dropped;
+         *     or every audio/MIDI output of ``job_id`` mapped to roles by its kind.
+         */
+        CommitCreate: {
+            branch?: string | null;
+            /** @default "" */
+            message?: string;
+            /** @description Default: the branch head. Must be the head (no lost commits). */
+            parent_id?: string | null;
+            /** @description A second parent: a merge. */
+            merge_parent_id?: string | null;
+            /** @description Commit this succeeded job's outputs. */
+            job_id?: string | null;
+            files?: components["schemas"]["FileIn"][];
+            remove?: string[];
+            /** @default true */
+            keep_parent_files?: boolean;
+            bpm?: number | null;
+            key_signature?: string | null;
+            params?: {
+                [key: string]: unknown;
+            };
+        };
+        CommitFile: {
+            role: string;
+            name: string;
+            sha256: string;
+            bytes: number;
+            content_type: string;
+            duration_s: number | null;
+            params: {
+                [key: string]: unknown;
+            };
+            url?: string | null;
+            expires_at?: string | null;
+        };
         DashboardConfig: {
             env: string;
             /** @description POST /v1/dev/token answers this browser */
@@ -1039,6 +1375,20 @@ export interface components {
             /** Format: uuid */
             id: string;
             email: string;
+        };
+        Diff: {
+            /** Format: uuid */
+            from_commit: string;
+            /** Format: uuid */
+            to_commit: string;
+            /** @description each changed field: {from, to}; bpm, key_signature, message and params.* */
+            params: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            files: components["schemas"]["FileChange"][];
+            unchanged: string[];
         };
         EffectsRequest: {
             /** @description an uploaded file's path */
@@ -1067,6 +1417,29 @@ export interface components {
         ErrorEnvelope: {
             error: components["schemas"]["ErrorBody"];
         };
+        FileChange: {
+            role: string;
+            change: "added" | "removed" | "changed";
+            from_sha256: string | null;
+            to_sha256: string | null;
+        };
+        /** @description One file of a new commit: an upload of yours or an output of a job of yours. */
+        FileIn: {
+            role: string;
+            upload_id?: string | null;
+            job_id?: string | null;
+            output?: string | null;
+            params?: {
+                [key: string]: unknown;
+            };
+        };
+        ForkCreate: {
+            name?: string | null;
+            /** @description Default: the head of the project's default branch. */
+            commit_id?: string | null;
+            /** @default "private" */
+            visibility?: components["schemas"]["Visibility"];
+        };
         GenerateRequest: {
             /** @description LRC */
             lyrics: string;
@@ -1084,6 +1457,17 @@ export interface components {
             status_url: string;
             download_url: string;
         };
+        GraphCommit: {
+            /** Format: uuid */
+            id: string;
+            parents: string[];
+            author_id: string | null;
+            message: string;
+            bpm: number | null;
+            key_signature: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
         Health: {
             status: string;
         };
@@ -1093,6 +1477,17 @@ export interface components {
             provider: string;
             /** Format: date-time */
             timestamp: string;
+        };
+        /**
+         * @description Everything needed to draw the graph: commits oldest first, each with its
+         *     parents (two for a merge), and where each branch points.
+         */
+        History: {
+            /** Format: uuid */
+            project_id: string;
+            default_branch: string;
+            commits: components["schemas"]["GraphCommit"][];
+            branches: components["schemas"]["Branch"][];
         };
         Job: {
             /** Format: uuid */
@@ -1110,6 +1505,7 @@ export interface components {
             attempts: number;
             max_attempts: number;
             outputs: components["schemas"]["JobOutput"][];
+            project?: components["schemas"]["ProjectTarget"] | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -1132,6 +1528,8 @@ export interface components {
             };
             /** @default 0 */
             priority?: number;
+            /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
+            project?: components["schemas"]["ProjectTarget"] | null;
         };
         JobError: {
             code: string;
@@ -1167,6 +1565,26 @@ export interface components {
         LexiconList: {
             items: components["schemas"]["LexiconEntry"][];
         };
+        Member: {
+            /** Format: uuid */
+            user_id: string;
+            email?: string | null;
+            role: components["schemas"]["MemberRole"];
+            /** Format: date-time */
+            created_at: string;
+        };
+        MemberInvite: {
+            email: string;
+            /** @default "viewer" */
+            role?: components["schemas"]["MemberRole"];
+        };
+        MemberList: {
+            items: components["schemas"]["Member"][];
+        };
+        MemberRole: "viewer" | "editor" | "owner";
+        MemberUpdate: {
+            role: components["schemas"]["MemberRole"];
+        };
         PipelineInfo: {
             kind: string;
             description: string;
@@ -1194,6 +1612,62 @@ export interface components {
             title: string;
             characters: number;
             estimated_seconds: number;
+        };
+        Project: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            owner_id: string;
+            name: string;
+            description: string;
+            genre: string;
+            visibility: components["schemas"]["Visibility"];
+            default_branch: string;
+            /** @description the caller's access: owner, editor or reader */
+            access: string;
+            /** @description only shown to owners: readers of an unlisted project send it */
+            link_token?: string | null;
+            forked_from_project: string | null;
+            forked_from_commit: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        ProjectCreate: {
+            name: string;
+            /** @default "" */
+            description?: string;
+            /** @default "" */
+            genre?: string;
+            /** @default "private" */
+            visibility?: components["schemas"]["Visibility"];
+            /** @default "main" */
+            default_branch?: string;
+        };
+        ProjectList: {
+            items: components["schemas"]["Project"][];
+            next_cursor: string | null;
+        };
+        /** @description Where a job's outputs go when it succeeds: a new commit on ``branch``. */
+        ProjectTarget: {
+            /** Format: uuid */
+            id: string;
+            /** @description Default: the project's default branch. */
+            branch?: string | null;
+            message?: string | null;
+        };
+        ProjectUpdate: {
+            name?: string | null;
+            description?: string | null;
+            genre?: string | null;
+            visibility?: components["schemas"]["Visibility"] | null;
+            default_branch?: string | null;
+            /**
+             * @description Issue a new link token: the old unlisted link stops working.
+             * @default false
+             */
+            rotate_link_token?: boolean;
         };
         ProviderCost: {
             provider: string;
@@ -1263,6 +1737,7 @@ export interface components {
             text?: string | null;
             voice?: string | null;
         };
+        Scope: "mine" | "shared" | "public";
         /** @description Ask for a URL to send one file straight to storage (large files). */
         SignUploadRequest: {
             /** @description the file's name, with its extension */
@@ -1345,6 +1820,7 @@ export interface components {
             limit: number | null;
             remaining: number | null;
         };
+        Visibility: "private" | "unlisted" | "public";
         VocalsRequest: {
             lyrics: string;
             /** @description a MIDI path/upload id, {job_id, output}, or notes */
@@ -2873,6 +3349,1173 @@ export interface operations {
             };
         };
     };
+    list_projects_v1_projects_get: {
+        parameters: {
+            query?: {
+                /** @default "mine" */
+                scope?: components["schemas"]["Scope"];
+                cursor?: string | null;
+                /** @default 20 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectList"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    create_project_v1_projects_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_project_v1_projects__project_id__get: {
+        parameters: {
+            query?: {
+                link_token?: string | null;
+            };
+            header?: {
+                "X-Project-Token"?: string | null;
+            };
+            path: {
+                /** Format: uuid */
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    delete_project_v1_projects__project_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** Format: uuid */
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    update_project_v1_projects__project_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** Format: uuid */
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    create_commit_v1_projects__project_id__commits_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** Format: uuid */
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommitCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Commit"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the resource's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_commit_v1_projects__project_id__commits__commit_id__get: {
+        parameters: {
+            query?: {
+                link_token?: string | null;
+            };
+            header?: {
+                "X-Project-Token"?: string | null;
+            };
+            path: {
+                /** Format: uuid */
+                project_id: string;
+                /** Format: uuid */
+                commit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Commit"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    history_v1_projects__project_id__history_get: {
+        parameters: {
+            query?: {
+                link_token?: string | null;
+            };
+            header?: {
+                "X-Project-Token"?: string | null;
+            };
+            path: {
+                /** Format: uuid */
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["History"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    diff_v1_projects__project_id__diff_get: {
+        parameters: {
+            query: {
+                /** Format: uuid */
+                from: string;
+                /** Format: uuid */
+                to: string;
+                link_token?: string | null;
+            };
+            header?: {
+                "X-Project-Token"?: string | null;
+            };
+            path: {
+                /** Format: uuid */
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Diff"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    checkout_v1_projects__project_id__checkout_get: {
+        parameters: {
+            query?: {
+                /**
+                 * @description a commit id or branch
+                 * @description a commit id or branch
+                 */
+                ref?: string | null;
+                /** @default "urls" */
+                format?: "urls" | "zip";
+                link_token?: string | null;
+            };
+            header?: {
+                "X-Project-Token"?: string | null;
+            };
+            path: {
+                /** Format: uuid */
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Checkout"];
+                    "application/zip": unknown;
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    fork_v1_projects__project_id__fork_post: {
+        parameters: {
+            query?: {
+                link_token?: string | null;
+            };
+            header?: {
+                "X-Project-Token"?: string | null;
+            };
+            path: {
+                /** Format: uuid */
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ForkCreate"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the resource's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_branches_v1_projects__project_id__branches_get: {
+        parameters: {
+            query?: {
+                link_token?: string | null;
+            };
+            header?: {
+                "X-Project-Token"?: string | null;
+            };
+            path: {
+                /** Format: uuid */
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BranchList"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    create_branch_v1_projects__project_id__branches_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** Format: uuid */
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BranchCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Branch"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the resource's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    delete_branch_v1_projects__project_id__branches__name__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** Format: uuid */
+                project_id: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the resource's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    move_branch_v1_projects__project_id__branches__name__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** Format: uuid */
+                project_id: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BranchMove"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Branch"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_members_v1_projects__project_id__members_get: {
+        parameters: {
+            query?: {
+                link_token?: string | null;
+            };
+            header?: {
+                "X-Project-Token"?: string | null;
+            };
+            path: {
+                /** Format: uuid */
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberList"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    invite_member_v1_projects__project_id__members_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** Format: uuid */
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberInvite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    remove_member_v1_projects__project_id__members__user_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** Format: uuid */
+                project_id: string;
+                /** Format: uuid */
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    update_member_v1_projects__project_id__members__user_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** Format: uuid */
+                project_id: string;
+                /** Format: uuid */
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    events_v1_events_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Last-Event-ID"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Server-Sent Events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": unknown;
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     download_signed_storage_v1_object_sign__bucket___path__get: {
         parameters: {
             query: {
@@ -3659,17 +5302,31 @@ export type Body_create_upload_v1_uploads_post = components["schemas"]["Body_cre
 export type Body_studio_upload_audio_api_upload_audio_post = components["schemas"]["Body_studio_upload_audio_api_upload_audio_post"];
 export type Body_studio_upload_image_api_upload_image_post = components["schemas"]["Body_studio_upload_image_api_upload_image_post"];
 export type Body_studio_upload_midi_api_upload_midi_post = components["schemas"]["Body_studio_upload_midi_api_upload_midi_post"];
+export type Branch = components["schemas"]["Branch"];
+export type BranchCreate = components["schemas"]["BranchCreate"];
+export type BranchList = components["schemas"]["BranchList"];
+export type BranchMove = components["schemas"]["BranchMove"];
+export type Checkout = components["schemas"]["Checkout"];
+export type Commit = components["schemas"]["Commit"];
+export type CommitCreate = components["schemas"]["CommitCreate"];
+export type CommitFile = components["schemas"]["CommitFile"];
 export type DashboardConfig = components["schemas"]["DashboardConfig"];
 export type DevToken = components["schemas"]["DevToken"];
 export type DevTokenRequest = components["schemas"]["DevTokenRequest"];
 export type DevUser = components["schemas"]["DevUser"];
+export type Diff = components["schemas"]["Diff"];
 export type EffectsRequest = components["schemas"]["EffectsRequest"];
 export type ErrorBody = components["schemas"]["ErrorBody"];
 export type ErrorEnvelope = components["schemas"]["ErrorEnvelope"];
+export type FileChange = components["schemas"]["FileChange"];
+export type FileIn = components["schemas"]["FileIn"];
+export type ForkCreate = components["schemas"]["ForkCreate"];
 export type GenerateRequest = components["schemas"]["GenerateRequest"];
 export type GenerateResponse = components["schemas"]["GenerateResponse"];
+export type GraphCommit = components["schemas"]["GraphCommit"];
 export type Health = components["schemas"]["Health"];
 export type HealthResponse = components["schemas"]["HealthResponse"];
+export type History = components["schemas"]["History"];
 export type Job = components["schemas"]["Job"];
 export type JobBatch = components["schemas"]["JobBatch"];
 export type JobBatchCreate = components["schemas"]["JobBatchCreate"];
@@ -3681,10 +5338,20 @@ export type JobStatus = components["schemas"]["JobStatus"];
 export type LexiconEntry = components["schemas"]["LexiconEntry"];
 export type LexiconEntryIn = components["schemas"]["LexiconEntryIn"];
 export type LexiconList = components["schemas"]["LexiconList"];
+export type Member = components["schemas"]["Member"];
+export type MemberInvite = components["schemas"]["MemberInvite"];
+export type MemberList = components["schemas"]["MemberList"];
+export type MemberRole = components["schemas"]["MemberRole"];
+export type MemberUpdate = components["schemas"]["MemberUpdate"];
 export type PipelineInfo = components["schemas"]["PipelineInfo"];
 export type PipelineList = components["schemas"]["PipelineList"];
 export type Preview = components["schemas"]["Preview"];
 export type PreviewChapter = components["schemas"]["PreviewChapter"];
+export type Project = components["schemas"]["Project"];
+export type ProjectCreate = components["schemas"]["ProjectCreate"];
+export type ProjectList = components["schemas"]["ProjectList"];
+export type ProjectTarget = components["schemas"]["ProjectTarget"];
+export type ProjectUpdate = components["schemas"]["ProjectUpdate"];
 export type ProviderCost = components["schemas"]["ProviderCost"];
 export type QueueLimits = components["schemas"]["QueueLimits"];
 export type QueueResponse = components["schemas"]["QueueResponse"];
@@ -3694,6 +5361,7 @@ export type QuotaInfo = components["schemas"]["QuotaInfo"];
 export type Ready = components["schemas"]["Ready"];
 export type RegenerateRequest = components["schemas"]["RegenerateRequest"];
 export type Replacement = components["schemas"]["Replacement"];
+export type Scope = components["schemas"]["Scope"];
 export type SignUploadRequest = components["schemas"]["SignUploadRequest"];
 export type SignedUpload = components["schemas"]["SignedUpload"];
 export type StatusResponse = components["schemas"]["StatusResponse"];
@@ -3704,6 +5372,7 @@ export type UploadList = components["schemas"]["UploadList"];
 export type UploadedObject = components["schemas"]["UploadedObject"];
 export type Usage = components["schemas"]["Usage"];
 export type UsageItem = components["schemas"]["UsageItem"];
+export type Visibility = components["schemas"]["Visibility"];
 export type VocalsRequest = components["schemas"]["VocalsRequest"];
 export type VoiceList = components["schemas"]["VoiceList"];
 export type VoiceOut = components["schemas"]["VoiceOut"];

@@ -6,11 +6,15 @@ caller: an ``owner_id`` in a query or body is accepted and ignored. Files are
 named the old way, ``upload_{id}.{ext}`` and ``{job id}_{output}``, and
 ``/api/audio/download/{filename}`` redirects to a short-lived signed URL.
 
-Differences from the old backend, on purpose: errors use the engine's
-envelope (``{"error": {...}}``, not ``{"detail": ...}``); ``bpm`` above 200 is
+Errors answer as the old FastAPI backend did (``{"detail": ...}``). Differences
+from it, on purpose: ``bpm`` above 200 is
 played at 200 (the generator's range); a mood the generator does not know is
 played as ``neutral``; ``path`` in an upload's answer is the download route,
 not ``/static/audio/...``.
+
+API keys: the ``/api/ai`` routes take ``jobs:*`` scopes and ``/api/audio``
+``uploads:*``, as ``/v1``; the repository and version-control routes, like
+``/v1/projects``, take access tokens only (there is no projects scope yet).
 """
 
 from __future__ import annotations
@@ -19,18 +23,19 @@ import asyncio
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Body, File, Query, Request, UploadFile
+from fastapi import APIRouter, Body, Depends, File, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from soundstage.audio.compose import MOODS
+from soundstage.auth.api_keys import RequireScope
 from soundstage.auth.tokens import Principal
+from soundstage.compat.common import error_route, fastapi_detail, job_of_kinds
 from soundstage.compat.deps import CompatUser
-from soundstage.engine import Engine
-from soundstage.errors import ValidationFailed
+from soundstage.errors import NotFound, ValidationFailed
 from soundstage.jobs.schemas import Job, JobBatchCreate, JobCreate, JobStatus
 from soundstage.jobs.service import JobService
 from soundstage.music.analyze import analyze_stream, analyze_upload
-from soundstage.music.compose import MOODS
 from soundstage.projects.schemas import (
     CommitCreate,
     ForkCreate,
@@ -39,9 +44,17 @@ from soundstage.projects.schemas import (
     Visibility,
 )
 from soundstage.projects.service import ProjectService
+from soundstage.resources import Engine
 from soundstage.uploads.service import UploadService
 
-router = APIRouter(tags=["compat: projects (music studio)"], include_in_schema=False)
+# Errors leave as the old FastAPI backend's did: {"detail": ...}.
+router = APIRouter(
+    tags=["compat: projects (music studio)"],
+    include_in_schema=False,
+    route_class=error_route(fastapi_detail),
+)
+# The job kinds this surface makes: another kind's task id is unknown here.
+KINDS = ("music", "hum_to_beat", "stems")
 
 # How long /api/ai/analyze-audio waits, as the old backend did (task.get(timeout=30)).
 ANALYZE_TIMEOUT_SECONDS = 30.0
@@ -90,7 +103,7 @@ def _music_job(req: GenerationRequest) -> JobCreate:
     )
 
 
-@router.post("/api/ai/generate")
+@router.post("/api/ai/generate", dependencies=[Depends(RequireScope("jobs:write"))])
 async def generate(request: Request, body: GenerationRequest, who: CompatUser) -> dict[str, Any]:
     job = await JobService(_engine(request)).create(who, _music_job(body), None, _base(request))
     return {
@@ -138,13 +151,15 @@ def _task_status(job: Job) -> dict[str, Any]:
     return out
 
 
-@router.get("/api/ai/status/{task_id}")
+@router.get("/api/ai/status/{task_id}", dependencies=[Depends(RequireScope("jobs:read"))])
 async def task_status(request: Request, task_id: UUID, who: CompatUser) -> dict[str, Any]:
     job = await JobService(_engine(request)).get(who, task_id, _base(request))
+    if not job_of_kinds(job, KINDS):
+        raise NotFound("task not found")
     return _task_status(job)
 
 
-@router.post("/api/ai/hum-to-beat")
+@router.post("/api/ai/hum-to-beat", dependencies=[Depends(RequireScope("jobs:write"))])
 async def hum_to_beat(
     request: Request,
     who: CompatUser,
@@ -177,7 +192,7 @@ async def _audio_input(engine: Engine, who: Principal, file_path: str) -> dict[s
     return {"source": {"job_id": str(found.job_id), "output": found.output}}
 
 
-@router.post("/api/ai/separate-stems")
+@router.post("/api/ai/separate-stems", dependencies=[Depends(RequireScope("jobs:write"))])
 async def separate_stems(
     request: Request, body: StemSeparationRequest, who: CompatUser
 ) -> dict[str, Any]:
@@ -189,7 +204,7 @@ async def separate_stems(
     return {"task_id": str(job.id), "status": "pending"}
 
 
-@router.post("/api/ai/analyze-audio")
+@router.post("/api/ai/analyze-audio", dependencies=[Depends(RequireScope("jobs:write"))])
 async def analyze_audio(
     request: Request, who: CompatUser, file_path: Annotated[str, Query(max_length=500)]
 ) -> dict[str, Any]:
@@ -208,7 +223,7 @@ async def analyze_audio(
     }
 
 
-@router.post("/api/ai/batch-generate")
+@router.post("/api/ai/batch-generate", dependencies=[Depends(RequireScope("jobs:write"))])
 async def batch_generate(
     request: Request, body: list[GenerationRequest], who: CompatUser
 ) -> dict[str, Any]:
@@ -403,7 +418,7 @@ async def get_repository(request: Request, repo_id: UUID, who: CompatUser) -> di
 # ---------------------------------------------------------------- /api/audio
 
 
-@router.post("/api/audio/upload")
+@router.post("/api/audio/upload", dependencies=[Depends(RequireScope("uploads:write"))])
 async def upload_audio(
     request: Request, who: CompatUser, file: Annotated[UploadFile, File()]
 ) -> dict[str, Any]:
@@ -412,7 +427,7 @@ async def upload_audio(
     return {"filename": filename, "path": f"/api/audio/download/{filename}", "size": made.bytes}
 
 
-@router.get("/api/audio/download/{filename}")
+@router.get("/api/audio/download/{filename}", dependencies=[Depends(RequireScope("uploads:read"))])
 async def download_audio(request: Request, filename: str, who: CompatUser) -> RedirectResponse:
     """A redirect to a short-lived signed URL of the file (audio elements and
     fetch follow it); another user's file is 404."""

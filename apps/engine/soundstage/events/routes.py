@@ -20,10 +20,10 @@ from fastapi import APIRouter, Header, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import StreamingResponse
 
 from soundstage.auth.deps import CurrentUser
-from soundstage.engine import Engine
 from soundstage.errors import SoundstageError
 from soundstage.errors_http import error_responses
 from soundstage.events.service import KEEPALIVE_SECONDS, Cursor, EventService
+from soundstage.resources import Engine
 
 router = APIRouter(prefix="/v1", tags=["events"])
 

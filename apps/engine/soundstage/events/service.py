@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from soundstage.auth.tokens import Principal
-from soundstage.engine import Engine
 from soundstage.errors import ValidationFailed
 from soundstage.jobs import repository as jobs_repo
 from soundstage.projects import repository as projects_repo
+from soundstage.resources import Engine
 
 POLL_SECONDS = 0.25
 KEEPALIVE_SECONDS = 15.0

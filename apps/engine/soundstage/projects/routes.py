@@ -15,7 +15,6 @@ from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from soundstage.auth.deps import CurrentUser
-from soundstage.engine import Engine
 from soundstage.errors_http import error_responses
 from soundstage.projects.schemas import (
     Branch,
@@ -39,6 +38,7 @@ from soundstage.projects.schemas import (
     Scope,
 )
 from soundstage.projects.service import ProjectService
+from soundstage.resources import Engine
 
 router = APIRouter(prefix="/v1/projects", tags=["projects"])
 

@@ -23,7 +23,6 @@ import asyncpg
 
 from soundstage.auth.tokens import Principal
 from soundstage.db import Connection, Database
-from soundstage.engine import Engine
 from soundstage.errors import (
     Conflict,
     Forbidden,
@@ -67,6 +66,7 @@ from soundstage.projects.schemas import (
     Scope,
     Visibility,
 )
+from soundstage.resources import Engine
 from soundstage.storage import Storage
 from soundstage.uploads import repository as uploads_repo
 
@@ -95,7 +95,7 @@ def _tmpdir(root: Path) -> Iterator[Path]:
 
 
 def _duration(path: Path) -> float | None:
-    from soundstage.music.decode import UndecodableError, probe_audio
+    from soundstage.audio.decode import UndecodableError, probe_audio
 
     try:
         seconds = probe_audio(path).duration_s
