@@ -288,3 +288,33 @@ async def test_list_pagination_and_fork_shares_objects(
     r = await client.get("/v1/projects", params={"cursor": "nope"}, headers=alice.headers)
     assert r.status_code == 422
     assert a["id"] != head
+
+
+async def test_members_invite_promote_leave(
+    client: httpx.AsyncClient, make_user: MakeUser, new_project: NewProject
+) -> None:
+    owner, bob, carol = await make_user(), await make_user(), await make_user()
+    pid = (await new_project(owner))["id"]
+    url = f"/v1/projects/{pid}/members"
+    r = await client.post(url, json={"email": "nobody@example.com"}, headers=owner.headers)
+    assert r.status_code == 422 and "signed up" in r.json()["error"]["message"]
+    r = await client.post(url, json={"email": owner.email, "role": "editor"}, headers=owner.headers)
+    assert r.status_code == 422
+    r = await client.post(url, json={"email": bob.email.upper()}, headers=owner.headers)
+    assert r.status_code == 201 and r.json()["role"] == "viewer"
+    # promoted to owner, bob may invite (but not delete the project)
+    r = await client.patch(f"{url}/{bob.id}", json={"role": "owner"}, headers=owner.headers)
+    assert r.status_code == 200 and r.json()["role"] == "owner"
+    r = await client.post(url, json={"email": carol.email, "role": "editor"}, headers=bob.headers)
+    assert r.status_code == 201
+    assert (await client.delete(f"/v1/projects/{pid}", headers=bob.headers)).status_code == 403
+    r = await client.get(url, headers=carol.headers)
+    assert {m["user_id"]: m["role"] for m in r.json()["items"]} == {
+        str(bob.id): "owner",
+        str(carol.id): "editor",
+    }
+    # carol leaves on her own; then the project is gone for her
+    assert (await client.delete(f"{url}/{carol.id}", headers=carol.headers)).status_code == 204
+    assert (await client.get(f"/v1/projects/{pid}", headers=carol.headers)).status_code == 404
+    r = await client.patch(f"{url}/{carol.id}", json={"role": "viewer"}, headers=owner.headers)
+    assert r.status_code == 404
