@@ -154,3 +154,38 @@ def test_roles_for_outputs_by_kind() -> None:
     stems.append(out("stems.json", "application/json"))
     assert sorted(roles_for_outputs("stems", stems)) == ["bass", "drums", "other", "vocals"]  # type: ignore[arg-type]
     assert list(roles_for_outputs("effects", [out("processed.wav", "audio/wav")])) == ["mix"]  # type: ignore[list-item]
+
+
+async def test_stems_job_adds_the_stems_of_the_parents_mix(
+    client: httpx.AsyncClient, make_user: MakeUser, new_project: NewProject, worker: Worker
+) -> None:
+    alice = await make_user()
+    pid = (await new_project(alice))["id"]
+    r = await client.post(
+        "/v1/jobs",
+        json={"kind": "music", "params": {"duration_s": 5, "format": "wav", "seed": 3},
+              "project": {"id": pid}},
+        headers=alice.headers,
+    )  # fmt: skip
+    music = r.json()
+    await wait_for_status(client, alice, music["id"], {"succeeded"}, within=120)
+    r = await client.post(
+        "/v1/jobs",
+        json={"kind": "stems", "params": {"source": {"job_id": music["id"], "output": "music.wav"}},
+              "project": {"id": pid, "message": "split"}},
+        headers=alice.headers,
+    )  # fmt: skip
+    assert r.status_code == 202, r.text
+    job = await wait_for_status(client, alice, r.json()["id"], {"succeeded", "failed"}, within=180)
+    assert job["status"] == "succeeded", job
+    graph = await _history(client, alice, pid)
+    assert [c["message"] for c in graph["commits"]][-1] == "split"
+    head = graph["commits"][-1]["id"]
+    r = await client.get(f"/v1/projects/{pid}/commits/{head}", headers=alice.headers)
+    roles = {f["role"]: f for f in r.json()["files"]}
+    assert set(roles) == {"mix", "midi", "drums", "bass", "vocals", "other"}
+    first = await client.get(
+        f"/v1/projects/{pid}/commits/{graph['commits'][0]['id']}", headers=alice.headers
+    )
+    mix = next(f for f in first.json()["files"] if f["role"] == "mix")
+    assert roles["mix"]["sha256"] == mix["sha256"]  # the parent's mix, by reference
