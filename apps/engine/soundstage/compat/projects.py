@@ -32,7 +32,7 @@ from soundstage.auth.api_keys import RequireScope
 from soundstage.auth.tokens import Principal
 from soundstage.compat.common import error_route, fastapi_detail, job_of_kinds
 from soundstage.compat.deps import CompatUser
-from soundstage.errors import NotFound, ValidationFailed
+from soundstage.errors import ValidationFailed
 from soundstage.jobs.schemas import Job, JobBatchCreate, JobCreate, JobStatus
 from soundstage.jobs.service import JobService
 from soundstage.music.analyze import analyze_stream, analyze_upload
@@ -152,11 +152,8 @@ def _task_status(job: Job) -> dict[str, Any]:
 
 
 @router.get("/api/ai/status/{task_id}", dependencies=[Depends(RequireScope("jobs:read"))])
-async def task_status(request: Request, task_id: UUID, who: CompatUser) -> dict[str, Any]:
-    job = await JobService(_engine(request)).get(who, task_id, _base(request))
-    if not job_of_kinds(job, KINDS):
-        raise NotFound("task not found")
-    return _task_status(job)
+async def task_status(request: Request, task_id: str, who: CompatUser) -> dict[str, Any]:
+    return _task_status(await job_of_kinds(request, who, task_id, KINDS))
 
 
 @router.post("/api/ai/hum-to-beat", dependencies=[Depends(RequireScope("jobs:write"))])
