@@ -1190,7 +1190,7 @@ export interface components {
         };
         ApiKeyCreate: {
             name: string;
-            scopes: ("jobs:read" | "jobs:write" | "uploads:read" | "uploads:write" | "voices:read" | "lexicon:read" | "lexicon:write" | "usage:read")[];
+            scopes: ("jobs:read" | "jobs:write" | "uploads:read" | "uploads:write" | "voices:read" | "lexicon:read" | "lexicon:write" | "usage:read" | "projects:read" | "projects:write" | "events:read")[];
         };
         ApiKeyCreated: {
             /** Format: uuid */

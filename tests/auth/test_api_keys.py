@@ -214,3 +214,26 @@ async def test_rate_limits_are_the_owners(
     finally:
         await conn.close()
     assert charged == 1
+
+
+async def test_projects_and_events_have_scopes_of_their_own(
+    client: httpx.AsyncClient, make_user: MakeUser
+) -> None:
+    owner = await make_user()
+    jobs_only = {
+        "X-API-Key": str((await _create(client, owner, ["jobs:read", "jobs:write"]))["key"])
+    }
+    r = await client.get("/v1/projects", headers=jobs_only)
+    assert r.status_code == 403
+    assert r.json()["error"]["details"] == {"required": "projects:read"}
+
+    reader = {"X-API-Key": str((await _create(client, owner, ["projects:read"]))["key"])}
+    assert (await client.get("/v1/projects", headers=reader)).status_code == 200
+    made = await client.post("/v1/projects", json={"name": "Demo"}, headers=reader)
+    assert made.status_code == 403
+    assert made.json()["error"]["details"] == {"required": "projects:write"}
+
+    writer = {"X-API-Key": str((await _create(client, owner, ["projects:write"]))["key"])}
+    assert (
+        await client.post("/v1/projects", json={"name": "Demo"}, headers=writer)
+    ).status_code == 201

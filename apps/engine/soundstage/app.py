@@ -103,7 +103,7 @@ def create_app(settings: Settings | None = None, *, with_worker: bool = False) -
     app.include_router(music_tools_router, dependencies=[Depends(RequireScope("jobs"))])
     app.include_router(api_keys_router)
     # projects declare no API-key scope yet: access tokens only
-    app.include_router(projects_router)
+    app.include_router(projects_router, dependencies=[Depends(RequireScope("projects"))])
     app.include_router(events_router)
     app.include_router(storage_router)
     # Drop-in APIs of the backends Soundstage replaces (SOUNDSTAGE_COMPAT_APIS),

@@ -25,11 +25,12 @@ import time
 import uuid
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, get_args
 
 from fastapi import Request
 
 from soundstage.auth import repository as repo
+from soundstage.auth.schemas import Scope
 from soundstage.auth.tokens import Principal
 from soundstage.config import Settings
 from soundstage.db import Database
@@ -40,18 +41,7 @@ KEY_PREFIX: Final = "sk_"
 SHOWN_CHARS: Final = 11
 TOUCH_EVERY_SECONDS: Final = 60.0
 
-SCOPES: Final[tuple[str, ...]] = (
-    "jobs:read",
-    "jobs:write",
-    "uploads:read",
-    "uploads:write",
-    "voices:read",
-    "lexicon:read",
-    "lexicon:write",
-    "usage:read",
-)
-"""Every scope a key may hold. ``jobs:*`` covers job kinds, the queue, the
-audiobook and music routes and the compatibility surfaces' job routes."""
+SCOPES: Final[tuple[str, ...]] = get_args(Scope)
 
 CLAIM: Final = "soundstage_api_key"
 """The claim naming the key and its scopes in a key's Principal."""

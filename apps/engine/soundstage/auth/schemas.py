@@ -15,7 +15,12 @@ Scope = Literal[
     "lexicon:read",
     "lexicon:write",
     "usage:read",
+    "projects:read",
+    "projects:write",
+    "events:read",
 ]
+"""Every scope a key may hold. ``jobs:*`` covers job kinds, the queue, the
+audiobook and music routes and the compatibility surfaces' job routes."""
 
 
 class ApiKeyCreate(BaseModel):

@@ -248,7 +248,10 @@ class CommitRequest(BaseModel):
     generation_params: dict[str, Any] | None = None
 
 
-@router.post("/api/vcs/commit/{repo_id}")
+@router.post(
+    "/api/vcs/commit/{repo_id}",
+    dependencies=[Depends(RequireScope("projects:write"))],
+)
 async def create_commit(
     request: Request, repo_id: UUID, body: CommitRequest, who: CompatUser
 ) -> dict[str, Any]:
@@ -276,7 +279,10 @@ async def create_commit(
     }
 
 
-@router.get("/api/vcs/commit/{commit_id}")
+@router.get(
+    "/api/vcs/commit/{commit_id}",
+    dependencies=[Depends(RequireScope("projects:read"))],
+)
 async def get_commit(request: Request, commit_id: UUID, who: CompatUser) -> dict[str, Any]:
     c = await ProjectService(_engine(request)).get_commit_by_id(who, commit_id, _base(request))
     mix = next((f for f in c.files if f.role == "mix"), None)
@@ -295,7 +301,10 @@ async def get_commit(request: Request, commit_id: UUID, who: CompatUser) -> dict
     }
 
 
-@router.get("/api/vcs/history/{repo_id}")
+@router.get(
+    "/api/vcs/history/{repo_id}",
+    dependencies=[Depends(RequireScope("projects:read"))],
+)
 async def history(request: Request, repo_id: UUID, who: CompatUser) -> dict[str, Any]:
     h = await ProjectService(_engine(request)).history(who, repo_id)
     if not h.commits:
@@ -325,7 +334,10 @@ class ForkRequest(BaseModel):
     owner_id: UUID | None = None  # ignored: the owner is the caller
 
 
-@router.post("/api/vcs/fork")
+@router.post(
+    "/api/vcs/fork",
+    dependencies=[Depends(RequireScope("projects:write"))],
+)
 async def fork(
     request: Request,
     who: CompatUser,
@@ -373,7 +385,10 @@ class RepositoryCreate(BaseModel):
     genre: str = Field(default="", max_length=100)
 
 
-@router.post("/api/repositories/create")
+@router.post(
+    "/api/repositories/create",
+    dependencies=[Depends(RequireScope("projects:write"))],
+)
 async def create_repository(
     request: Request,
     body: RepositoryCreate,
@@ -398,7 +413,10 @@ async def create_repository(
     }
 
 
-@router.get("/api/repositories/{repo_id}")
+@router.get(
+    "/api/repositories/{repo_id}",
+    dependencies=[Depends(RequireScope("projects:read"))],
+)
 async def get_repository(request: Request, repo_id: UUID, who: CompatUser) -> dict[str, Any]:
     p = await ProjectService(_engine(request)).get(who, repo_id)
     return {

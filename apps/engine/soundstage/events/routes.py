@@ -16,9 +16,10 @@ import json
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Depends, Header, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import StreamingResponse
 
+from soundstage.auth.api_keys import RequireScope
 from soundstage.auth.deps import CurrentUser
 from soundstage.errors import SoundstageError
 from soundstage.errors_http import error_responses
@@ -33,6 +34,7 @@ AUTH_TIMEOUT_SECONDS = 10.0
 
 @router.get(
     "/events",
+    dependencies=[Depends(RequireScope("events:read"))],
     response_class=StreamingResponse,
     responses={
         200: {"content": {"text/event-stream": {}}, "description": "Server-Sent Events"},
