@@ -35,6 +35,7 @@ from soundstage.errors import PermanentError, SoundstageError
 from soundstage.jobs import repository as repo
 from soundstage.observability.metrics import observe_job
 from soundstage.pipelines import Checkpoint, Pipelines, UploadFile
+from soundstage.projects import objects as project_objects
 from soundstage.projects.service import commit_job_outputs
 from soundstage.storage import Storage, object_path
 from soundstage.uploads import repository as uploads_repo
@@ -42,6 +43,8 @@ from soundstage.uploads import repository as uploads_repo
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 0.5
+# how often one worker sweeps unreferenced project files (any worker may)
+COLLECT_OBJECTS_SECONDS = 600.0
 RENDERS = "renders"
 
 
@@ -365,11 +368,19 @@ class Worker:
             await asyncio.gather(*pending, return_exceptions=True)
 
     async def _reap_forever(self) -> None:
+        loop = asyncio.get_running_loop()
+        collected_at = loop.time()
         while True:
             try:
                 async with self.db.privileged() as conn:
                     for row in await repo.reap_expired(conn):
                         log.warning("job %s lease lapsed; now %s", row["id"], row["status"])
+                if loop.time() - collected_at >= COLLECT_OBJECTS_SECONDS:
+                    # Project files nothing names any more: those a cascade
+                    # released (a deleted account, a commit racing its project's
+                    # delete) are not collected by the statement that freed them.
+                    collected_at = loop.time()
+                    await project_objects.collect(self.db, self.storage)
             except (OSError, asyncpg.PostgresError):
                 log.exception("reaper pass failed")
             await asyncio.sleep(max(1.0, self.lease_seconds / 3))
