@@ -173,6 +173,33 @@ class Settings(BaseSettings):
     # onnxruntime threads per local synthesis; local calls in flight = cores // this.
     local_tts_threads: int = Field(default=1, ge=1, le=64)
 
+    # Story videos (the `video` job kind). Script writing: any OpenAI-compatible
+    # chat server (OpenAI, Ollama, llama.cpp) once a base URL or key is set; the
+    # local template writer otherwise.
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout_seconds: float = Field(default=120.0, gt=0, le=900)
+    # Scene images: "local" (Pillow scene art, no key), "openai" (OpenAI images or a
+    # compatible endpoint; the key falls back to SOUNDSTAGE_OPENAI_API_KEY) or
+    # "stability". Stock search (image_mode stock/mixed) uses Pexels, then Pixabay.
+    image_provider: Literal["local", "openai", "stability"] = "local"
+    image_base_url: str | None = None
+    image_api_key: SecretStr | None = None
+    image_model: str = "gpt-image-1"
+    image_timeout_seconds: float = Field(default=180.0, gt=0, le=900)
+    image_concurrency: int = Field(default=3, ge=1, le=32)
+    stability_api_key: SecretStr | None = None
+    stability_base_url: str = "https://api.stability.ai"
+    pexels_api_key: SecretStr | None = None
+    pexels_base_url: str = "https://api.pexels.com"
+    pixabay_api_key: SecretStr | None = None
+    pixabay_base_url: str = "https://pixabay.com"
+    # x264 preset of the final encode (speed against file size).
+    video_preset: Literal["ultrafast", "superfast", "veryfast", "faster", "fast", "medium"] = (
+        "veryfast"
+    )
+
     # Audiobooks. Characters per user per calendar month (UTC), checked before a
     # job is created; 0 means no limit.
     quota_monthly_characters: int = Field(default=5_000_000, ge=0)
