@@ -17,6 +17,7 @@ from soundstage.music.pipelines_tools import ANALYSIS_PIPELINE, EFFECTS_PIPELINE
 from soundstage.music.pipelines_vocals import VOCALS_PIPELINE
 from soundstage.pipelines import Pipeline, Pipelines
 from soundstage.tone import TONE_PIPELINE
+from soundstage.video.pipeline import VIDEO_PIPELINE
 
 BUILTIN: tuple[Pipeline, ...] = (
     TONE_PIPELINE,
@@ -28,6 +29,7 @@ BUILTIN: tuple[Pipeline, ...] = (
     ANALYSIS_PIPELINE,
     EFFECTS_PIPELINE,
     VOCALS_PIPELINE,
+    VIDEO_PIPELINE,
 )
 
 

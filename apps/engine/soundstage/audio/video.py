@@ -28,8 +28,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
-from soundstage.audio.master import Cue, _gain_chain, measure, plan_gain
 from soundstage.audio.ffmpeg import run_ffmpeg
+from soundstage.audio.master import Cue, _gain_chain, measure, plan_gain
 from soundstage.errors import PermanentError
 
 FPS = 30
@@ -54,6 +54,8 @@ def frame_size(aspect: str, resolution: str) -> tuple[int, int]:
     """Width and height (even numbers) for an aspect and a short side."""
     short = SHORT_SIDE[resolution]
     a, b = ASPECTS[aspect]
+    w: float
+    h: float
     if a <= b:
         w, h = short, short * b / a
     else:
@@ -77,8 +79,8 @@ def prepare_still(source: Path, target: Path, width: int, height: int) -> Path:
     size = (round(width * ZOOM_MAX / 2) * 2, round(height * ZOOM_MAX / 2) * 2)
     try:
         with Image.open(source) as img:
-            img = ImageOps.exif_transpose(img)
-            fitted = ImageOps.fit(img.convert("RGB"), size, Image.Resampling.LANCZOS)
+            upright = ImageOps.exif_transpose(img)
+            fitted = ImageOps.fit(upright.convert("RGB"), size, Image.Resampling.LANCZOS)
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
         raise PermanentError(f"an image could not be read: {exc}") from exc
     fitted.save(target, compress_level=1)

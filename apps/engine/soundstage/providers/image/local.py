@@ -102,9 +102,7 @@ def _ridge(rng: np.random.Generator, w: int, base: float, rough: float, h: int) 
 
 
 def _scenery(request: ImageRequest, w: int, h: int) -> Image.Image:
-    top, bottom, light, far, near, accent = PALETTES.get(
-        request.story_type, PALETTES["mystery"]
-    )
+    top, bottom, light, far, near, accent = PALETTES.get(request.story_type, PALETTES["mystery"])
     rng = np.random.default_rng(request.seed + 7919 * request.scene_index)
     style = request.style
     img = _gradient(w, h, top, bottom, curve=0.8 if request.story_type != "motivational" else 1.4)
@@ -122,7 +120,9 @@ def _scenery(request: ImageRequest, w: int, h: int) -> Image.Image:
     draw = ImageDraw.Draw(pic)
     r = min(w, h) * (0.09 + 0.05 * rng.random())
     if request.story_type == "sci_fi":
-        draw.ellipse((cx - r * 1.6, cy - r * 1.6, cx + r * 1.6, cy + r * 1.6), fill=_mix(far, light, 0.4))
+        draw.ellipse(
+            (cx - r * 1.6, cy - r * 1.6, cx + r * 1.6, cy + r * 1.6), fill=_mix(far, light, 0.4)
+        )
         draw.arc((cx - r * 3, cy - r * 0.8, cx + r * 3, cy + r * 0.8), 200, 340, fill=accent,
                  width=max(2, int(r / 6)))  # fmt: skip
     else:
@@ -199,7 +199,9 @@ def _treat(pic: Image.Image, request: ImageRequest, rng: np.random.Generator) ->
         pic = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
     elif style == "photographic":
         blurred = pic.filter(ImageFilter.GaussianBlur(max(1, w // 200)))
-        arr = np.asarray(blurred).astype(np.float32) + rng.normal(0, 6, (h, w, 1))
+        arr = np.asarray(blurred).astype(np.float32) + rng.normal(0, 6, (h, w, 1)).astype(
+            np.float32
+        )
         pic = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
     elif style == "comic":
         pic = pic.quantize(6, dither=Image.Dither.NONE).convert("RGB")
@@ -263,7 +265,9 @@ def render_scene(request: ImageRequest) -> Image.Image:
             small_font = font(max(10, size // 2))
             names = " · ".join(request.characters)
             tw = draw.textlength(names, font=small_font)
-            draw.text(((w - tw) / 2 + 2, y + size * 0.6 + 2), names, font=small_font, fill=(0, 0, 0))
+            draw.text(
+                ((w - tw) / 2 + 2, y + size * 0.6 + 2), names, font=small_font, fill=(0, 0, 0)
+            )
             draw.text(((w - tw) / 2, y + size * 0.6), names, font=small_font, fill=accent)
     return pic
 

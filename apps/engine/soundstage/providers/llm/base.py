@@ -149,14 +149,18 @@ def parse_script(raw: Any, request: ScriptRequest, writer: str) -> Script:
             title=s.title,
             narration=" ".join(s.narration.split()),
             image_prompt=s.image_prompt,
-            characters=tuple(dict.fromkeys(known[n.lower()] for n in s.characters if n.lower() in known)),
+            characters=tuple(
+                dict.fromkeys(known[n.lower()] for n in s.characters if n.lower() in known)
+            ),
         )
         for s in model.scenes[: request.num_scenes]
     )
-    notes = ()
+    notes: tuple[str, ...] = ()
     if len(model.scenes) > request.num_scenes:
-        notes = (f"the writer returned {len(model.scenes)} scenes; the first "
-                 f"{request.num_scenes} were used",)
+        notes = (
+            f"the writer returned {len(model.scenes)} scenes; the first "
+            f"{request.num_scenes} were used",
+        )
     return Script(title=model.title, scenes=scenes, writer=writer, notes=notes)
 
 

@@ -32,28 +32,41 @@ class World:
 
 WORLDS: dict[str, World] = {
     "scary_horror": World(
-        "the keeper", ("the old lighthouse", "the flooded cellar", "the empty hallway",
-                       "the fog-bound shore"),
+        "the keeper",
+        ("the old lighthouse", "the flooded cellar", "the empty hallway", "the fog-bound shore"),
         ("a rusted key", "a cracked mirror", "a child's drawing", "a lantern"),
-        ("a slow knocking", "a whisper under the floor", "footsteps that stopped too late",
-         "the hum of a dead radio"),
+        (
+            "a slow knocking",
+            "a whisper under the floor",
+            "footsteps that stopped too late",
+            "the hum of a dead radio",
+        ),
         ("dread", "cold fear", "a sick certainty", "the urge to run"),
         ("just after midnight", "in the last grey light", "at three in the morning"),
         "dark, desaturated, deep shadows, cold moonlight, fog",
     ),
     "mystery": World(
-        "the detective", ("the locked study", "the rain-soaked station", "the quiet library",
-                          "the harbour office"),
+        "the detective",
+        ("the locked study", "the rain-soaked station", "the quiet library", "the harbour office"),
         ("a torn letter", "a missing page", "a muddy footprint", "a stopped pocket watch"),
-        ("the tick of a clock", "rain on the window", "a door closing upstairs",
-         "a telephone that rang once"),
+        (
+            "the tick of a clock",
+            "rain on the window",
+            "a door closing upstairs",
+            "a telephone that rang once",
+        ),
         ("suspicion", "curiosity", "a nagging doubt", "quiet certainty"),
         ("on a wet Tuesday evening", "before dawn", "an hour after the party ended"),
         "moody blue light, film noir shadows, rain, lamplight",
     ),
     "bedtime": World(
-        "a little fox named Pip", ("the moonlit meadow", "the cosy burrow", "the whispering wood",
-                                   "the hill under the stars"),
+        "a little fox named Pip",
+        (
+            "the moonlit meadow",
+            "the cosy burrow",
+            "the whispering wood",
+            "the hill under the stars",
+        ),
         ("a soft blanket", "a glowing acorn", "a silver feather", "a tiny lantern"),
         ("crickets singing", "the wind in the leaves", "a sleepy owl", "a gentle stream"),
         ("calm", "warm comfort", "sleepy happiness", "gentle wonder"),
@@ -61,36 +74,50 @@ WORLDS: dict[str, World] = {
         "soft pastel night colours, warm glow, stars, gentle shapes",
     ),
     "documentary": World(
-        "researchers", ("the field station", "the open plains", "the archive", "the coastline"),
+        "researchers",
+        ("the field station", "the open plains", "the archive", "the coastline"),
         ("a weathered map", "a core sample", "an old photograph", "a field notebook"),
-        ("the wind across the plains", "the murmur of the crowd", "waves on the rocks",
-         "the click of instruments"),
+        (
+            "the wind across the plains",
+            "the murmur of the crowd",
+            "waves on the rocks",
+            "the click of instruments",
+        ),
         ("curiosity", "respect", "wonder", "a sense of scale"),
         ("over many years", "in the spring of that year", "by the end of the decade"),
         "natural light, realistic, wide establishing shots, earthy colours",
     ),
     "motivational": World(
-        "you", ("the starting line", "the empty gym at dawn", "the long road", "the summit"),
+        "you",
+        ("the starting line", "the empty gym at dawn", "the long road", "the summit"),
         ("a worn pair of shoes", "a written goal", "an alarm at five", "a first step"),
-        ("your own heartbeat", "the crowd far away", "the sound of your breath",
-         "the quiet before the start"),
+        (
+            "your own heartbeat",
+            "the crowd far away",
+            "the sound of your breath",
+            "the quiet before the start",
+        ),
         ("resolve", "hunger", "pride", "quiet confidence"),
         ("every single morning", "when no one is watching", "today"),
         "golden sunrise, bold warm colours, strong silhouettes, upward angles",
     ),
     "sci_fi": World(
-        "the pilot", ("the orbital station", "the derelict ship", "the red desert colony",
-                      "the control deck"),
+        "the pilot",
+        ("the orbital station", "the derelict ship", "the red desert colony", "the control deck"),
         ("a flickering signal", "a sealed data core", "a cracked visor", "a star map"),
-        ("a distant signal", "the hiss of an airlock", "alarms far down the corridor",
-         "the hum of the reactor"),
+        (
+            "a distant signal",
+            "the hiss of an airlock",
+            "alarms far down the corridor",
+            "the hum of the reactor",
+        ),
         ("awe", "unease", "cold focus", "wonder"),
         ("in the third cycle", "as the ship crossed the dark side", "at the edge of the system"),
         "neon cyan and magenta, vast space, glowing instruments, stars",
     ),
     "fairy_tale": World(
-        "a young weaver", ("the enchanted forest", "the castle tower", "the village square",
-                           "the crystal lake"),
+        "a young weaver",
+        ("the enchanted forest", "the castle tower", "the village square", "the crystal lake"),
         ("a golden thread", "a magic mirror", "a silver key", "a rose that never wilts"),
         ("bells in the distance", "a bird that spoke", "laughter in the trees", "a gentle spell"),
         ("hope", "courage", "wonder", "kindness"),
@@ -167,10 +194,12 @@ LINES = {
 }
 BEDTIME_END = "And so, safe and warm, {hero} closed their eyes and drifted off to sleep."
 MOTIVATIONAL_END = "So start today. Not tomorrow. Today."
-GUEST_FIRST = ("{guest} was there too, and had seen it as well.",
-               "That was when {guest} arrived.")
-GUEST_LINES = ("{guest} said nothing, but had noticed it too.", "{guest} stayed close.",
-               "{Hero} looked at {guest}. Neither of them spoke.")
+GUEST_FIRST = ("{guest} was there too, and had seen it as well.", "That was when {guest} arrived.")
+GUEST_LINES = (
+    "{guest} said nothing, but had noticed it too.",
+    "{guest} stayed close.",
+    "{Hero} looked at {guest}. Neither of them spoke.",
+)
 FRAGMENTS = ("Silence.", "Then nothing.", "Closer.", "Wait.", "Listen.")
 
 
@@ -182,7 +211,7 @@ def _beats(n: int) -> list[str]:
     middle = n - 3
     core = ["setup", "sign", "rising", "turn"]
     if middle <= len(core):
-        picked = core[:middle - 1] + ["turn"] if middle > 1 else ["turn"]
+        picked = [*core[: middle - 1], "turn"] if middle > 1 else ["turn"]
     else:
         extra = middle - len(core)
         picked = ["setup", "sign", *(["rising"] * (extra + 1)), "turn"]

@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
 import openai
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
@@ -73,8 +72,8 @@ def _quick(exc: BaseException) -> bool:
 def _wait(state: RetryCallState) -> float:
     exc = state.outcome.exception() if state.outcome else None
     if isinstance(exc, _Transient) and exc.retry_after is not None:
-        return exc.retry_after
-    return min(QUICK_WAIT_MAX, 0.5 * 2 ** (state.attempt_number - 1))
+        return float(exc.retry_after)
+    return float(min(QUICK_WAIT_MAX, 0.5 * 2.0 ** (state.attempt_number - 1)))
 
 
 def build_messages(request: ScriptRequest) -> list[dict[str, str]]:
@@ -124,7 +123,7 @@ class OpenAIScriptWriter:
         return openai.AsyncOpenAI(
             api_key=self._api_key,
             base_url=self.base_url,
-            timeout=httpx.Timeout(self._timeout, connect=min(10.0, self._timeout)),
+            timeout=self._timeout,
             max_retries=0,  # ours, below, honour Retry-After and the job queue
         )
 
@@ -180,11 +179,8 @@ class OpenAIScriptWriter:
         )  # fmt: skip
         try:
             async with provider_call("llm"):
-                reply = await client.chat.completions.create(
-                    model=self.model,
-                    messages=messages,  # type: ignore[arg-type]
-                    response_format=fmt,  # type: ignore[arg-type]
-                    temperature=0.8,
+                reply = await client.chat.completions.create(  # type: ignore[call-overload]
+                    model=self.model, messages=messages, response_format=fmt, temperature=0.8
                 )
         except openai.BadRequestError as exc:
             text = str(exc).lower()
@@ -227,11 +223,13 @@ class OpenAIScriptWriter:
         content = choice.message.content if choice else None
         if not content:
             refusal = getattr(choice.message, "refusal", None) if choice else None
-            raise PermanentError(f"the script writer returned no script{f': {refusal}' if refusal else ''}")
-        return content
+            raise PermanentError(
+                f"the script writer returned no script{f': {refusal}' if refusal else ''}"
+            )
+        return str(content)
 
 
-def _retry_after(resp: httpx.Response) -> float | None:
+def _retry_after(resp: Any) -> float | None:
     ms = resp.headers.get("retry-after-ms")
     if ms is not None and (value := parse_retry_after(ms)) is not None:
         return value / 1000.0
