@@ -21,7 +21,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from soundstage.audio.master import Cue, Piece, assemble, to_pcm, wav_seconds, write_vtt
+from soundstage.audio.ffmpeg import run_ffmpeg
+from soundstage.audio.master import SAMPLE_RATE, Cue, Piece, assemble, wav_seconds, write_vtt
 from soundstage.audio.video import (
     TRANSITIONS,
     ZOOM_MAX,
@@ -270,6 +271,19 @@ def _chunks(text: str, limit: int) -> list[str]:
     return pieces
 
 
+# Leading and trailing silence of a TTS clip trimmed (50 ms kept), so a scene's
+# narration starts where its captions and its cut say, and pauses are ours.
+_TRIM = (
+    "silenceremove=start_periods=1:start_threshold=-45dB:start_silence=0.05,"
+    "areverse,silenceremove=start_periods=1:start_threshold=-45dB:start_silence=0.05,areverse"
+)
+
+
+async def _speech_pcm(source: Path, target: Path) -> None:
+    await run_ffmpeg(["-i", str(source), "-af", _TRIM, "-ac", "1", "-ar", str(SAMPLE_RATE),
+                      "-c:a", "pcm_s16le", str(target)])  # fmt: skip
+
+
 async def _narration(
     ctx: JobContext, params: VideoParams, script: Script, done: dict[str, Any]
 ) -> list[Path]:
@@ -298,7 +312,7 @@ async def _narration(
                 for k, chunk in enumerate(_chunks(text, provider.preferred_chars)):
                     result = await provider.synthesize(chunk, voice, work / "raw")
                     pcm = work / f"scene-{i:02d}-{k:03d}.wav"
-                    await to_pcm(result.path, pcm)
+                    await _speech_pcm(result.path, pcm)
                     with contextlib.suppress(FileNotFoundError):
                         result.path.unlink()
                     parts.append(Piece(pcm, 0.2))
