@@ -17,6 +17,7 @@ from soundstage.compat import audiobook as audiobook_compat
 from soundstage.compat import projects as projects_compat
 from soundstage.compat import song as song_compat
 from soundstage.compat import studio as studio_compat
+from soundstage.compat import video as video_compat
 from soundstage.config import Settings
 from soundstage.dashboard.routes import dev_router
 from soundstage.dashboard.routes import router as dashboard_router
@@ -47,6 +48,7 @@ COMPAT_ROUTERS: dict[str, list[APIRouter]] = {
     "audiobook": [audiobook_compat.public, audiobook_compat.router],
     "studio": [studio_compat.router],
     "projects": [projects_compat.router],
+    "video": [video_compat.router],
 }
 
 
