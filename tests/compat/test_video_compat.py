@@ -107,9 +107,15 @@ async def test_the_frontend_makes_a_video_under_node(
     # the male voice name picked the male local voice when there is one
     conn = await asyncpg.connect(dsn)
     try:
-        params = json.loads(await conn.fetchval("select params from jobs where id = $1", job_id))
+        row = await conn.fetchrow(
+            "select j.params, u.email from jobs j join auth.users u on u.id = j.user_id"
+            " where j.id = $1",
+            job_id,
+        )
     finally:
         await conn.close()
+    assert row is not None and row["email"] == email  # the development anonymous user
+    params = json.loads(row["params"])
     assert params["voice_id"] in ("local:piper-joe", "local:hibari-us-female")
     assert params["resolution"] == "480p" and params["num_scenes"] == 3
 
