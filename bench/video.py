@@ -71,8 +71,14 @@ class BenchContext:
 
     async def progress(self, percent: float, stage: str | None = None,
                        message: str | None = None) -> None:  # fmt: skip
+        now = time.perf_counter()
         if stage and stage not in self.firsts:
-            self.firsts[stage] = time.perf_counter()
+            self.firsts[stage] = now
+        # compilation's own steps: joining (75), music and loudness (76), encode (78), saving (97)
+        if stage == "compilation":
+            for mark in (76, 78, 97):
+                if percent >= mark and f"c{mark}" not in self.firsts:
+                    self.firsts[f"c{mark}"] = now
 
     async def add_output(self, name: str, path: Path, content_type: str) -> None:
         self.outputs[name] = Path(shutil.copy(path, self.out / name))
@@ -171,6 +177,13 @@ def main() -> None:
                          "format=yuv420p", "-frames:v", str(n), "-f", "null", "-"])  # fmt: skip
 
         total = ended - started
+        c = ctx.firsts
+        steps = {
+            "join narration, prepare stills": c["c76"] - c["compilation"] if "c76" in c else 0.0,
+            "music, mix, loudness": c["c78"] - c.get("c76", c["compilation"]),
+            "encode (one ffmpeg)": c["c97"] - c["c78"],
+            "poster, outputs": ended - c["c97"],
+        }
         compilation = stages["compilation"]
         report = {
             "video_seconds": round(seconds, 2), "frame": f"{w}x{h}", "frames": frames,
@@ -182,8 +195,10 @@ def main() -> None:
                                 + cpu_before.system + cpu_before.children_user
                                 + cpu_before.children_system), 2),
             "stages_wall_s": {k: round(v, 2) for k, v in stages.items()},
+            "compilation_steps_wall_s": {k: round(v, 2) for k, v in steps.items()},
             "bare_x264_testsrc2_s": round(bare, 2), "reencode_own_video_s": round(again, 2),
             "compilation_vs_bare": round(compilation / bare, 2),
+            "encode_vs_bare": round(steps["encode (one ffmpeg)"] / bare, 2),
             "compilation_vs_reencode": round(compilation / again, 2),
             "motion_frames": n, "motion_scale_crop_s": round(ours, 2),
             "motion_zoompan_4x_s": round(zoompan, 2),
@@ -197,10 +212,13 @@ def main() -> None:
         print(f"{'stage':<14}{'wall s':>8}")
         for k, v in stages.items():
             print(f"{k:<14}{v:>8.2f}")
+        for k, v in steps.items():
+            print(f"  {k:<32}{v:>8.2f}")
         print(f"{'whole job':<14}{total:>8.2f}   ({total / seconds:.2f}x the video's duration; "
               f"CPU {report['job_cpu_s']} s)")  # fmt: skip
         print(f"bare x264 of {frames} testsrc2 frames: {bare:.2f} s -> compilation "
               f"{compilation / bare:.2f}x")  # fmt: skip
+        print(f"the encode step alone: {steps['encode (one ffmpeg)'] / bare:.2f}x the bare encode")
         print(f"re-encode of the job's own video:  {again:.2f} s -> compilation "
               f"{compilation / again:.2f}x")  # fmt: skip
         print(f"pan/zoom of {n} frames, filters only: scale+crop {ours:.2f} s, "

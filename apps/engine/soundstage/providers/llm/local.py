@@ -269,8 +269,12 @@ def write_script(request: ScriptRequest) -> Script:
         fillers = [line for b in ("rising", "sign", "setup") for line in LINES[b]]
         rng.shuffle(fillers)
         words = 0
-        while words < request.words_per_scene:
+        target = request.words_per_scene
+        while words < target:
             line = pool.pop(0) if pool else fillers.pop(0) if fillers else rng.choice(LINES[beat])
+            # stop short rather than overshoot by more than half a sentence
+            if sentences and words + len(line.split()) / 2 > target:
+                break
             sentences.append(line)
             words = sum(len(s.split()) for s in sentences)
             if request.pacing == "dynamic" and rng.random() < 0.3:
