@@ -28,8 +28,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
-from soundstage.audio.ffmpeg import run_ffmpeg
-from soundstage.audio.master import Cue, _gain_chain, measure, plan_gain
+from soundstage.audio.ffmpeg import ffmpeg_log, run_ffmpeg
+from soundstage.audio.master import _EBUR_I, Cue, _gain_chain, measure
 from soundstage.errors import PermanentError
 
 FPS = 30
@@ -168,36 +168,52 @@ def write_ass(cues: Sequence[Cue], out: Path, width: int, height: int) -> Path:
     return out
 
 
-async def mix_audio(voice: Path, music: Path | None, out: Path) -> Path:
+async def mix_audio(voice: Path, music: Path | None, out: Path) -> float:
     """Narration with the music bed ducked under it by sidechain compression
-    (the voice is the key), as 44.1 kHz mono PCM. The bed sits
-    MUSIC_BELOW_VOICE_LU below the voice before ducking, whatever either's level."""
+    (the voice is the key), as 44.1 kHz mono PCM; returns the mix's integrated
+    loudness (LUFS), metered in the same pass. The bed sits MUSIC_BELOW_VOICE_LU
+    below the voice before ducking, whatever either's level."""
     if music is None:
-        await run_ffmpeg(["-i", str(voice), "-ac", "1", "-ar", "44100", "-c:a", "pcm_s16le",
-                          str(out)])  # fmt: skip
-        return out
-    voice_lv, music_lv = await asyncio.gather(
-        measure([voice], true_peak=False), measure([music], true_peak=False)
-    )
-    gain = voice_lv.integrated_lufs - MUSIC_BELOW_VOICE_LU - music_lv.integrated_lufs
-    gain = max(-60.0, min(20.0, gain))
-    graph = (
-        "[0:a]aformat=sample_rates=44100:channel_layouts=mono,asplit=2[v][key];"
-        f"[1:a]aformat=sample_rates=44100:channel_layouts=mono,volume={gain:.2f}dB,"
-        "afade=t=in:d=1.5[bed];"
-        "[bed][key]sidechaincompress=threshold=0.015:ratio=8:attack=15:release=450:makeup=1[duck];"
-        "[v][duck]amix=inputs=2:duration=first:normalize=0,"
-        "areverse,afade=t=in:d=1.5,areverse[out]"  # fade the bed out with the end
-    )
-    await run_ffmpeg(["-i", str(voice), "-i", str(music), "-filter_complex", graph,
-                      "-map", "[out]", "-c:a", "pcm_s16le", str(out)])  # fmt: skip
-    return out
+        graph = "[0:a]aformat=sample_rates=44100:channel_layouts=mono[mixed]"
+        inputs = ["-i", str(voice)]
+    else:
+        voice_lv, music_lv = await asyncio.gather(
+            measure([voice], true_peak=False), measure([music], true_peak=False)
+        )
+        gain = voice_lv.integrated_lufs - MUSIC_BELOW_VOICE_LU - music_lv.integrated_lufs
+        gain = max(-60.0, min(20.0, gain))
+        graph = (
+            "[0:a]aformat=sample_rates=44100:channel_layouts=mono,asplit=2[v][key];"
+            f"[1:a]aformat=sample_rates=44100:channel_layouts=mono,volume={gain:.2f}dB,"
+            "afade=t=in:d=1.5[bed];"
+            "[bed][key]sidechaincompress=threshold=0.015:ratio=8:attack=15:release=450:"
+            "makeup=1[duck];"
+            "[v][duck]amix=inputs=2:duration=first:normalize=0,"
+            "areverse,afade=t=in:d=1.5,areverse[mixed]"  # the bed fades out with the end
+        )
+        inputs = ["-i", str(voice), "-i", str(music)]
+    # one pass: the mix to disk, and the same samples through the meters
+    graph += ";[mixed]asplit=2[out][meter];[meter]ebur128=framelog=verbose[metered]"
+    log = await ffmpeg_log(
+        [*inputs, "-filter_complex", graph, "-map", "[out]", "-c:a", "pcm_s16le", str(out),
+         "-map", "[metered]", "-f", "null", "-"],
+        what="mix the narration and the music",
+    )  # fmt: skip
+    found = _EBUR_I.search(log[log.rfind("Summary:") :])
+    if found is None or found.group(1) == "-inf":
+        raise PermanentError("the narration is silent")
+    return float(found.group(1))
 
 
-async def loudness_gain(mix: Path) -> float:
-    """The gain that brings the mix to -16 LUFS through the limiter (measured,
-    then refined, as the audiobook mastering does)."""
-    return await plan_gain([mix], "podcast")
+async def loudness_gain(mix: Path, integrated_lufs: float) -> float:
+    """The gain that brings the mix to -16 LUFS through the limiter: the plain
+    difference, checked once through the same gain and limiter (speech with a
+    high crest factor loses a little to the limiter) and corrected if off by
+    0.2 LU or more, as the audiobook mastering does."""
+    gain = LOUDNESS_TARGET - integrated_lufs
+    after = await measure([mix], pre_filter=_gain_chain(gain, "podcast"), true_peak=False)
+    error = LOUDNESS_TARGET - after.integrated_lufs
+    return gain + error if abs(error) >= 0.2 else gain
 
 
 @dataclass(frozen=True)

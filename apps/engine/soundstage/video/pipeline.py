@@ -408,8 +408,8 @@ async def run(ctx: JobContext, params: VideoParams) -> None:
     if params.music.enabled:
         await ctx.progress(76, "compilation", "Scoring the music")
         track, music_info = await _music(ctx, params, total + 0.5)
-    mix = await mix_audio(voice, track, work / "mix.wav")
-    gain = await loudness_gain(mix)
+    mix = work / "mix.wav"
+    gain = await loudness_gain(mix, await mix_audio(voice, track, mix))
 
     out = ctx.workdir / "out"
     out.mkdir(exist_ok=True)
