@@ -241,8 +241,8 @@ def segments(shots: Sequence[Shot], total: float, enc: Encoding) -> list[tuple[i
     for i in range(len(shots)):
         a = cuts[i] - (fade // 2 if i > 0 else 0)
         b = cuts[i + 1] + (fade // 2 if i < len(shots) - 1 else 0)
-        if b - a <= fade:
-            raise PermanentError(f"scene {i + 1} is too short for its crossfades")
+        if cuts[i + 1] - cuts[i] < max(1, fade):
+            raise PermanentError(f"scene {i + 1} is shorter than its crossfade")
         out.append((a, b - a))
     return out
 
