@@ -3,6 +3,7 @@ caption timing."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,7 @@ def test_segments_overlap_by_the_crossfade_and_add_up_to_the_video() -> None:
     segs = segments(shots, 12.34, enc)
     fade = 18  # frames
     assert segs[0] == (0, 120 + fade // 2)
-    for (a0, n0), (a1, _) in zip(segs, segs[1:], strict=False):
+    for (a0, n0), (a1, _) in itertools.pairwise(segs):
         assert a0 + n0 - a1 == fade  # each crossfade overlaps both neighbours
     last_start, last_count = segs[-1]
     assert last_start + last_count == round(12.34 * 30)
@@ -58,6 +59,6 @@ def test_caption_cues_cover_the_speech_in_order() -> None:
     cues = caption_cues(text, 2.0, 8.0, max_words=6)
     assert cues[0].start == 2.0 and abs(cues[-1].end - 8.0) < 1e-9
     assert all(len(c.text.split()) <= 6 for c in cues)
-    assert all(a.end == pytest.approx(b.start) for a, b in zip(cues, cues[1:], strict=False))
+    assert all(a.end == pytest.approx(b.start) for a, b in itertools.pairwise(cues))
     assert " ".join(c.text for c in cues) == text
     assert any(c.text.endswith("wind.") for c in cues)  # broken after punctuation
