@@ -34,6 +34,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -67,6 +68,7 @@ class BenchContext:
         self.out = root / "out"
         self.out.mkdir()
         self.firsts: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
         self.outputs: dict[str, Path] = {}
 
     async def progress(self, percent: float, stage: str | None = None,
@@ -74,11 +76,12 @@ class BenchContext:
         now = time.perf_counter()
         if stage and stage not in self.firsts:
             self.firsts[stage] = now
-        # compilation's own steps: joining (75), music and loudness (76), encode (78), saving (97)
-        if stage == "compilation":
-            for mark in (76, 78, 97):
-                if percent >= mark and f"c{mark}" not in self.firsts:
-                    self.firsts[f"c{mark}"] = now
+        # compilation's own steps: joining, music and loudness, the encode, saving
+        marks = {"Scoring the music": "c76", "Compiling video": "c78", "Saving the video": "c97"}
+        mark = marks.get(message or "")
+        if stage == "compilation" and mark and percent >= 76 and mark not in self.firsts:
+            self.firsts[mark] = now
+            self.cpu[mark] = _cpu()
 
     async def add_output(self, name: str, path: Path, content_type: str) -> None:
         self.outputs[name] = Path(shutil.copy(path, self.out / name))
@@ -103,9 +106,23 @@ class BenchContext:
         raise AssertionError("no outputs")
 
 
-def _time(cmd: list[str]) -> float:
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (ffmpeg)."""
+    me, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+CPU: dict[str, float] = {}
+
+
+def _time(cmd: list[str], name: str) -> float:
+    cpu = _cpu()
     started = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    CPU[name] = _cpu() - cpu
     return time.perf_counter() - started
 
 
@@ -154,9 +171,9 @@ def main() -> None:
                 "-pix_fmt", "yuv420p"]  # fmt: skip
         bare = _time([ffmpeg_exe(), "-y", "-f", "lavfi", "-i", f"testsrc2=s={w}x{h}:r=30",
                       "-frames:v", str(frames), *x264, "-f", "mp4",
-                      str(root / "bare.mp4")])  # fmt: skip
+                      str(root / "bare.mp4")], "bare")  # fmt: skip
         again = _time([ffmpeg_exe(), "-y", "-i", str(video), "-an", *x264,
-                       "-f", "mp4", str(root / "again.mp4")])  # fmt: skip
+                       "-f", "mp4", str(root / "again.mp4")], "again")  # fmt: skip
 
         # one scene's motion, filters only: ours against zoompan's usual recipe
         still = root / "still.png"
@@ -170,11 +187,12 @@ def main() -> None:
                       f"[0:v]format=yuv420p,loop=loop={n - 1}:size=1,setpts=N/(30*TB),"
                       f"scale=w='{sw}':h='{sh}':eval=frame:flags=bilinear,"
                       f"crop={w}:{h}:x='{cx}':y='{cy}'",
-                      "-frames:v", str(n), "-f", "null", "-"])  # fmt: skip
+                      "-frames:v", str(n), "-f", "null", "-"], "ours")  # fmt: skip
         zoompan = _time([ffmpeg_exe(), "-y", "-i", str(still), "-filter_complex",
                          f"[0:v]scale={w * 4}:-2,zoompan=z='min(zoom+0.0008,1.12)':d={n}:"
                          f"x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':s={w}x{h}:fps=30,"
-                         "format=yuv420p", "-frames:v", str(n), "-f", "null", "-"])  # fmt: skip
+                         "format=yuv420p", "-frames:v", str(n), "-f", "null", "-"],
+                        "zoompan")  # fmt: skip
 
         total = ended - started
         c = ctx.firsts
@@ -198,6 +216,9 @@ def main() -> None:
             "compilation_steps_wall_s": {k: round(v, 2) for k, v in steps.items()},
             "bare_x264_testsrc2_s": round(bare, 2), "reencode_own_video_s": round(again, 2),
             "compilation_vs_bare": round(compilation / bare, 2),
+            "encode_cpu_s": round(ctx.cpu["c97"] - ctx.cpu["c78"], 2),
+            "bare_cpu_s": round(CPU["bare"], 2),
+            "encode_vs_bare_cpu": round((ctx.cpu["c97"] - ctx.cpu["c78"]) / CPU["bare"], 2),
             "encode_vs_bare": round(steps["encode (one ffmpeg)"] / bare, 2),
             "compilation_vs_reencode": round(compilation / again, 2),
             "motion_frames": n, "motion_scale_crop_s": round(ours, 2),
@@ -218,6 +239,10 @@ def main() -> None:
               f"CPU {report['job_cpu_s']} s)")  # fmt: skip
         print(f"bare x264 of {frames} testsrc2 frames: {bare:.2f} s -> compilation "
               f"{compilation / bare:.2f}x")  # fmt: skip
+        print(
+            f"CPU: encode step {ctx.cpu['c97'] - ctx.cpu['c78']:.1f} s, bare encode "
+            f"{CPU['bare']:.1f} s -> {(ctx.cpu['c97'] - ctx.cpu['c78']) / CPU['bare']:.2f}x"
+        )
         print(f"the encode step alone: {steps['encode (one ffmpeg)'] / bare:.2f}x the bare encode")
         print(f"re-encode of the job's own video:  {again:.2f} s -> compilation "
               f"{compilation / again:.2f}x")  # fmt: skip

@@ -268,22 +268,30 @@ def write_script(request: ScriptRequest) -> Script:
             met.add(guest)
         fillers = [line for b in ("rising", "sign", "setup") for line in LINES[b]]
         rng.shuffle(fillers)
-        words = 0
-        target = request.words_per_scene
-        while words < target:
-            line = pool.pop(0) if pool else fillers.pop(0) if fillers else rng.choice(LINES[beat])
-            # stop short rather than overshoot by more than half a sentence
-            if sentences and words + len(line.split()) / 2 > target:
-                break
-            sentences.append(line)
-            words = sum(len(s.split()) for s in sentences)
-            if request.pacing == "dynamic" and rng.random() < 0.3:
-                sentences.append(rng.choice(FRAGMENTS))
+        ending: list[str] = []
         if index == request.num_scenes - 1:
             if request.story_type == "bedtime":
-                sentences.append(BEDTIME_END)
+                ending.append(BEDTIME_END)
             elif request.story_type == "motivational":
-                sentences.append(MOTIVATIONAL_END)
+                ending.append(MOTIVATIONAL_END)
+
+        def count(lines: list[str]) -> int:  # words as spoken, slots filled in
+            return sum(len(line.format(**slots).split()) for line in lines)
+
+        target = request.words_per_scene - count(ending)
+        words = count(sentences)
+        while words < target:
+            line = pool.pop(0) if pool else fillers.pop(0) if fillers else rng.choice(LINES[beat])
+            n = count([line])
+            # stop short rather than overshoot by more than half a sentence
+            if sentences and words + n / 2 > target:
+                break
+            sentences.append(line)
+            words += n
+            if request.pacing == "dynamic" and rng.random() < 0.3:
+                sentences.append(rng.choice(FRAGMENTS))
+                words += 1
+        sentences += ending
         text = " ".join(s.format(**slots) for s in sentences)
         if request.pacing == "slow":
             # joined thoughts: fewer, longer sentences
