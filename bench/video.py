@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import resource
@@ -41,6 +42,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +57,11 @@ from soundstage.video.pipeline import run  # noqa: E402
 from soundstage.video.schemas import VideoParams  # noqa: E402
 
 STAGES = ("script", "images", "narration", "compilation")
+
+
+class _NoRows:
+    async def fetch(self, *args: object) -> list[Any]:
+        return []
 
 
 class BenchContext:
@@ -96,8 +103,13 @@ class BenchContext:
     async def restore(self, checkpoint: Checkpoint, target: Path) -> Path:
         raise AssertionError("no checkpoints in a first attempt")
 
-    async def lexicon(self) -> dict[str, str]:
-        return {}
+    @contextlib.asynccontextmanager
+    async def as_owner(self) -> AsyncIterator[_NoRows]:
+        yield _NoRows()  # no database here: the owner has no lexicon
+
+    @property
+    def storage(self) -> Any:
+        raise AssertionError("outputs go through add_output")
 
     async def fetch_upload(self, upload_id: uuid.UUID, target_dir: Path) -> Any:
         raise AssertionError("no uploads")

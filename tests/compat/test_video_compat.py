@@ -71,7 +71,7 @@ async def test_the_frontend_makes_a_video_under_node(
         "resolution": "480p",
     }  # fmt: skip
     proc = await asyncio.create_subprocess_exec(
-        "node", str(HERE / "video_frontend.mjs"), base, json.dumps(body),
+        "node", str(HERE / "frontends" / "video.mjs"), base, json.dumps(body),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     stdout, stderr = await asyncio.wait_for(proc.communicate(), 300)

@@ -5,13 +5,16 @@ against an in-memory job context; every provider and ffmpeg are real."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import time
 import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 
 from soundstage.config import Settings
@@ -26,7 +29,8 @@ from soundstage.video.schemas import VideoParams
 class MemoryContext:
     """The JobContext protocol, in memory: checkpoints survive between runs."""
 
-    def __init__(self, root: Path, settings: Settings) -> None:
+    def __init__(self, root: Path, settings: Settings, dsn: str) -> None:
+        self.dsn = dsn
         self.root = root
         self.job_id = uuid.uuid4()
         self.user_id = uuid.uuid4()
@@ -70,8 +74,17 @@ class MemoryContext:
         target.parent.mkdir(parents=True, exist_ok=True)
         return Path(shutil.copy(checkpoint.object_path, target))
 
-    async def lexicon(self) -> dict[str, str]:
-        return {}
+    @contextlib.asynccontextmanager
+    async def as_owner(self) -> AsyncIterator[asyncpg.Connection]:
+        conn = await asyncpg.connect(self.dsn)
+        try:
+            yield conn
+        finally:
+            await conn.close()
+
+    @property
+    def storage(self) -> Any:
+        raise AssertionError("outputs go through add_output")
 
     async def fetch_upload(self, upload_id: uuid.UUID, target_dir: Path) -> Any:
         raise AssertionError("no uploads in these tests")
@@ -85,8 +98,8 @@ PARAMS = VideoParams(topic="A quiet harbour", story_type="mystery", duration=0.5
 
 
 @pytest.fixture
-def ctx(tmp_path: Path, settings: Settings) -> MemoryContext:
-    context = MemoryContext(tmp_path, settings)
+def ctx(tmp_path: Path, settings: Settings, dsn: str) -> MemoryContext:
+    context = MemoryContext(tmp_path, settings, dsn)
     context.workdir.mkdir()
     return context
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from PIL import Image, ImageOps
 
 from soundstage.audio.ffmpeg import ffmpeg_log, run_ffmpeg
-from soundstage.audio.master import _EBUR_I, Cue, _gain_chain, measure
+from soundstage.audio.master import _EBUR_I, Cue, gain_chain, measure
 from soundstage.errors import PermanentError
 
 FPS = 30
@@ -211,7 +211,7 @@ async def loudness_gain(mix: Path, integrated_lufs: float) -> float:
     high crest factor loses a little to the limiter) and corrected if off by
     0.2 LU or more, as the audiobook mastering does."""
     gain = LOUDNESS_TARGET - integrated_lufs
-    after = await measure([mix], pre_filter=_gain_chain(gain, "podcast"), true_peak=False)
+    after = await measure([mix], pre_filter=gain_chain(gain, "podcast"), true_peak=False)
     error = LOUDNESS_TARGET - after.integrated_lufs
     return gain + error if abs(error) >= 0.2 else gain
 
@@ -299,7 +299,7 @@ async def compose(
     ``+faststart`` so a browser plays it before it has all of it)."""
     if not shots:
         raise PermanentError("a video needs at least one scene")
-    audio_chain = f"{_gain_chain(audio_gain_db, 'podcast')},aresample=48000"
+    audio_chain = f"{gain_chain(audio_gain_db, 'podcast')},aresample=48000"
     graph = filter_graph(shots, total, enc, subtitles, audio_chain)
     graph_file = out.with_suffix(".filtergraph")
     graph_file.write_text(graph)  # long graphs exceed no command-line limit this way

@@ -22,9 +22,9 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from soundstage.compat.deps import CompatUser
-from soundstage.engine import Engine
 from soundstage.errors_http import error_responses
 from soundstage.providers.tts import get_provider
+from soundstage.resources import Engine
 from soundstage.storage.local import LocalStorage
 from soundstage.video.schemas import DEFAULT_VOICE, VideoParams
 from soundstage.video.service import VideoService, compat_filename

@@ -38,6 +38,7 @@ from soundstage.audio.video import (
 )
 from soundstage.audiobooks.text import apply_lexicon
 from soundstage.errors import PermanentError, PipelineError
+from soundstage.lexicon.repository import lexicon_for_user
 from soundstage.pipelines import JobContext, Pipeline
 from soundstage.providers.image import ImageProvider, ImageRequest, ai_provider, local_provider
 from soundstage.providers.image import stock_providers as configured_stock
@@ -49,9 +50,9 @@ from soundstage.providers.llm import (
     get_script_writer,
 )
 from soundstage.providers.music.base import MusicRequest
-from soundstage.providers.music.registry import get_provider as music_provider
-from soundstage.providers.tts import get_provider as tts_provider
+from soundstage.providers.music.registry import provider_for_job as music_provider
 from soundstage.providers.tts import resolve_voice
+from soundstage.providers.tts.registry import provider_for_job as tts_provider
 from soundstage.video.schemas import VideoParams
 from soundstage.video.service import admit
 
@@ -289,7 +290,8 @@ async def _narration(
 ) -> list[Path]:
     provider_name, voice = resolve_voice(params.voice_id)
     provider = tts_provider(provider_name, ctx.settings)
-    lexicon = await ctx.lexicon()
+    async with ctx.as_owner() as conn:
+        lexicon = await lexicon_for_user(conn, ctx.user_id)
     n = len(script.scenes)
     work = ctx.workdir / "narration"
     work.mkdir(exist_ok=True)

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from soundstage.music.compose import MOODS
+from soundstage.audio.compose import MOODS
 
 StoryType = Literal[
     "scary_horror", "mystery", "bedtime", "documentary", "motivational", "sci_fi", "fairy_tale"

@@ -13,7 +13,6 @@ from uuid import UUID
 from PIL import Image
 
 from soundstage.auth.tokens import Principal
-from soundstage.engine import Engine
 from soundstage.errors import NotFound, ValidationFailed
 from soundstage.jobs import repository as jobs_repo
 from soundstage.jobs.schemas import Job, JobCreate
@@ -21,6 +20,7 @@ from soundstage.jobs.service import JobService
 from soundstage.pipelines import Admission, AdmitContext
 from soundstage.providers.image import ai_provider
 from soundstage.providers.tts import get_provider, resolve_voice
+from soundstage.resources import Engine
 from soundstage.uploads import repository as uploads_repo
 from soundstage.video.schemas import VideoParams
 

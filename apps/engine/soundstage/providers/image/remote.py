@@ -18,23 +18,20 @@ from typing import Any, ClassVar
 import httpx
 
 from soundstage.errors import PermanentError, PipelineError
+from soundstage.providers.base import provider_call
+from soundstage.providers.http import RemoteProvider
 from soundstage.providers.image.base import (
     GeneratedImage,
     ImageRequest,
     new_image_path,
     sniff_suffix,
 )
-from soundstage.providers.tts.base import Voice, provider_call
-from soundstage.providers.tts.remote import RemoteTTSProvider as RemoteProvider
 
 MAX_IMAGE_BYTES = 40_000_000
 
 
 class _RemoteImageProvider(RemoteProvider):
-    """The HTTP base, without the TTS catalogue it also carries."""
-
-    async def _fetch_voices(self) -> list[Voice]:  # pragma: no cover - not a TTS provider
-        return []
+    """The engine's shared HTTP base, plus saving what came back."""
 
     def _save(self, data: bytes, out_dir: Path) -> Path:
         suffix = sniff_suffix(data)

@@ -22,6 +22,8 @@ import openai
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
 from soundstage.errors import PermanentError, PipelineError, RetryableError
+from soundstage.providers.base import provider_call
+from soundstage.providers.http import parse_retry_after
 from soundstage.providers.llm.base import (
     SCRIPT_SCHEMA,
     Script,
@@ -29,7 +31,6 @@ from soundstage.providers.llm.base import (
     ScriptRequest,
     parse_script,
 )
-from soundstage.providers.tts.base import parse_retry_after, provider_call
 
 # Waits longer than this are the queue's business, not a held worker slot's.
 QUICK_WAIT_MAX = 5.0

@@ -2,7 +2,7 @@
 // (story-video-backend-integration-guide.txt) specifies them: the health check
 // behind its status badge, the form's POST, progress polling, then the video
 // element's ranged reads. Run by test_video_compat.py under Node (global fetch).
-// Usage: node video_frontend.mjs <API_BASE_URL> '<request body JSON>'
+// Usage: node video.mjs <API_BASE_URL> '<request body JSON>'
 const API_BASE_URL = process.argv[2];
 const body = JSON.parse(process.argv[3]);
 const out = { progress: [] };
