@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from soundstage.providers.image import ImageRequest, local_provider
-from soundstage.providers.image.local import PALETTES, render_scene
+from soundstage.providers.image import ImageRequest
+from soundstage.providers.image.local import PALETTES, LocalImageProvider, render_scene
 
 STYLES = ("cinematic", "anime", "watercolor", "photographic", "comic", "minimal")
 
@@ -46,7 +46,7 @@ def test_the_title_is_drawn() -> None:
 
 
 async def test_the_provider_writes_a_png(tmp_path: Path) -> None:
-    got = await local_provider().generate(ImageRequest("x", 200, 200, seed=9), tmp_path)
+    got = await LocalImageProvider().generate(ImageRequest("x", 200, 200, seed=9), tmp_path)
     assert got.provider == "local" and got.attribution is None
     with Image.open(got.path) as img:
         assert img.format == "PNG" and img.size == (200, 200)

@@ -239,7 +239,7 @@ async def _one_image(
             if not stock
             else ("stock search found nothing: " + "; ".join(problems) + "; local scene art used")
         )
-        got = await local_provider().generate(request, out)
+        got = await local_provider(ctx.settings).generate(request, out)
         return SceneImage(got.path, got.provider, prompt, note=note)
     assert ai is not None
     got = await ai.generate(request, out)

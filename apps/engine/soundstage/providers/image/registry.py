@@ -1,104 +1,121 @@
-"""Image providers by role: the AI provider (``SOUNDSTAGE_IMAGE_PROVIDER``,
-local scene art by default) and the stock searches whose keys are set.
+"""The image registry: provider names to shared instances (see
+:mod:`soundstage.providers.registry`).
 
-Instances are shared per process and configuration (one HTTP client and one
-concurrency limit per provider), as the TTS registry does.
+``local`` (Pillow scene art) is always available; ``openai`` once an images key
+(or the OpenAI key) or an images base URL is set; ``stability``, ``pexels`` and
+``pixabay`` once their keys are. A video's pictures come from the provider
+named by ``SOUNDSTAGE_IMAGE_PROVIDER`` (:func:`ai_provider`); stock search uses
+whichever of Pexels and Pixabay is configured (:func:`stock_providers`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import threading
+from typing import Any
 
 from soundstage.config import Settings
-from soundstage.errors import ValidationFailed
 from soundstage.providers.image.base import ImageProvider
+from soundstage.providers.registry import Family, ProviderRegistry, secret_value
 
-_lock = threading.Lock()
-_instances: dict[tuple[object, ...], ImageProvider] = {}
-
-
-def _secret(value: object) -> str:
-    get = getattr(value, "get_secret_value", None)
-    return str(get()).strip() if get is not None else ""
-
-
-def _get(fingerprint: tuple[object, ...], factory: object) -> ImageProvider:
-    digest = tuple(
-        hashlib.sha256(p.encode()).hexdigest() if isinstance(p, str) and i == 1 else p
-        for i, p in enumerate(fingerprint)
-    )
-    with _lock:
-        found = _instances.get(digest)
-        if found is None:
-            assert callable(factory)
-            found = _instances[digest] = factory()
-    return found
+PROVIDER_NAMES = ("local", "openai", "stability", "pexels", "pixabay")
+DEFAULT_PROVIDER = "local"
+STOCK = ("pexels", "pixabay")
+SETTING_FOR = {
+    "openai": "SOUNDSTAGE_IMAGE_API_KEY (or SOUNDSTAGE_OPENAI_API_KEY)",
+    "stability": "SOUNDSTAGE_STABILITY_API_KEY",
+    "pexels": "SOUNDSTAGE_PEXELS_API_KEY",
+    "pixabay": "SOUNDSTAGE_PIXABAY_API_KEY",
+}
 
 
 def openai_image_key(s: Settings) -> str:
-    return _secret(s.image_api_key) or _secret(s.openai_api_key)
+    return secret_value(s.image_api_key) or secret_value(s.openai_api_key)
+
+
+def _key(name: str, s: Settings) -> str:
+    if name == "openai":
+        return openai_image_key(s)
+    return secret_value(
+        {"stability": s.stability_api_key, "pexels": s.pexels_api_key,
+         "pixabay": s.pixabay_api_key}.get(name)
+    )  # fmt: skip
+
+
+def _configured(name: str, s: Settings) -> bool:
+    if name == "local":
+        return True
+    if name == "openai":  # a local compatible server may need no key
+        return bool(openai_image_key(s) or s.image_base_url)
+    return bool(_key(name, s))
+
+
+def _base_url(name: str, s: Settings) -> str:
+    return {
+        "openai": s.image_base_url or s.openai_base_url,
+        "stability": s.stability_base_url,
+        "pexels": s.pexels_base_url,
+        "pixabay": s.pixabay_base_url,
+    }[name]
+
+
+def _fingerprint(name: str, s: Settings) -> tuple[object, ...]:
+    if name == "local":
+        return (name,)
+    digest = hashlib.sha256(_key(name, s).encode()).hexdigest()  # never the key itself
+    return (name, digest, _base_url(name, s), s.image_model, s.image_timeout_seconds,
+            s.image_concurrency)  # fmt: skip
+
+
+def _build(name: str, s: Settings) -> ImageProvider:
+    # Imports here: local art must not pull in the HTTP providers.
+    if name == "local":
+        from soundstage.providers.image.local import LocalImageProvider
+
+        return LocalImageProvider()
+    from soundstage.providers.image import remote
+
+    common: dict[str, Any] = {
+        "api_key": _key(name, s) or "not-needed",
+        "base_url": _base_url(name, s),
+        "timeout": s.image_timeout_seconds,
+        "concurrency": s.image_concurrency,
+    }
+    if name == "openai":
+        return remote.OpenAIImageProvider(model=s.image_model, **common)
+    if name == "stability":
+        return remote.StabilityImageProvider(**common)
+    if name == "pexels":
+        return remote.PexelsImageProvider(**common)
+    return remote.PixabayImageProvider(**common)
+
+
+REGISTRY: ProviderRegistry[ImageProvider] = ProviderRegistry(
+    Family(
+        label="image",
+        names=PROVIDER_NAMES,
+        default=DEFAULT_PROVIDER,
+        setting_for=SETTING_FOR,
+        configured=_configured,
+        fingerprint=_fingerprint,
+        build=_build,
+    )
+)
+
+configured_providers = REGISTRY.configured_providers
+get_provider = REGISTRY.get  # 422 for an unknown or unconfigured provider
+registered_instances = REGISTRY.instances
 
 
 def ai_provider(s: Settings) -> ImageProvider:
-    """The provider for generated pictures; ValidationFailed (422) naming the fix
-    when the configured one lacks its key."""
-    if s.image_provider == "openai":
-        key = openai_image_key(s)
-        base = s.image_base_url or s.openai_base_url
-        if not key and not s.image_base_url:
-            raise ValidationFailed(
-                "image provider 'openai' is not configured: set SOUNDSTAGE_IMAGE_API_KEY "
-                "(or SOUNDSTAGE_OPENAI_API_KEY)"
-            )
-        from soundstage.providers.image.remote import OpenAIImageProvider
-
-        return _get(
-            ("openai", key, base, s.image_model, s.image_timeout_seconds, s.image_concurrency),
-            lambda: OpenAIImageProvider(
-                model=s.image_model, api_key=key or "not-needed", base_url=base,
-                timeout=s.image_timeout_seconds, concurrency=s.image_concurrency,
-            ),
-        )  # fmt: skip
-    if s.image_provider == "stability":
-        key = _secret(s.stability_api_key)
-        if not key:
-            raise ValidationFailed(
-                "image provider 'stability' is not configured: set SOUNDSTAGE_STABILITY_API_KEY"
-            )
-        from soundstage.providers.image.remote import StabilityImageProvider
-
-        return _get(
-            ("stability", key, s.stability_base_url, s.image_timeout_seconds, s.image_concurrency),
-            lambda: StabilityImageProvider(
-                api_key=key, base_url=s.stability_base_url, timeout=s.image_timeout_seconds,
-                concurrency=s.image_concurrency,
-            ),
-        )  # fmt: skip
-    return local_provider()
+    """The provider for generated pictures (``SOUNDSTAGE_IMAGE_PROVIDER``); a
+    422 naming the setting when it is not configured."""
+    return get_provider(s.image_provider, s)
 
 
-def local_provider() -> ImageProvider:
-    from soundstage.providers.image.local import LocalImageProvider
-
-    return _get(("local", ""), LocalImageProvider)
+def local_provider(s: Settings) -> ImageProvider:
+    return get_provider(DEFAULT_PROVIDER, s)
 
 
 def stock_providers(s: Settings) -> list[ImageProvider]:
     """Pexels then Pixabay, each only when its key is set."""
-    from soundstage.providers.image.remote import PexelsImageProvider, PixabayImageProvider
-
-    found: list[ImageProvider] = []
-    if key := _secret(s.pexels_api_key):
-        found.append(_get(
-            ("pexels", key, s.pexels_base_url, s.image_timeout_seconds),
-            lambda: PexelsImageProvider(api_key=key, base_url=s.pexels_base_url,
-                                        timeout=s.image_timeout_seconds, concurrency=4),
-        ))  # fmt: skip
-    if key2 := _secret(s.pixabay_api_key):
-        found.append(_get(
-            ("pixabay", key2, s.pixabay_base_url, s.image_timeout_seconds),
-            lambda: PixabayImageProvider(api_key=key2, base_url=s.pixabay_base_url,
-                                         timeout=s.image_timeout_seconds, concurrency=4),
-        ))  # fmt: skip
-    return found
+    return [get_provider(n, s) for n in STOCK if _configured(n, s)]
