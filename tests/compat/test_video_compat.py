@@ -155,3 +155,16 @@ async def test_progress_and_files_are_the_callers_own(
     bad = await client.post("/api/generate-video", json={"topic": "x", "num_scenes": 99},
                             headers=alice.headers)  # fmt: skip
     assert bad.status_code == 422
+
+
+async def test_api_keys_need_the_jobs_scope(client: httpx.AsyncClient, make_user: MakeUser) -> None:
+    owner = await make_user()
+    r = await client.post(
+        "/v1/api-keys", json={"name": "video fe", "scopes": ["jobs:read"]}, headers=owner.headers
+    )
+    assert r.status_code == 201, r.text
+    key = {"X-API-Key": r.json()["key"]}
+    progress = await client.get("/api/progress", headers=key)
+    assert progress.status_code == 200 and progress.json() == {"status": "idle", "progress": 0}
+    start = await client.post("/api/generate-video", json={"topic": "x"}, headers=key)
+    assert start.status_code == 403 and "jobs:write" in start.text

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Body, Request
+from fastapi import APIRouter, Body, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
+from soundstage.auth.api_keys import RequireScope
 from soundstage.compat.deps import CompatUser
 from soundstage.errors_http import error_responses
 from soundstage.providers.tts import get_provider
@@ -29,7 +30,8 @@ from soundstage.storage.local import LocalStorage
 from soundstage.video.schemas import DEFAULT_VOICE, VideoParams
 from soundstage.video.service import VideoService, compat_filename
 
-router = APIRouter(tags=["compat: video"])
+# API keys need the jobs scope here (jobs:read for GETs, jobs:write for the POST).
+router = APIRouter(tags=["compat: video"], dependencies=[Depends(RequireScope("jobs"))])
 
 # The frontend's voice names (its own catalogue) -> a local voice of that kind.
 MALE_VOICE = "local:piper-joe"
