@@ -1109,6 +1109,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/generate-video": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate Video
+         * @description Start a story video from the frontend's form; returns at once.
+         */
+        post: operations["generate_video_api_generate_video_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Progress
+         * @description The caller's most recent video job.
+         */
+        get: operations["progress_api_progress_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/video/{filename}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Video
+         * @description The finished MP4, streamable with Range (seeking in a ``<video>``).
+         */
+        get: operations["video_api_video__filename__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/app/config.json": {
         parameters: {
             query?: never;
@@ -1613,6 +1673,14 @@ export interface components {
             characters: number;
             estimated_seconds: number;
         };
+        Progress: {
+            status: "idle" | "generating" | "complete" | "error";
+            progress: number;
+            substatus?: string | null;
+            details?: string | null;
+            video_path?: string | null;
+            error?: string | null;
+        };
         Project: {
             /** Format: uuid */
             id: string;
@@ -1761,6 +1829,11 @@ export interface components {
             };
             /** Format: date-time */
             expires_at: string;
+        };
+        Started: {
+            /** @default "generating" */
+            status?: "generating";
+            job_id: string;
         };
         StatusResponse: {
             job_id: string;
@@ -5227,6 +5300,146 @@ export interface operations {
             };
         };
     };
+    generate_video_api_generate_video_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Started"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Quota exceeded */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    progress_api_progress_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Progress"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    video_api_video__filename__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                filename: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "video/mp4": unknown;
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     dashboard_config_app_config_json_get: {
         parameters: {
             query?: never;
@@ -5347,6 +5560,7 @@ export type PipelineInfo = components["schemas"]["PipelineInfo"];
 export type PipelineList = components["schemas"]["PipelineList"];
 export type Preview = components["schemas"]["Preview"];
 export type PreviewChapter = components["schemas"]["PreviewChapter"];
+export type Progress = components["schemas"]["Progress"];
 export type Project = components["schemas"]["Project"];
 export type ProjectCreate = components["schemas"]["ProjectCreate"];
 export type ProjectList = components["schemas"]["ProjectList"];
@@ -5364,6 +5578,7 @@ export type Replacement = components["schemas"]["Replacement"];
 export type Scope = components["schemas"]["Scope"];
 export type SignUploadRequest = components["schemas"]["SignUploadRequest"];
 export type SignedUpload = components["schemas"]["SignedUpload"];
+export type Started = components["schemas"]["Started"];
 export type StatusResponse = components["schemas"]["StatusResponse"];
 export type SupabaseAuth = components["schemas"]["SupabaseAuth"];
 export type Upload = components["schemas"]["Upload"];
