@@ -37,11 +37,12 @@ from soundstage.audio.video import (
     write_ass,
 )
 from soundstage.audiobooks.text import apply_lexicon
-from soundstage.errors import PermanentError, PipelineError
+from soundstage.errors import PermanentError
 from soundstage.lexicon.repository import lexicon_for_user
 from soundstage.pipelines import JobContext, Pipeline
-from soundstage.providers.image import ImageProvider, ImageRequest, ai_provider, local_provider
+from soundstage.providers.image import ImageProvider, ImageRequest, local_provider
 from soundstage.providers.image import stock_providers as configured_stock
+from soundstage.providers.image.registry import ai_provider_for_job
 from soundstage.providers.llm import (
     Script,
     ScriptCharacter,
@@ -161,7 +162,7 @@ async def _images(
 ) -> list[SceneImage]:  # fmt: skip
     stock = configured_stock(ctx.settings)
     sources = _plan_sources(params, stock)
-    ai = ai_provider(ctx.settings) if "ai" in sources else None
+    ai = ai_provider_for_job(ctx.settings) if "ai" in sources else None
     seed = _seed(params)
     w, h = size
     raw_dir = ctx.workdir / "images"
@@ -473,5 +474,3 @@ VIDEO_PIPELINE = Pipeline(
     "images, narration, music and subtitles in an MP4, with a poster, captions and a report.",
     admit=admit,
 )
-
-__all__ = ["VIDEO_PIPELINE", "PipelineError", "caption_cues"]

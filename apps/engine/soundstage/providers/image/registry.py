@@ -112,6 +112,12 @@ def ai_provider(s: Settings) -> ImageProvider:
     return get_provider(s.image_provider, s)
 
 
+def ai_provider_for_job(s: Settings) -> ImageProvider:
+    """:func:`ai_provider` inside a job: a worker configured differently from the
+    API that admitted the job fails it as ``provider_not_configured``."""
+    return REGISTRY.for_job(s.image_provider, s)
+
+
 def local_provider(s: Settings) -> ImageProvider:
     return get_provider(DEFAULT_PROVIDER, s)
 
