@@ -16,6 +16,7 @@ from typing import Any
 
 import asyncpg
 import pytest
+from pydantic import SecretStr
 
 from soundstage.config import Settings
 from soundstage.pipelines import Checkpoint
@@ -157,3 +158,42 @@ async def test_cancelling_during_compilation_kills_ffmpeg(ctx: MemoryContext) ->
     assert time.monotonic() - started < 1.0
     assert _ffmpeg_children() == []
     assert "video.mp4" not in ctx.outputs
+
+
+async def test_stock_photos_carry_their_attribution_and_fall_back_to_local_art(
+    tmp_path: Path, settings: Settings, dsn: str
+) -> None:
+    import io
+    import json
+
+    from PIL import Image
+
+    from fake_http import FakeServer, Reply
+
+    buf = io.BytesIO()
+    Image.new("RGB", (300, 500), (10, 120, 200)).save(buf, "JPEG")
+    with FakeServer() as pexels:
+        photos = [{"id": 1, "url": "https://www.pexels.com/photo/1/", "photographer": "Ann Lee",
+                   "photographer_url": "https://www.pexels.com/@ann",
+                   "src": {"large2x": f"{pexels.url}/p/1.jpeg"}}]  # fmt: skip
+        # the first search finds a photo, the next ones nothing: those scenes get local art
+        pexels.route(
+            "GET", "/v1/search", Reply(body={"photos": photos}), Reply(body={"photos": []})
+        )
+        pexels.route("GET", "/p/1.jpeg", Reply(body=buf.getvalue(),
+                                               headers={"Content-Type": "image/jpeg"}))  # fmt: skip
+        configured = settings.model_copy(
+            update={"pexels_api_key": SecretStr("pexels-key"), "pexels_base_url": pexels.url}
+        )
+        ctx = MemoryContext(tmp_path, configured, dsn)
+        ctx.workdir.mkdir()
+        params = PARAMS.model_copy(update={"image_mode": "stock", "subtitles": "none",
+                                           "stock_keywords": ["harbour", "fog"]})  # fmt: skip
+        await run(ctx, params)  # type: ignore[arg-type]
+    report = json.loads(ctx.outputs["script.json"].read_text())
+    providers = [s["image"]["provider"] for s in report["scenes"]]
+    assert providers.count("pexels") == 1 and providers.count("local") == 2
+    assert report["attributions"] == ["Photo by Ann Lee on Pexels"]
+    assert any("stock search found nothing" in n for n in report["notes"])
+    searches = [s for s in pexels.seen if s.path == "/v1/search"]
+    assert all(s.headers["authorization"] == "pexels-key" for s in searches)
