@@ -192,7 +192,7 @@ def _escape(path: Path) -> str:
     return str(path.resolve()).replace("'", "'\\''")
 
 
-_EBUR_I = re.compile(r"I:\s+(-?[\d.]+|-inf) LUFS")
+EBUR_INTEGRATED = re.compile(r"I:\s+(-?[\d.]+|-inf) LUFS")
 _EBUR_PEAK = re.compile(r"Peak:\s+(-?[\d.]+|-inf) dBFS")
 _ASTATS_RMS = re.compile(r"Overall.*?RMS level dB: (-?[\d.]+|-inf)", re.S)
 _ASTATS_PEAK = re.compile(r"Overall.*?Peak level dB: (-?[\d.]+|-inf)", re.S)
@@ -239,7 +239,7 @@ def _levels(log: str, *, true_peak: bool) -> Levels:
     summary = log[log.rfind("Summary:") :]
     peak = _num(_ASTATS_PEAK.search(log))
     return Levels(
-        integrated_lufs=_num(_EBUR_I.search(summary)),
+        integrated_lufs=_num(EBUR_INTEGRATED.search(summary)),
         true_peak_db=_num(_EBUR_PEAK.search(summary)) if true_peak else peak,
         rms_db=_num(_ASTATS_RMS.search(log)),
         peak_db=peak,

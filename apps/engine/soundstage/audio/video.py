@@ -29,7 +29,7 @@ from pathlib import Path
 from PIL import Image, ImageOps
 
 from soundstage.audio.ffmpeg import ffmpeg_log, run_ffmpeg
-from soundstage.audio.master import _EBUR_I, Cue, gain_chain, measure
+from soundstage.audio.master import EBUR_INTEGRATED, Cue, gain_chain, measure
 from soundstage.errors import PermanentError
 
 FPS = 30
@@ -199,7 +199,7 @@ async def mix_audio(voice: Path, music: Path | None, out: Path) -> float:
          "-map", "[metered]", "-f", "null", "-"],
         what="mix the narration and the music",
     )  # fmt: skip
-    found = _EBUR_I.search(log[log.rfind("Summary:") :])
+    found = EBUR_INTEGRATED.search(log[log.rfind("Summary:") :])
     if found is None or found.group(1) == "-inf":
         raise PermanentError("the narration is silent")
     return float(found.group(1))
