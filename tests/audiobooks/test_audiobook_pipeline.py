@@ -85,7 +85,7 @@ async def test_pasted_dual_voice_book_renders_chapters_m4b_vtt_and_report(
     conn = await asyncpg.connect(dsn)
     try:
         rows = await conn.fetch(
-            "select unit, data from job_checkpoints where job_id = $1 and unit like 'c%'",
+            "select unit, data from job_checkpoints where job_id = $1 and unit like 'c0%'",
             job["id"],
         )
     finally:
@@ -98,8 +98,8 @@ async def test_pasted_dual_voice_book_renders_chapters_m4b_vtt_and_report(
     assert by_text["she asked."] == report["voices"]["narrator"]
 
 
-async def test_regenerate_renders_only_the_named_chunk_again(
-    client: httpx.AsyncClient, make_user: MakeUser, worker: Worker, dsn: str
+async def test_regenerate_renders_only_the_named_chunk_and_masters_only_its_chapter(
+    client: httpx.AsyncClient, make_user: MakeUser, worker: Worker, dsn: str, tmp_path: Path
 ) -> None:
     user = await make_user()
     r = await client.post(
@@ -134,7 +134,15 @@ async def test_regenerate_renders_only_the_named_chunk_again(
     finally:
         await conn.close()
     changed = {u for u in before if u != "plan" and after[u] != before[u]}
-    assert changed == {"c001-00001"}
+    # the unit, and the one chapter it is in: chapter two was not encoded again
+    assert changed == {"c001-00001", "chapter-001"}
+    done = await wait_for_status(client, user, job["id"], {"succeeded"}, within=5)
+    outputs = {o["name"]: o for o in done["outputs"]}  # type: ignore[union-attr]
+    report = json.loads(
+        (await _download(client, outputs["report.json"], tmp_path / "r.json")).read_text()
+    )
+    assert report["encoded_chapters"] == [1]
+    assert {"01-chapter-one.mp3", "02-chapter-two.mp3"} <= set(outputs)
 
     bad = await client.post(
         f"/v1/jobs/{job['id']}/regenerate", json={"chapter": 9, "chunk": 0}, headers=user.headers

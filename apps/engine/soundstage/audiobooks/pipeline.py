@@ -1,11 +1,17 @@
 """``audiobook``: a manuscript to mastered, chaptered MP3s and an M4B.
 
 Stages: read and plan (chapters -> normalised text -> units within the
-provider's limits) -> synthesise units in parallel within the provider's
-concurrency, checkpointing each (its audio stored, a row written), so a retry
-or a takeover skips finished units -> measure the whole book's speech once ->
-assemble each chapter with pauses and room tone, apply the one gain with a
-limiter -> encode MP3s and the M4B -> transcript and quality report.
+provider's limits, each with its voice) -> synthesise units in parallel within
+the providers' concurrency; each take is converted in process and checked
+(duration against its voice's learned rate, inner silence, clipping) and made
+again with its text cut differently when a check fails, then flagged; each is
+checkpointed (its audio stored, a row written), so a retry, a takeover or a
+regeneration skips finished units -> as soon as a chapter's last unit is in,
+that chapter is levelled from its units' statistics, floored with room tone,
+limited where a peak needs it and encoded (MP3 and AAC), overlapping the
+synthesis of later chapters; a chapter whose units did not change since it was
+last mastered is not encoded again -> the M4B is joined from the AACs by stream
+copy -> transcript and quality report (levels, consistency, flagged takes).
 """
 
 from __future__ import annotations
@@ -20,19 +26,22 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from soundstage.audio.longform import (
+    Part,
+    TakeAudio,
+    acx_gain_db,
+    book_acx_gain_db,
+    convert_take,
+    join_takes,
+    stream_chapter,
+)
 from soundstage.audio.master import (
     SAMPLE_RATE,
     ChapterReport,
     Cue,
     PcmStats,
-    Piece,
-    assemble,
     join_m4b,
-    master_chapter,
-    pcm_stats,
     plan_gain,
-    to_pcm,
-    wav_seconds,
     write_vtt,
 )
 from soundstage.audiobooks.manuscript import (
@@ -40,15 +49,19 @@ from soundstage.audiobooks.manuscript import (
     ManuscriptError,
     parse_manuscript,
 )
-from soundstage.audiobooks.plan import PlannedChapter, Unit, plan_chapter
+from soundstage.audiobooks.plan import PAUSE_CLAUSE, PlannedChapter, Unit, plan_chapter
 from soundstage.audiobooks.schemas import AudiobookParams
-from soundstage.audiobooks.service import admit, parse_pasted
+from soundstage.audiobooks.service import CHARS_PER_SECOND, admit, parse_pasted
+from soundstage.audiobooks.takes import MAX_RETRIES, RateModel, fault, split_for_retry
 from soundstage.audiobooks.text import split_sentences
+from soundstage.config import Settings
 from soundstage.errors import PermanentError
 from soundstage.lexicon.repository import lexicon_for_user
 from soundstage.pipelines import JobContext, Pipeline
+from soundstage.pipelines.base import Checkpoint
 from soundstage.providers.tts import TTSProvider, pick_dual_voices, provider_for_job, resolve_voice
 
+# ACX: 0.5-1 s of room tone before the first word, 1-5 s after the last.
 HEAD_SECONDS = 0.75
 TAIL_SECONDS = 2.0
 
@@ -80,6 +93,36 @@ async def _voices(provider: TTSProvider, params: AudiobookParams) -> tuple[str, 
     return narrator, dialogue if params.mode == "dual" else None
 
 
+class _Providers:
+    """The book's provider and, when a cast mixes them, the others its voices
+    belong to (``openai:alloy`` for one character, ``local:...`` for the rest)."""
+
+    def __init__(self, params: AudiobookParams, settings: Settings) -> None:
+        self.settings = settings
+        self.default = provider_for_job(params.provider, settings)
+        self._by_name: dict[str, TTSProvider] = {params.provider: self.default}
+        self.cast = dict(params.cast)
+        for voice in params.cast.values():
+            self.for_voice(voice)
+
+    def for_voice(self, voice: str) -> TTSProvider:
+        name = resolve_voice(voice)[0]
+        if name not in self._by_name:
+            self._by_name[name] = provider_for_job(name, self.settings)
+        return self._by_name[name]
+
+    def workers(self) -> int:
+        # Each provider's own semaphore bounds its calls; a task per call plus a
+        # few more, so while one task converts and checks the audio it got,
+        # another is already waiting with the next request.
+        return sum(
+            max(1, p.concurrency) + max(2, p.concurrency // 2) for p in self._by_name.values()
+        )
+
+    def cast_summary(self) -> dict[str, Any]:
+        return {"cast": self.cast} if self.cast else {}
+
+
 def _plan(
     manuscript: Manuscript,
     params: AudiobookParams,
@@ -106,83 +149,181 @@ def _plan(
     ]
 
 
-class _Synthesis:
-    """Renders every unit once, in parallel, reusing checkpointed renders."""
+# What the progress bar weighs (CPU seconds, measured by bench/audiobook.py
+# on the local voice): synthesis per character, mastering and encoding per
+# second of finished audio. With mastering overlapped, both run at once.
+SYNTH_COST_PER_CHAR = 0.00029
+MASTER_COST_PER_SECOND = 0.0021
+# A chapter's mastering checkpoint carries this; bump it when the mastering
+# changes so stored chapters are made again.
+MASTERING_VERSION = 2
+
+
+@dataclass
+class _Take:
+    path: Path
+    audio: TakeAudio
+    flag: str | None
+    attempts: int
+
+
+class _Book:
+    """Synthesis and mastering of one book, overlapped: every unit is rendered
+    once (reusing checkpointed renders), checked and, when a check fails,
+    rendered again with its text cut differently; the moment a chapter's last
+    unit is in, that chapter is levelled, floored and encoded while later
+    chapters are still synthesising."""
 
     def __init__(
-        self, ctx: JobContext, provider: TTSProvider, chapters: Sequence[PlannedChapter]
+        self,
+        ctx: JobContext,
+        params: AudiobookParams,
+        providers: _Providers,
+        chapters: Sequence[PlannedChapter],
+        title: str,
+        author: str,
     ) -> None:
-        self.ctx = ctx
-        self.provider = provider
-        self.chapters = chapters
+        self.ctx, self.params, self.providers, self.chapters = ctx, params, providers, chapters
+        self.title, self.author = title, author
         self.units = [u for c in chapters for u in c.units if u.speaks]
-        self.total = sum(len(u.text) for u in self.units) or 1
-        self.done_chars = 0
         self.dir = ctx.workdir / "units"
         self.dir.mkdir(parents=True, exist_ok=True)
-        self.paths: dict[str, Path] = {}
-        self.stats: dict[str, PcmStats] = {}
+        self.out = ctx.workdir / "out"
+        self.out.mkdir(exist_ok=True)
+        self.takes: dict[str, _Take] = {}
+        self.rates = RateModel()
         self._remaining = {c.number: sum(1 for u in c.units if u.speaks) for c in chapters}
+        self._synth_total = sum(len(u.text) for u in self.units) * SYNTH_COST_PER_CHAR
+        self._master_total = (
+            sum(c.characters for c in chapters) / CHARS_PER_SECOND * MASTER_COST_PER_SECOND
+        )
+        self._done_cost = 0.0
+        self._slots = asyncio.Semaphore(max(1, (os.cpu_count() or 2) // 2))
+        self._mastering: dict[int, asyncio.Task[_Mastered]] = {}
+        self._stored: dict[str, Checkpoint] = {}
+        self._index = {c.number: i for i, c in enumerate(chapters, 1)}
+        self.book_gain: float | None = None
+
+    # --- progress -------------------------------------------------------------
+
+    async def _tick(self, cost: float, stage: str) -> None:
+        self._done_cost += cost
+        total = self._synth_total + self._master_total or 1.0
+        await self.ctx.progress(min(97.0, 97 * self._done_cost / total), stage=stage)
+
+    # --- synthesis ------------------------------------------------------------
 
     def path(self, unit: Unit) -> Path:
         return self.dir / f"{unit.id}.wav"
 
-    async def run(self) -> dict[str, Path]:
-        stored = await self.ctx.completed()
+    async def run(self) -> list[_Mastered]:
+        self._stored = await self.ctx.completed()
         queue: asyncio.Queue[Unit] = asyncio.Queue()
         for unit in self.units:
-            cp = stored.get(unit.id)
-            if cp is not None and cp.data.get("fingerprint") == unit.fingerprint():
+            cp = self._stored.get(unit.id)
+            if (
+                cp is not None
+                and cp.data.get("fingerprint") == unit.fingerprint()
+                and "take" in cp.data
+            ):
                 await self.ctx.restore(cp, self.path(unit))
-                self.paths[unit.id] = self.path(unit)
-                self.stats[unit.id] = (
-                    PcmStats(**cp.data["pcm"])
-                    if "pcm" in cp.data
-                    else await asyncio.to_thread(pcm_stats, self.path(unit))
+                audio = TakeAudio(
+                    stats=PcmStats(**cp.data["pcm"]),
+                    seconds=cp.data["seconds"],
+                    longest_silence_s=cp.data["take"]["longest_silence_s"],
+                    clipped_runs=cp.data["take"]["clipped_runs"],
                 )
-                await self._advance(unit)
+                take = _Take(self.path(unit), audio, cp.data["take"]["flag"],
+                             cp.data["take"]["attempts"])  # fmt: skip
+                await self._accept(unit, take)
             else:
                 queue.put_nowait(unit)
-        # The provider's own semaphore bounds the calls; a task per call plus a
-        # few more, so while one task converts and checkpoints the audio it got,
-        # another is already waiting with the next request (a remote API's
-        # slots never sit idle behind our own post-processing).
-        n = max(1, self.provider.concurrency) + max(2, self.provider.concurrency // 2)
+        n = self.providers.workers()
         workers = [asyncio.create_task(self._work(queue)) for _ in range(n)]
         try:
             await asyncio.gather(*workers)
+            if self.params.gain == "book":
+                await self._book_gain()
+                for chapter in self.chapters:
+                    self._start_mastering(chapter)
+            return list(
+                await asyncio.gather(*(self._mastering[c.number] for c in self.chapters))
+            )
         finally:
-            for w in workers:
-                w.cancel()
-        return self.paths
+            for task in [*workers, *self._mastering.values()]:
+                task.cancel()
+            # let cancelled mastering kill its encoder before the workdir goes
+            await asyncio.gather(*workers, *self._mastering.values(), return_exceptions=True)
 
     async def _work(self, queue: asyncio.Queue[Unit]) -> None:
         while not queue.empty():
             unit = queue.get_nowait()
-            neighbours = self._neighbours(unit)
-            result = await self.provider.synthesize(
-                unit.text,
-                resolve_voice(unit.voice)[1],
-                self.ctx.workdir / "raw",
-                previous_text=neighbours[0],
-                next_text=neighbours[1],
-            )
-            target = self.path(unit)
-            stats = await to_pcm(result.path, target)
-            with contextlib.suppress(FileNotFoundError):
-                result.path.unlink()
+            take = await self._render(unit)
             await self.ctx.checkpoint(
                 unit.id,
-                target,
+                take.path,
                 {
                     "fingerprint": unit.fingerprint(),
-                    "seconds": stats.frames / SAMPLE_RATE,
-                    "pcm": asdict(stats),
+                    "seconds": take.audio.seconds,
+                    "pcm": asdict(take.audio.stats),
+                    "take": {
+                        "flag": take.flag,
+                        "attempts": take.attempts,
+                        "longest_silence_s": take.audio.longest_silence_s,
+                        "clipped_runs": take.audio.clipped_runs,
+                    },
                 },
             )
-            self.paths[unit.id] = target
-            self.stats[unit.id] = stats
-            await self._advance(unit)
+            await self._accept(unit, take)
+
+    async def _render(self, unit: Unit) -> _Take:
+        """A take that passes its checks, or the last try, flagged."""
+        provider = self.providers.for_voice(unit.voice)
+        voice = resolve_voice(unit.voice)[1]
+        neighbours = self._neighbours(unit)
+        target = self.path(unit)
+        reason: str | None = None
+        audio: TakeAudio | None = None
+        attempt = 0
+        for attempt in range(1, MAX_RETRIES + 2):
+            pieces = split_for_retry(unit.text, attempt)
+            if attempt > 1 and len(pieces) < attempt and audio is not None:
+                break  # no other way to cut it: a deterministic model would repeat itself
+            audio = await self._synthesise(provider, voice, pieces, neighbours, target)
+            low, high = self.rates.band(unit.voice, unit.text)
+            reason = fault(audio, unit.text, low, high)
+            if reason is None:
+                break
+        assert audio is not None
+        return _Take(target, audio, reason, attempt)
+
+    async def _synthesise(
+        self,
+        provider: TTSProvider,
+        voice: str,
+        pieces: list[str],
+        neighbours: tuple[str | None, str | None],
+        target: Path,
+    ) -> TakeAudio:
+        raw = self.ctx.workdir / "raw"
+        if len(pieces) == 1:
+            result = await provider.synthesize(
+                pieces[0], voice, raw, previous_text=neighbours[0], next_text=neighbours[1]
+            )
+            try:
+                return await convert_take(result.path, target)
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    result.path.unlink()
+        parts: list[Path] = []
+        for i, piece in enumerate(pieces):
+            result = await provider.synthesize(piece, voice, raw)
+            part = target.with_suffix(f".part{i}.wav")
+            await convert_take(result.path, part)
+            with contextlib.suppress(FileNotFoundError):
+                result.path.unlink()
+            parts.append(part)
+        return await asyncio.to_thread(join_takes, parts, target, PAUSE_CLAUSE)
 
     def _neighbours(self, unit: Unit) -> tuple[str | None, str | None]:
         chapter = next(c for c in self.chapters if c.number == unit.chapter)
@@ -191,17 +332,139 @@ class _Synthesis:
         nxt = chapter.units[i + 1].text if i + 1 < len(chapter.units) else None
         return prev, nxt
 
-    async def _advance(self, unit: Unit) -> None:
-        self.done_chars += len(unit.text)
+    async def _accept(self, unit: Unit, take: _Take) -> None:
+        self.takes[unit.id] = take
+        if take.flag is None:
+            self.rates.learn(unit.voice, unit.text, take.audio)
         self._remaining[unit.chapter] -= 1
-        current = next(
-            (i for i, c in enumerate(self.chapters, 1) if self._remaining[c.number] > 0),
-            len(self.chapters),
+        number = self._index[unit.chapter]
+        await self._tick(
+            len(unit.text) * SYNTH_COST_PER_CHAR,
+            f"Synthesising chapter {number} of {len(self.chapters)}",
         )
-        await self.ctx.progress(
-            85 * self.done_chars / self.total,
-            stage=f"Synthesising chapter {current} of {len(self.chapters)}",
-        )
+        if self._remaining[unit.chapter] == 0 and self.params.gain == "chapter":
+            chapter = next(c for c in self.chapters if c.number == unit.chapter)
+            self._start_mastering(chapter)
+
+    # --- mastering ------------------------------------------------------------
+
+    def _parts(self, chapter: PlannedChapter) -> list[Part]:
+        return [
+            Part(self.takes[u.id].path, u.pause_after, self.takes[u.id].audio.stats)
+            for u in chapter.units
+            if u.id in self.takes
+        ]
+
+    async def _book_gain(self) -> None:
+        chapters = [self._parts(c) for c in self.chapters]
+        if self.params.loudness == "acx":
+            self.book_gain = book_acx_gain_db(chapters, HEAD_SECONDS, TAIL_SECONDS)
+        else:
+            paths = [p.path for c in chapters for p in c]
+            self.book_gain = await plan_gain(paths, "podcast")
+
+    def _start_mastering(self, chapter: PlannedChapter) -> None:
+        self._mastering[chapter.number] = asyncio.create_task(self._master(chapter))
+
+    async def _gain(self, parts: list[Part]) -> float:
+        if self.book_gain is not None:
+            return self.book_gain
+        if self.params.loudness == "acx":
+            return acx_gain_db(parts, HEAD_SECONDS, TAIL_SECONDS)
+        # podcast: the chapter's integrated loudness (gated, so measured)
+        return await plan_gain([p.path for p in parts], "podcast")
+
+    def _fingerprint(self, chapter: PlannedChapter, gain: float | None) -> dict[str, Any]:
+        return {
+            "version": MASTERING_VERSION,
+            "units": [
+                u.fingerprint() | {"pause": u.pause_after} for u in chapter.units if u.speaks
+            ],
+            "title": chapter.title,
+            "album": [self.title, self.author, len(self.chapters)],
+            "loudness": self.params.loudness,
+            "formats": self.params.formats,
+            "book_gain": None if gain is None else round(gain, 2),
+        }
+
+    async def _master(self, chapter: PlannedChapter) -> _Mastered:
+        async with self._slots:
+            i = self._index[chapter.number]
+            parts = self._parts(chapter)
+            spoken = [u for u in chapter.units if u.id in self.takes]
+            if not parts:
+                raise PermanentError(f"chapter {chapter.number} has nothing to read aloud")
+            key = f"chapter-{chapter.number:03d}"
+            fingerprint = self._fingerprint(chapter, self.book_gain)
+            work = self.ctx.workdir / key
+            work.mkdir(exist_ok=True)
+            aac = work / "chapter.m4a" if "m4b" in self.params.formats else None
+            seconds_audio = sum(p.stats.frames for p in parts) / SAMPLE_RATE
+            stored = self._stored.get(key)
+            if stored is not None and stored.data.get("fingerprint") == fingerprint:
+                # Nothing in this chapter changed (a regeneration elsewhere in
+                # the book): its MP3 is still the job's output; only its AAC
+                # comes back, for the M4B.
+                if aac is not None:
+                    await self.ctx.restore(stored, aac)
+                await self._tick(seconds_audio * MASTER_COST_PER_SECOND,
+                                 f"Chapter {i} unchanged")  # fmt: skip
+                return _Mastered(
+                    report=ChapterReport(**stored.data["report"]),
+                    seconds=stored.data["seconds"],
+                    placed={k: (v[0], v[1]) for k, v in stored.data["placed"].items()},
+                    aac=aac,
+                    encoded=False,
+                )
+            gain = await self._gain(parts)
+            chapter_title = chapter.title or f"Chapter {chapter.number}"
+            mp3 = None
+            if "mp3" in self.params.formats:
+                mp3 = self.out / f"{chapter.number:02d}-{_slug(chapter_title, 'chapter')}.mp3"
+            tags: dict[str, str | int | None] = {
+                "title": chapter_title, "album": self.title, "artist": self.author,
+                "album_artist": self.author, "track": f"{i}/{len(self.chapters)}",
+                "genre": "Audiobook",
+            }  # fmt: skip
+            streamed = await stream_chapter(
+                parts, gain, self.params.loudness,
+                index=chapter.number, title=chapter_title,
+                head_s=HEAD_SECONDS, tail_s=TAIL_SECONDS,
+                mp3=(mp3, tags) if mp3 else None, aac=aac,
+            )  # fmt: skip
+            if mp3 is not None:
+                await self.ctx.add_output(mp3.name, mp3, "audio/mpeg")
+                mp3.unlink()
+            placed = {u.id: p for u, p in zip(spoken, streamed.placed, strict=True)}
+            report = streamed.report
+            await self.ctx.checkpoint(
+                key,
+                aac,
+                {
+                    "fingerprint": fingerprint,
+                    "report": asdict(report),
+                    "seconds": streamed.seconds,
+                    "placed": placed,
+                    "gain_db": round(gain, 2),
+                },
+            )
+            await self._tick(seconds_audio * MASTER_COST_PER_SECOND, f"Mastered chapter {i}")
+            return _Mastered(report, streamed.seconds, placed, aac, encoded=True)
+
+    def flagged(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "unit": u.id,
+                "chapter": u.chapter,
+                "chunk": u.index,
+                "text": u.text,
+                "voice": u.voice,
+                "reason": self.takes[u.id].flag,
+                "attempts": self.takes[u.id].attempts,
+            }
+            for u in self.units
+            if u.id in self.takes and self.takes[u.id].flag
+        ]
 
 
 def _cues(
@@ -229,109 +492,33 @@ class _Mastered:
     seconds: float
     placed: dict[str, tuple[float, float]]
     aac: Path | None
+    encoded: bool
 
 
-class _Mastering:
-    """Pass two, a chapter per task, as many chapters at once as there are
-    cores: each chapter is joined (a stream copy), then limited, measured and
-    encoded to MP3 and AAC by one ffmpeg process (see ``master_chapter``)."""
-
-    def __init__(
-        self,
-        ctx: JobContext,
-        params: AudiobookParams,
-        chapters: Sequence[PlannedChapter],
-        paths: dict[str, Path],
-        gain: float,
-        title: str,
-        author: str,
-        out: Path,
-    ) -> None:
-        self.ctx, self.params, self.chapters, self.paths = ctx, params, chapters, paths
-        self.gain, self.title, self.author, self.out = gain, title, author, out
-        self._slots = asyncio.Semaphore(max(1, os.cpu_count() or 1))
-        self._done = 0
-
-    async def run(self) -> list[_Mastered]:
-        await self.ctx.progress(87, stage=f"Mastering {len(self.chapters)} chapters")
-        return list(
-            await asyncio.gather(*(self._chapter(i, c) for i, c in enumerate(self.chapters, 1)))
-        )
-
-    async def _chapter(self, i: int, chapter: PlannedChapter) -> _Mastered:
-        async with self._slots:
-            work = self.ctx.workdir / f"chapter-{chapter.number:03d}"
-            work.mkdir(exist_ok=True)
-            spoken = [u for u in chapter.units if u.id in self.paths]
-            raw = work / "raw.wav"
-            placed = await assemble(
-                [Piece(self.paths[u.id], u.pause_after) for u in spoken],
-                raw,
-                work,
-                head_seconds=HEAD_SECONDS,
-                tail_seconds=TAIL_SECONDS,
-                gain_db=self.gain,
-            )
-            chapter_title = chapter.title or f"Chapter {chapter.number}"
-            mp3 = None
-            if "mp3" in self.params.formats:
-                mp3 = self.out / f"{chapter.number:02d}-{_slug(chapter_title, 'chapter')}.mp3"
-            aac = work / "chapter.m4a" if "m4b" in self.params.formats else None
-            report = await master_chapter(
-                raw, self.gain, self.params.loudness,
-                index=chapter.number, title=chapter_title, head_seconds=HEAD_SECONDS - 0.05,
-                mp3=(mp3, {"title": chapter_title, "album": self.title, "artist": self.author,
-                           "album_artist": self.author, "track": f"{i}/{len(self.chapters)}",
-                           "genre": "Audiobook"}) if mp3 else None,
-                aac=aac,
-            )  # fmt: skip
-            if mp3 is not None:
-                await self.ctx.add_output(mp3.name, mp3, "audio/mpeg")
-                mp3.unlink()
-            seconds = wav_seconds(raw)
-            raw.unlink()
-            self._done += 1
-            await self.ctx.progress(
-                87 + 10 * self._done / len(self.chapters),
-                stage=f"Mastered {self._done} of {len(self.chapters)} chapters",
-            )
-            return _Mastered(
-                report=report,
-                seconds=seconds,
-                placed={u.id: (p.start, p.end) for u, p in zip(spoken, placed, strict=True)},
-                aac=aac,
-            )
+# Chapters of one book should sound equally loud: ACX asks for consistency
+# across files; more than this apart (dB RMS) is reported as a problem.
+MAX_CHAPTER_SPREAD_DB = 1.0
 
 
 async def run(ctx: JobContext, params: AudiobookParams) -> None:
     await ctx.progress(0, stage="Reading the manuscript")
     manuscript = await _manuscript(ctx, params)
-    provider = provider_for_job(params.provider, ctx.settings)
-    narrator, dialogue = await _voices(provider, params)
+    providers = _Providers(params, ctx.settings)
+    narrator, dialogue = await _voices(providers.default, params)
     async with ctx.as_owner() as conn:
         lexicon = await lexicon_for_user(conn, ctx.user_id)
     chapters = await asyncio.to_thread(
-        _plan, manuscript, params, provider, narrator, dialogue, lexicon
+        _plan, manuscript, params, providers.default, narrator, dialogue, lexicon
     )
     await ctx.checkpoint("plan", data={"chunks": {str(c.number): len(c.units) for c in chapters}})
-
-    synthesis = _Synthesis(ctx, provider, chapters)
-    paths = await synthesis.run()
-
-    # Pass one: the whole book's speech, measured once.
-    await ctx.progress(86, stage="Measuring loudness")
-    speech = [paths[u.id] for c in chapters for u in c.units if u.id in paths]
-    if not speech:
+    if not any(u.speaks for c in chapters for u in c.units):
         raise PermanentError("the manuscript has nothing to read aloud")
-    stats = [synthesis.stats[u.id] for c in chapters for u in c.units if u.id in paths]
-    gain = await plan_gain(speech, params.loudness, stats=stats)
 
     title = params.title or manuscript.title or "Audiobook"
     author = params.author or manuscript.author or ""
-    out = ctx.workdir / "out"
-    out.mkdir(exist_ok=True)
-    mastering = _Mastering(ctx, params, chapters, paths, gain, title, author, out)
-    results = await mastering.run()
+    book = _Book(ctx, params, providers, chapters, title, author)
+    results = await book.run()
+    out = book.out
     reports = [r.report for r in results]
     cues: list[Cue] = []
     offset = 0.0
@@ -361,17 +548,25 @@ async def run(ctx: JobContext, params: AudiobookParams) -> None:
     vtt = out / "transcript.vtt"
     write_vtt(cues, vtt)
     await ctx.add_output(vtt.name, vtt, "text/vtt")
-    report_path = out / "report.json"
+    levels = [r.rms_db for r in reports]
+    spread = round(max(levels) - min(levels), 2) if levels else 0.0
+    consistent = params.loudness != "acx" or spread <= MAX_CHAPTER_SPREAD_DB
+    flagged = book.flagged()
     summary: dict[str, Any] = {
         "title": title,
         "author": author,
         "target": params.loudness,
-        "gain_db": round(gain, 2),
-        "voices": {"narrator": narrator, "dialogue": dialogue},
-        "passed": all(r.passed for r in reports),
+        "gain": params.gain,
+        "voices": {"narrator": narrator, "dialogue": dialogue, **providers.cast_summary()},
+        "passed": all(r.passed for r in reports) and consistent and not flagged,
+        "chapters_rms_spread_db": spread,
+        "chapters_consistent": consistent,
         "chapters": [asdict(r) for r in reports],
+        "encoded_chapters": [c.number for c, r in zip(chapters, results, strict=True) if r.encoded],
+        "flagged": flagged,
         "warnings": manuscript.warnings,
     }
+    report_path = out / "report.json"
     report_path.write_text(json.dumps(summary, indent=2))
     await ctx.add_output(report_path.name, report_path, "application/json")
     await ctx.progress(100, stage="done")

@@ -41,6 +41,17 @@ class AudiobookParams(BaseModel):
         default=None, description="render only these chapter numbers (from 1); all by default"
     )
     loudness: Literal["acx", "podcast"] = "acx"
+    gain: Literal["chapter", "book"] = Field(
+        default="chapter",
+        description="'chapter': each chapter levelled on its own (as ACX judges each file), "
+        "mastered as soon as its last unit is synthesised; 'book': one gain for the whole "
+        "book, chapters keep their relative levels (mastering waits for all synthesis)",
+    )
+    cast: dict[str, str] = Field(
+        default_factory=dict,
+        max_length=200,
+        description="mode 'cast': character name to a voice id (any configured provider)",
+    )
     formats: list[Format] = Field(default_factory=lambda: list(ALL_FORMATS), min_length=1)
     # Set by /regenerate, not by clients creating a job.
     replacements: list[Replacement] = Field(default_factory=list, max_length=200)
