@@ -54,7 +54,7 @@ async def test_corpus_chapter_renders_end_to_end_with_a_local_voice(
     assert preview["title"] == "The Little Colonel's Hero"
     assert preview["author"] == "Annie Fellows Johnston"
     [chapter] = preview["chapters"]
-    assert chapter["number"] == 5 and chapter["title"] == "CHAPTER V: THE RED CROSS OF GENEVA"
+    assert chapter["number"] == 5 and chapter["title"] == "CHAPTER V. THE RED CROSS OF GENEVA"
 
     r = await client.post(
         "/v1/jobs", json={"kind": "audiobook", "params": params}, headers=user.headers

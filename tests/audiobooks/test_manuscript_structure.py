@@ -25,9 +25,9 @@ def test_contents_lines_that_look_like_headings_are_not_chapters() -> None:
     )
     book = parse_text(text)
     assert titles(book) == [
-        "CHAPTER I: THE START",
-        "CHAPTER II: THE MIDDLE",
-        "CHAPTER III: THE END OF IT",
+        "CHAPTER I. THE START",
+        "CHAPTER II. THE MIDDLE",
+        "CHAPTER III. THE END OF IT",
     ]
     assert all(c.text == BODY for c in book.chapters)
 
@@ -71,8 +71,8 @@ def test_subtitle_only_when_the_next_line_looks_like_a_title() -> None:
 @pytest.mark.parametrize(
     ("heading", "title"),
     [
-        ("CHAPTER IV. THE STORM", "CHAPTER IV: THE STORM"),
-        ("Chapter 5 \u2014 The Calm", "Chapter 5: The Calm"),
+        ("CHAPTER IV. THE STORM", "CHAPTER IV. THE STORM"),
+        ("Chapter 5 \u2014 The Calm", "Chapter 5 \u2014 The Calm"),
         ("Chapter Twenty-One: Home", "Chapter Twenty-One: Home"),
         ("BOOK THE FIRST", "BOOK THE FIRST"),
         ("Chap. XII", "Chap. XII"),

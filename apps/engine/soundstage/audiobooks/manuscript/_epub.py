@@ -370,9 +370,11 @@ def _nav_section(label: str, body: list[Block]) -> Section:
     heading = match_heading(label, strict=False)
     if heading is None:
         return Section(label, "", False, body)
-    rest = heading.rest
+    rest, sep = heading.rest, heading.sep
     if not rest and lead:
         first = match_heading(lead[0].text, strict=False)
         if first and first.label.upper() == heading.label.upper():
             rest = first.rest or (lead[1].text if len(lead) > 1 else "")
-    return Section(format_title(heading.label, rest), heading.label.upper(), heading.is_part, body)
+            sep = first.sep
+    title = format_title(heading.label, rest, sep)
+    return Section(title, heading.label.upper(), heading.is_part, body)

@@ -222,4 +222,4 @@ def _outline_section(title: str, lines: list[str]) -> Section:
     if heading is None:
         return Section(title, "", False, body)
     label = heading.label
-    return Section(format_title(label, rest), label.upper(), heading.is_part, body)
+    return Section(format_title(label, rest, heading.sep), label.upper(), heading.is_part, body)

@@ -86,6 +86,7 @@ class Heading:
     label: str
     rest: str
     is_part: bool
+    sep: str = ""  # what the book wrote between the number and its title (".", ":", "-")
 
 
 def match_heading(text: str, *, strict: bool) -> Heading | None:
@@ -97,13 +98,15 @@ def match_heading(text: str, *, strict: bool) -> Heading | None:
     m = _NUMBERED.match(text) or _NAMED.match(text)
     if m is None:
         return None
+    sep = m.group("rest").strip(" \t")[:1]
+    sep = sep if sep and sep in _SEPARATORS else ""
     rest = m.group("rest").strip(_SEPARATORS)
     rest = collapse(rest)
     if strict and rest and not looks_like_title(rest):
         return None
     label = collapse(m.group("label")).rstrip(".:")
     word = (m.groupdict().get("word") or "").lower()
-    return Heading(label, rest, word in _PART_WORDS)
+    return Heading(label, rest, word in _PART_WORDS, sep)
 
 
 def looks_like_title(text: str) -> bool:
@@ -140,8 +143,19 @@ def is_the_end(text: str) -> bool:
     return len(text) < 40 and _THE_END.fullmatch(text.strip(_TRIM)) is not None
 
 
-def format_title(label: str, rest: str) -> str:
-    return f"{label}: {rest}" if rest else label
+def format_title(label: str, rest: str, sep: str = "") -> str:
+    """A chapter's title as the book writes it: "CHAPTER I. Down the
+    Rabbit-Hole" keeps its full stop, "Chapter 3: The Storm" its colon,
+    "Chapter 5 \u2014 The Calm" its dash; a number with nothing after it and a
+    title on the next line ("Chapter 1" / "The Boy Who Lived") is joined with
+    a colon."""
+    if not rest:
+        return label
+    if sep in (".", ":", ";", ","):
+        return f"{label}{sep} {rest}"
+    if sep:
+        return f"{label} {sep} {rest}"
+    return f"{label}: {rest}"
 
 
 # --- sections -----------------------------------------------------------------------
@@ -316,7 +330,7 @@ def _section(content: list[Block], start: int, end: int, heading: Heading | None
             rest = nxt.text
             body_start += 1
     if heading is not None:
-        title = format_title(heading.label, rest)
+        title = format_title(heading.label, rest, heading.sep)
     elif rest:
         title = format_title(title, rest)
     return Section(title, key, is_part, list(content[body_start:end]))
