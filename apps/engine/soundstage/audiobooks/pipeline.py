@@ -246,9 +246,7 @@ class _Book:
                 await self._book_gain()
                 for chapter in self.chapters:
                     self._start_mastering(chapter)
-            return list(
-                await asyncio.gather(*(self._mastering[c.number] for c in self.chapters))
-            )
+            return list(await asyncio.gather(*(self._mastering[c.number] for c in self.chapters)))
         finally:
             for task in [*workers, *self._mastering.values()]:
                 task.cancel()
