@@ -11,7 +11,7 @@ PORT ?= 8000
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,piper]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,piper,soxr]'
 	touch $(STAMP)
 
 install: $(STAMP)
