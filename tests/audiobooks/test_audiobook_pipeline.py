@@ -198,3 +198,73 @@ async def test_usage_counts_audiobook_characters_against_the_quota(
     chars = items["audiobook_characters"]
     assert 0 < chars["used"] < len(BOOK) and chars["remaining"] == chars["limit"] - chars["used"]
     assert items["queued_jobs"]["used"] == 1
+
+
+CAST_BOOK = """# The Tea Party
+
+"Have some wine," the March Hare said.
+
+"I don't see any wine," said Alice.
+
+"There isn't any," said the March Hare.
+
+"Your hair wants cutting," said the Hatter. Alice frowned at him.
+
+"You should not make personal remarks," Alice said; "it's very rude."
+
+"Why is a raven like a writing-desk?" asked the Hatter.
+"""
+
+
+async def test_cast_preview_and_a_book_with_a_voice_per_character(
+    client: httpx.AsyncClient, make_user: MakeUser, worker: Worker, dsn: str
+) -> None:
+    user = await make_user()
+    params: dict[str, Any] = {"text": CAST_BOOK, "mode": "cast", "formats": ["mp3"]}
+    r = await client.post("/v1/audiobooks/preview", json=params, headers=user.headers)
+    assert r.status_code == 200, r.text
+    cast = {c["name"]: c for c in r.json()["cast"]}
+    assert set(cast) == {"Alice", "the March Hare", "the Hatter"}
+    assert cast["Alice"]["lines"] == 3 and cast["Alice"]["gender"] == "female"
+    assert cast["Alice"]["samples"] and all(c["proposed_voice"] for c in cast.values())
+
+    # two local voices: the narrator one, the two humans of the party the other
+    params["narrator_voice"] = "local:piper-joe"
+    params["cast"] = {"the Hatter": "local:hibari-us-female", "Alice": "local:hibari-us-female"}
+    r = await client.post(
+        "/v1/jobs", json={"kind": "audiobook", "params": params}, headers=user.headers
+    )
+    assert r.status_code == 202, r.text
+    job = r.json()
+    done = await wait_for_status(client, user, job["id"], {"succeeded", "failed"}, within=120)
+    assert done["status"] == "succeeded", done
+    conn = await asyncpg.connect(dsn)
+    try:
+        rows = await conn.fetch(
+            "select data from job_checkpoints where job_id = $1 and unit like 'c0%'", job["id"]
+        )
+    finally:
+        await conn.close()
+    voice_of = {
+        json.loads(r["data"])["fingerprint"]["text"]: json.loads(r["data"])["fingerprint"]["voice"]
+        for r in rows
+    }
+
+    # every line of a character in that character's one voice
+    def voice(line: str) -> str:
+        (found,) = {v for t, v in voice_of.items() if line in t}
+        return found
+
+    assert voice('"I don\'t see any wine,"') == "local:hibari-us-female"
+    assert voice('"Your hair wants cutting,"') == "local:hibari-us-female"
+    assert voice('"Why is a raven like a writing-desk?"') == "local:hibari-us-female"
+    assert voice("said the March Hare.") == "local:piper-joe"  # narration
+    hare = {v for t, v in voice_of.items() if "Have some wine" in t or "There isn't any" in t}
+    assert len(hare) == 1
+
+    bad = await client.post(
+        "/v1/jobs",
+        json={"kind": "audiobook", "params": {**params, "cast": {"Alice": "openai:alloy"}}},
+        headers=user.headers,
+    )
+    assert bad.status_code == 422 and "cast['Alice']" in bad.text

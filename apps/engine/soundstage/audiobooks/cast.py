@@ -30,7 +30,6 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-
 MIN_CONFIDENCE = 0.5
 
 SPEECH_VERBS = (
@@ -72,14 +71,17 @@ _WHO = rf"(?P<who>{_NAME}|{_PRONOUN})"
 _AFTER_VERB_WHO = re.compile(rf"^[\s,]*(?:{_VERB})(?: \w+ly)?,? {_WHO}\b")
 _AFTER_WHO_VERB = re.compile(rf"^[\s,]*{_WHO}(?:,? \w+ly)?,? (?:{_VERB})\b")
 # before the quote: 'Alice said, ' / 'Then she asked: ' / 'said the Hatter: '
-_BEFORE_WHO_VERB = re.compile(rf"{_WHO}(?: \w+ly)? (?:{_VERB})(?: \w+ly)?(?: [a-z]+){{0,4}}[,:]\s*$")
+_BEFORE_WHO_VERB = re.compile(
+    rf"{_WHO}(?: \w+ly)? (?:{_VERB})(?: \w+ly)?(?: [a-z]+){{0,4}}[,:]\s*$"
+)
 _BEFORE_VERB_WHO = re.compile(rf"(?:{_VERB}) {_WHO}(?: [a-z]+){{0,4}}[,:]\s*$")
 # a paragraph's subject: 'Lloyd looked up.' at the start of its narration
 _SUBJECT = re.compile(
     rf"^\s*(?:(?:But|Then|And|So|Now|Here|Presently|At last|At once),? )?{_WHO} [a-z]+"
 )
 
-_FEMALE_TITLES = {"mrs", "missus", "miz", "miss", "ms", "aunt", "lady", "madam", "madame", "mademoiselle",
+_FEMALE_TITLES = {"mrs", "missus", "miz", "miss", "ms", "aunt", "lady", "madam", "madame",
+                  "mademoiselle",
                   "grandma", "queen", "duchess", "mother", "mom", "mamma", "mammy"}  # fmt: skip
 _MALE_TITLES = {"mr", "mister", "uncle", "lord", "sir", "monsieur", "captain", "colonel", "general",
                 "major", "grandpa", "king", "duke", "father", "papa"}  # fmt: skip
@@ -228,7 +230,7 @@ def _tagged_names(parts: list[tuple[str, bool, int]]) -> set[str]:
     chapter's speaking characters), so a mention of one in narration before
     it first speaks still counts for the pronouns after it."""
     names: set[str] = set()
-    for i, (piece, is_quote, _) in enumerate(parts):
+    for piece, is_quote, _ in parts:
         if is_quote:
             continue
         for m in (
@@ -279,11 +281,11 @@ def attribute(text: str) -> Attribution:
         if not is_quote:
             # names in narration update "the last named character" as we go
             for m in re.finditer(_NAME, piece):
-                name = _canonical(m.group(0).removesuffix("'s"))
+                mention = _canonical(m.group(0).removesuffix("'s"))
                 if _valid_name(m.group(0)) and (
-                    name in known or name in speakers or _ROLE_OR_KIN.match(m.group(0))
+                    mention in known or mention in speakers or _ROLE_OR_KIN.match(m.group(0))
                 ):
-                    note(name)
+                    note(mention)
             continue
         q = Quote(len(quotes), piece, paragraph)
         quotes.append(q)
@@ -294,15 +296,15 @@ def attribute(text: str) -> Attribution:
         same_par_before = i > 0 and parts[i - 1][2] == paragraph
         found: tuple[str | None, float, str] | None = None
         if same_par_after:
-            m = _AFTER_VERB_WHO.match(after) or _AFTER_WHO_VERB.match(after)
-            if m:
-                who, conf = resolve(m.group("who"))
+            tag = _AFTER_VERB_WHO.match(after) or _AFTER_WHO_VERB.match(after)
+            if tag:
+                who, conf = resolve(tag.group("who"))
                 if who:
                     found = (who, conf, "tag after")
         if found is None and same_par_before:
-            m = _BEFORE_WHO_VERB.search(before) or _BEFORE_VERB_WHO.search(before)
-            if m:
-                who, conf = resolve(m.group("who"))
+            tag = _BEFORE_WHO_VERB.search(before) or _BEFORE_VERB_WHO.search(before)
+            if tag:
+                who, conf = resolve(tag.group("who"))
                 if who:
                     found = (who, conf, "tag before")
         if found is not None:
@@ -315,7 +317,8 @@ def attribute(text: str) -> Attribution:
             best = max(tagged, key=lambda q: q.confidence)
             for q in qs:
                 if not q.speaker:
-                    q.speaker, q.confidence, q.how = best.speaker, best.confidence - 0.1, "paragraph"
+                    q.speaker, q.confidence = best.speaker, best.confidence - 0.1
+                    q.how = "paragraph"
 
     # 3. the subject of the paragraph's narration
     narration: dict[int, str] = {}
@@ -323,11 +326,12 @@ def attribute(text: str) -> Attribution:
         if not is_quote and paragraph not in narration:
             narration[paragraph] = piece
     for paragraph, qs in by_paragraph.items():
+        name: str | None
         if qs[0].speaker:
             continue
-        m = _SUBJECT.match(narration.get(paragraph, ""))
-        if m and m.group("who") not in ("I", "we", "We", "they", "They"):
-            who = m.group("who")
+        subject = _SUBJECT.match(narration.get(paragraph, ""))
+        if subject and subject.group("who") not in ("I", "we", "We", "they", "They"):
+            who = subject.group("who")
             name = None
             if who in ("he", "He", "she", "She"):
                 continue
@@ -425,3 +429,87 @@ def voices_for(
         chosen[c.name] = pick
         used[pick] += 1
     return chosen
+
+
+def merge_characters(attributions: Sequence[Attribution]) -> Attribution:
+    """The characters of several chapters as one cast (a character keeps one
+    voice across the book)."""
+    merged: dict[str, Character] = {}
+    for a in attributions:
+        for c in a.characters.values():
+            m = merged.setdefault(c.name, Character(c.name, c.gender))
+            m.gender = m.gender or c.gender
+            m.lines += c.lines
+            m.characters += c.characters
+            m.samples += c.samples[: max(0, 3 - len(m.samples))]
+    return Attribution([q for a in attributions for q in a.quotes], merged)
+
+
+def voiced_pieces(
+    text: str,
+    attribution: Attribution,
+    *,
+    narrator: str,
+    dialogue: str,
+    cast: dict[str, str],
+) -> list[tuple[str, str]]:
+    """``text`` (the same text ``attribution`` was made from) as (piece, voice):
+    narration to the narrator, each quote to its speaker's voice or, when its
+    speaker is unknown, to the default dialogue voice. Neighbours with one voice
+    are joined, and a piece with no letters rides with the one before it, so a
+    voice never changes just to read a comma."""
+    quotes = iter(attribution.quotes)
+    out: list[tuple[str, str]] = []
+    for piece, is_quote, _ in pieces(text):
+        if is_quote:
+            q = next(quotes)
+            voice = cast.get(q.speaker, dialogue) if q.speaker else dialogue
+        else:
+            voice = narrator
+        if out and (out[-1][1] == voice or not any(ch.isalnum() for ch in piece)):
+            out[-1] = (out[-1][0] + piece, out[-1][1])
+        else:
+            out.append((piece, voice))
+    return out
+
+
+@dataclass
+class Casting:
+    """A book's cast: each character's voice, and each chapter's text as
+    voiced pieces ready for planning."""
+
+    characters: list[Character]
+    voices: dict[str, str]
+    voiced: dict[int, list[tuple[str, str]]]
+
+
+def cast_book(
+    bodies: dict[int, str],
+    voices: Sequence[tuple[str, str | None]],
+    *,
+    narrator: str,
+    dialogue: str,
+    overrides: dict[str, str],
+    chapter_narrators: dict[int, str] | None = None,
+    attributor: Attributor | None = None,
+) -> Casting:
+    """Attribute every chapter's quotes (``bodies``: chapter number to its
+    normalised text), give each character a voice, and cut each chapter into
+    voiced pieces. The LLM attributor is used when one is configured."""
+    attribute_one = attributor or llm_attributor() or attribute
+    attributions = {n: attribute_one(text) for n, text in bodies.items()}
+    merged = merge_characters(list(attributions.values()))
+    chosen = voices_for(merged, voices, narrator=narrator, dialogue=dialogue, overrides=overrides)
+    narrators = chapter_narrators or {}
+    voiced = {
+        n: voiced_pieces(
+            bodies[n],
+            attributions[n],
+            narrator=narrators.get(n, narrator),
+            dialogue=dialogue,
+            cast=chosen,
+        )
+        for n in bodies
+    }
+    ranked = sorted(merged.characters.values(), key=lambda c: (-c.lines, c.name))
+    return Casting(ranked, chosen, voiced)

@@ -44,6 +44,7 @@ from soundstage.audio.master import (
     plan_gain,
     write_vtt,
 )
+from soundstage.audiobooks.cast import Casting, cast_book
 from soundstage.audiobooks.manuscript import (
     Manuscript,
     ManuscriptError,
@@ -53,7 +54,7 @@ from soundstage.audiobooks.plan import PAUSE_CLAUSE, PlannedChapter, Unit, plan_
 from soundstage.audiobooks.schemas import AudiobookParams
 from soundstage.audiobooks.service import CHARS_PER_SECOND, admit, parse_pasted
 from soundstage.audiobooks.takes import MAX_RETRIES, RateModel, fault, split_for_retry
-from soundstage.audiobooks.text import split_sentences
+from soundstage.audiobooks.text import normalise, split_sentences
 from soundstage.config import Settings
 from soundstage.errors import PermanentError
 from soundstage.lexicon.repository import lexicon_for_user
@@ -85,12 +86,13 @@ async def _manuscript(ctx: JobContext, params: AudiobookParams) -> Manuscript:
 async def _voices(provider: TTSProvider, params: AudiobookParams) -> tuple[str, str | None]:
     """Full voice ids for narration and (dual mode) dialogue."""
     narrator, dialogue = params.narrator_voice, params.dialogue_voice
-    if narrator is None or (params.mode == "dual" and dialogue is None):
+    two = params.mode in ("dual", "cast")
+    if narrator is None or (two and dialogue is None):
         first, second, _ = pick_dual_voices(await provider.voices())
         narrator = narrator or first.id
-        if params.mode == "dual" and dialogue is None:
+        if two and dialogue is None:
             dialogue = second.id if second.id != narrator else first.id
-    return narrator, dialogue if params.mode == "dual" else None
+    return narrator, dialogue if two else None
 
 
 class _Providers:
@@ -130,6 +132,7 @@ def _plan(
     narrator: str,
     dialogue: str | None,
     lexicon: dict[str, str],
+    casting: Casting | None = None,
 ) -> list[PlannedChapter]:
     numbers = params.chapters or list(range(1, len(manuscript.chapters) + 1))
     if numbers[-1] > len(manuscript.chapters):
@@ -144,9 +147,30 @@ def _plan(
             preferred_chars=provider.preferred_chars,
             lexicon=lexicon,
             replacements=params.replacements,
+            voiced=casting.voiced.get(n) if casting else None,
         )
         for n in numbers
     ]
+
+
+def _cast(
+    manuscript: Manuscript,
+    params: AudiobookParams,
+    narrator: str,
+    dialogue: str,
+    lexicon: dict[str, str],
+    voices: list[tuple[str, str | None]],
+) -> Casting:
+    numbers = params.chapters or list(range(1, len(manuscript.chapters) + 1))
+    bodies = {
+        n: normalise(manuscript.chapters[n - 1].text, lexicon)
+        for n in numbers
+        if n <= len(manuscript.chapters)
+    }
+    return cast_book(
+        bodies, voices, narrator=narrator, dialogue=dialogue, overrides=params.cast,
+        chapter_narrators=params.chapter_voices,
+    )  # fmt: skip
 
 
 # What the progress bar weighs (CPU seconds, measured by bench/audiobook.py
@@ -505,8 +529,18 @@ async def run(ctx: JobContext, params: AudiobookParams) -> None:
     narrator, dialogue = await _voices(providers.default, params)
     async with ctx.as_owner() as conn:
         lexicon = await lexicon_for_user(conn, ctx.user_id)
+    casting = None
+    if params.mode == "cast":
+        assert dialogue is not None
+        voices = [(v.id, v.gender) for v in await providers.default.voices()]
+        casting = await asyncio.to_thread(
+            _cast, manuscript, params, narrator, dialogue, lexicon, voices
+        )
+        providers.cast = casting.voices
+        for voice in casting.voices.values():
+            providers.for_voice(voice)
     chapters = await asyncio.to_thread(
-        _plan, manuscript, params, providers.default, narrator, dialogue, lexicon
+        _plan, manuscript, params, providers.default, narrator, dialogue, lexicon, casting
     )
     await ctx.checkpoint("plan", data={"chunks": {str(c.number): len(c.units) for c in chapters}})
     if not any(u.speaks for c in chapters for u in c.units):

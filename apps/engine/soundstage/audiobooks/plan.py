@@ -71,7 +71,11 @@ def plan_chapter(
     preferred_chars: int,
     lexicon: Mapping[str, str],
     replacements: Sequence[Replacement] = (),
+    voiced: Sequence[tuple[str, str]] | None = None,
 ) -> PlannedChapter:
+    """``voiced``: the normalised body already cut into (text, voice) pieces
+    (a cast of voices, :mod:`soundstage.audiobooks.cast`); they must join back
+    to ``normalise(chapter.text, lexicon)``."""
     planned = PlannedChapter(number, chapter.title)
     spoken_title = normalise_title(chapter.title) if chapter.title else ""
     units: list[Unit] = []
@@ -81,8 +85,11 @@ def plan_chapter(
                  narrator, PAUSE_TITLE, is_title=True)
         )  # fmt: skip
     body = normalise(chapter.text, lexicon)
-    segments = split_dialogue(body) if dialogue else []
-    if not segments:
+    segments = split_dialogue(body) if dialogue and voiced is None else []
+    if voiced is not None:
+        assert "".join(t for t, _ in voiced) == body, "voiced pieces must join to the body"
+        segments_voices = list(voiced)
+    elif not segments:
         segments_voices = [(body, narrator)]
     else:
         segments_voices = [(s.text, dialogue if s.dialogue else narrator) for s in segments]  # type: ignore[misc]

@@ -30,7 +30,11 @@ class AudiobookParams(BaseModel):
     text: str | None = Field(default=None, max_length=MAX_PASTED_CHARS, description="or pasted")
     title: str | None = Field(default=None, max_length=300)
     author: str | None = Field(default=None, max_length=300)
-    mode: Literal["single", "dual"] = "single"
+    mode: Literal["single", "dual", "cast"] = Field(
+        default="single",
+        description="'single': one narrator; 'dual': narrator and one dialogue voice; 'cast': "
+        "a voice per character (speakers attributed per quote; see the preview's cast)",
+    )
     provider: str = Field(default="local", max_length=32)
     narrator_voice: str | None = Field(default=None, max_length=200, examples=["local:hibari"])
     dialogue_voice: str | None = Field(default=None, max_length=200)
@@ -99,6 +103,18 @@ class Preview(BaseModel):
     costs: list[ProviderCost]
     quota: QuotaInfo
     warnings: list[str]
+    cast: list[CastMember] | None = Field(
+        default=None, description="mode 'cast': the characters who speak, most lines first"
+    )
+
+
+class CastMember(BaseModel):
+    name: str
+    gender: str | None
+    lines: int
+    characters: int
+    samples: list[str]
+    proposed_voice: str
 
 
 class QuotaInfo(BaseModel):

@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 from uuid import UUID
 
+from soundstage.audiobooks.cast import cast_book
 from soundstage.audiobooks.manuscript import (
     Manuscript,
     ManuscriptError,
@@ -18,6 +19,7 @@ from soundstage.audiobooks.manuscript import (
 )
 from soundstage.audiobooks.schemas import (
     AudiobookParams,
+    CastMember,
     Preview,
     PreviewChapter,
     ProviderCost,
@@ -25,14 +27,19 @@ from soundstage.audiobooks.schemas import (
     RegenerateRequest,
     Replacement,
 )
-from soundstage.audiobooks.text import split_dialogue
+from soundstage.audiobooks.text import normalise, split_dialogue
 from soundstage.auth.tokens import Principal
 from soundstage.db import Connection
 from soundstage.errors import Conflict, NotFound, QuotaExceeded, ValidationFailed
 from soundstage.jobs import repository as jobs_repo
 from soundstage.jobs.schemas import Job
 from soundstage.pipelines import Admission, AdmitContext
-from soundstage.providers.tts import configured_providers, get_provider, resolve_voice
+from soundstage.providers.tts import (
+    configured_providers,
+    get_provider,
+    pick_dual_voices,
+    resolve_voice,
+)
 from soundstage.resources import Engine
 from soundstage.uploads import repository as uploads_repo
 
@@ -101,6 +108,15 @@ def check_voices(engine: Engine, params: AudiobookParams) -> None:
             raise ValidationFailed(
                 f"voice {voice!r} belongs to {provider!r}, but this book uses {params.provider!r}"
             )
+    # A cast may mix providers: each voice's own provider must be configured.
+    for character, voice in params.cast.items():
+        provider, _ = resolve_voice(voice)
+        try:
+            get_provider(provider, engine.settings)
+        except ValidationFailed as exc:
+            raise ValidationFailed(f"cast[{character!r}]: {exc}") from exc
+    if params.cast and params.mode != "cast":
+        raise ValidationFailed("cast: voices per character need mode 'cast'")
 
 
 async def quota(engine: Engine, conn: Connection) -> QuotaInfo:
@@ -155,7 +171,11 @@ class AudiobookService:
             rate = get_provider(name, self.engine.settings).cost_per_million_chars()
             usd = None if rate is None else math.ceil(rate * characters / 1e6 * 100) / 100
             costs.append(ProviderCost(provider=name, usd=usd))
+        cast = None
+        if params.mode == "cast":
+            cast = await self._cast(manuscript, params, numbers)
         return Preview(
+            cast=cast,
             title=params.title or manuscript.title,
             author=params.author or manuscript.author,
             chapters=chapters,
@@ -166,6 +186,38 @@ class AudiobookService:
             quota=info,
             warnings=manuscript.warnings,
         )
+
+    async def _cast(
+        self, manuscript: Manuscript, params: AudiobookParams, numbers: list[int]
+    ) -> list[CastMember]:
+        """Who speaks, how much, and the voice each would get (the user's
+        ``cast`` overrides first), as the job would cast them."""
+        provider = get_provider(params.provider, self.engine.settings)
+        offered = await provider.voices()
+        first, second, _ = pick_dual_voices(offered)
+        narrator = params.narrator_voice or first.id
+        dialogue = params.dialogue_voice or (second.id if second.id != narrator else first.id)
+        bodies = {n: normalise(manuscript.chapters[n - 1].text) for n in numbers}
+        casting = await asyncio.to_thread(
+            cast_book,
+            bodies,
+            [(v.id, v.gender) for v in offered],
+            narrator=narrator,
+            dialogue=dialogue,
+            overrides=params.cast,
+            chapter_narrators=params.chapter_voices,
+        )
+        return [
+            CastMember(
+                name=c.name,
+                gender=c.gender,
+                lines=c.lines,
+                characters=c.characters,
+                samples=c.samples,
+                proposed_voice=casting.voices[c.name],
+            )
+            for c in casting.characters
+        ]
 
     async def regenerate(
         self, who: Principal, job_id: UUID, body: RegenerateRequest, base_url: str
