@@ -381,9 +381,12 @@ async def stream_chapter(
 
     async def send(x: Float) -> None:
         nonlocal clock, energy, peak
-        pcm = (np.clip(x, -1.0, 1.0) * 32767.0).round().astype("<i2")
-        wide = pcm.astype(np.int64)
-        energy += float(np.dot(wide, wide)) / 32768.0**2
+        y = np.clip(x, -1.0, 1.0)
+        y *= np.float32(32767.0)
+        np.rint(y, out=y)
+        pcm = y.astype("<i2")
+        # float32 BLAS dot: a relative error near 1e-6, far under the 0.01 dB reported
+        energy += float(np.dot(y, y)) / 32768.0**2
         if pcm.size:
             peak = max(peak, max(int(pcm.max()), -int(pcm.min())) / 32768.0)
         clock += pcm.size
