@@ -268,3 +268,28 @@ async def test_cast_preview_and_a_book_with_a_voice_per_character(
         headers=user.headers,
     )
     assert bad.status_code == 422 and "cast['Alice']" in bad.text
+
+
+async def test_podcast_loudness_per_chapter_and_one_gain_per_book_on_request(
+    client: httpx.AsyncClient, make_user: MakeUser, worker: Worker, tmp_path: Path
+) -> None:
+    user = await make_user()
+    gains: dict[str, list[float]] = {}
+    for gain in ("chapter", "book"):
+        params = {"text": BOOK, "formats": ["mp3"], "loudness": "podcast", "gain": gain}
+        r = await client.post(
+            "/v1/jobs", json={"kind": "audiobook", "params": params}, headers=user.headers
+        )
+        assert r.status_code == 202, r.text
+        done = await wait_for_status(client, user, r.json()["id"], {"succeeded", "failed"}, 120)
+        assert done["status"] == "succeeded", done
+        outputs = {o["name"]: o for o in done["outputs"]}  # type: ignore[union-attr]
+        report = json.loads(
+            (await _download(client, outputs["report.json"], tmp_path / f"{gain}.json")).read_text()
+        )
+        assert report["gain"] == gain
+        gains[gain] = [c["integrated_lufs"] for c in report["chapters"]]
+        assert all(c["true_peak_db"] <= -1.0 for c in report["chapters"]), report
+    # each chapter at -16 LUFS on its own; one gain for the book keeps their difference
+    assert all(abs(v - -16.0) <= 1.0 for v in gains["chapter"]), gains
+    assert abs(sum(gains["book"]) / 2 - -16.0) <= 1.5, gains
