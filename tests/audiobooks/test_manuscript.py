@@ -35,7 +35,7 @@ TITLES = [
     'CHAPTER XIII. "THE RESCUE OF THE PRINCESS WINSOME"',
     "CHAPTER XIV. IN CAMP",
     "CHAPTER XV. THE SENTRY'S MISTAKE",
-    'CHAPTER XVI: "TAPS"',  # the heading has no full stop,
+    'CHAPTER XVI. "TAPS"',  # no full stop in its heading: the book's usual one,
 ]
 # The first words of a few chapters, as the book has them.
 OPENINGS = {

@@ -237,3 +237,18 @@ def test_chapters_headed_by_bare_numbers() -> None:
 def test_chapter_words_in_other_languages() -> None:
     book = parse_text(f"Chapitre 1\n\n{BODY}\n\nCAP\u00cdTULO II\n\n{BODY}\n")
     assert titles(book) == ["Chapitre 1", "CAP\u00cdTULO II"]
+
+
+def test_titles_keep_the_books_own_separator() -> None:
+    text = (
+        f"CHAPTER I.\n\nDown the Rabbit-Hole\n\n{BODY}\n\n"
+        f"CHAPTER II.\n\nThe Pool of Tears\n\n{BODY}\n\n"
+        f"CHAPTER III\n\nA Caucus-Race and a Long Tale\n\n{BODY}\n"
+    )
+    assert titles(parse_text(text)) == [
+        "CHAPTER I. Down the Rabbit-Hole",  # not "CHAPTER I: Down the Rabbit-Hole"
+        "CHAPTER II. The Pool of Tears",
+        "CHAPTER III. A Caucus-Race and a Long Tale",  # no stop written: the book's usual one
+    ]
+    mixed = f"Chapter 1: The Start\n\n{BODY}\n\nChapter 2 \u2014 The End\n\n{BODY}\n"
+    assert titles(parse_text(mixed)) == ["Chapter 1: The Start", "Chapter 2 \u2014 The End"]

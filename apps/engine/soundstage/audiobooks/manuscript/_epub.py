@@ -377,4 +377,5 @@ def _nav_section(label: str, body: list[Block]) -> Section:
             rest = first.rest or (lead[1].text if len(lead) > 1 else "")
             sep = first.sep
     title = format_title(heading.label, rest, sep)
-    return Section(title, heading.label.upper(), heading.is_part, body)
+    unjoined = (heading.label, rest) if rest and not sep else None
+    return Section(title, heading.label.upper(), heading.is_part, body, unjoined)

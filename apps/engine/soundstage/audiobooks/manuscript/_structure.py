@@ -167,6 +167,9 @@ class Section:
     key: str  # the chapter label in upper case, for spotting repeats; "" if none
     is_part: bool
     body: list[Block] = field(default_factory=list)
+    # a number and a title the book wrote with nothing between them
+    # ("CHAPTER XVI" / "TAPS"): (label, title), joined the book's usual way
+    unjoined: tuple[str, str] | None = None
 
     @property
     def chars(self) -> int:
@@ -329,11 +332,14 @@ def _section(content: list[Block], start: int, end: int, heading: Heading | None
         if _is_subtitle(head, nxt):
             rest = nxt.text
             body_start += 1
+    unjoined = None
     if heading is not None:
         title = format_title(heading.label, rest, heading.sep)
+        if rest and not heading.sep:
+            unjoined = (heading.label, rest)
     elif rest:
         title = format_title(title, rest)
-    return Section(title, key, is_part, list(content[body_start:end]))
+    return Section(title, key, is_part, list(content[body_start:end]), unjoined)
 
 
 def _is_subtitle(head: Block, nxt: Block) -> bool:
@@ -358,12 +364,34 @@ def finish_sections(sections: list[Section], meta: Meta) -> list[Chapter]:
         last.body = _cut_back_matter(last.body, after_last=True)
         if not last.body:
             sections.pop()
+    _join_as_the_book_does(sections)
     chapters: list[Chapter] = []
     for s in sections:
         text = "\n\n".join(b.text for b in s.body if b.text)
         index = len(chapters)
         chapters.append(Chapter(index, s.title or f"Chapter {index + 1}", text))
     return chapters
+
+
+def _join_as_the_book_does(sections: list[Section]) -> None:
+    """A heading with no separator between its number and title takes the one
+    most of the book's other headings have: "CHAPTER XVI" over "TAPS" in a book
+    of "CHAPTER I." headings is "CHAPTER XVI. TAPS", as its contents write it."""
+    seps = Counter(
+        m.group(1)
+        for s in sections
+        if s.unjoined is None and s.key
+        for m in [re.match(r"^.*?[IVXLCDM\d]([.:;,]) ", s.title)]
+        if m
+    )
+    if not seps:
+        return
+    (sep, n), *_ = seps.most_common()
+    if n * 2 <= sum(1 for s in sections if s.key and s.unjoined is None):
+        return
+    for s in sections:
+        if s.unjoined is not None:
+            s.title = format_title(*s.unjoined, sep)
 
 
 def _drop_repeated(sections: list[Section]) -> list[Section]:
