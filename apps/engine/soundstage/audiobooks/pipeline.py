@@ -294,6 +294,10 @@ class _Book:
                 await self._accept(unit, take)
             else:
                 queue.put_nowait(unit)
+        if self.params.gain == "chapter":
+            for chapter in self.chapters:
+                if not any(u.speaks for u in chapter.units):
+                    self._start_mastering(chapter)  # fails with a clear message
         n = self.providers.workers()
         workers = [asyncio.create_task(self._work(queue)) for _ in range(n)]
         workers.append(asyncio.create_task(self._ticker()))
@@ -344,7 +348,8 @@ class _Book:
         for attempt in range(1, MAX_RETRIES + 2):
             pieces = split_for_retry(unit.text, attempt)
             if attempt > 1 and len(pieces) < attempt and audio is not None:
-                break  # no other way to cut it: a deterministic model would repeat itself
+                attempt -= 1  # no other way to cut it: a deterministic model would repeat itself
+                break
             audio = await self._synthesise(provider, voice, pieces, neighbours, target)
             low, high = self.rates.band(unit.voice, unit.text)
             reason = fault(audio, unit.text, low, high)
