@@ -107,7 +107,7 @@ def _book(tmp_path: Path, provider: _BabblingProvider, units: list[Unit]) -> _Bo
     book.providers = _Providers(provider)  # type: ignore[assignment]
     book.chapters = [PlannedChapter(1, "One", units)]
     book.dir = tmp_path / "units"
-    book.dir.mkdir()
+    book.dir.mkdir(parents=True)
     book.rates = RateModel()
     for _ in range(5):  # the voice's pace, learned from earlier takes of the book
         book.rates.learn("local:v", "x" * 100, _take(100 / CPS))
@@ -137,3 +137,18 @@ async def test_a_take_that_stays_bad_is_flagged_after_the_retries(tmp_path: Path
     book = _book(tmp_path, provider, [_unit(0, TEXT)])
     take = await book._render(book.chapters[0].units[0])
     assert take.attempts == 3 and take.flag is not None and "clipped" in take.flag
+
+
+async def test_a_bad_take_that_cannot_be_cut_is_flagged_after_one_try(tmp_path: Path) -> None:
+    text = "Oh, yes; very well indeed, thank you kindly, Mister Sherman"
+    provider = _BabblingProvider(babble={text, *split_for_retry(text, 2)})
+    provider.babble |= set(split_for_retry(text, 3))
+    book = _book(tmp_path, provider, [_unit(0, text)])
+    take = await book._render(book.chapters[0].units[0])
+    assert take.flag is not None and "too long" in take.flag
+    assert take.attempts == 3 and len(provider.calls) == 1 + 2 + 3
+    single = "Indeed"
+    provider = _BabblingProvider(babble={single})
+    book = _book(tmp_path / "b", provider, [_unit(0, single)])
+    take = await book._render(book.chapters[0].units[0])
+    assert provider.calls == [single] and take.attempts == 1
