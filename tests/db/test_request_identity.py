@@ -17,8 +17,15 @@ from soundstage.resources import Engine
     "email",
     ["o'brien@example.com", "back\\slash@example.com", "x'); drop table jobs; --", "ünï\u2019"],
 )
-async def test_claims_with_quotes_and_backslashes_round_trip(engine: Engine, email: str) -> None:
-    claims = {"sub": str(uuid.uuid4()), "role": "authenticated", "email": email}
+async def test_claims_with_quotes_and_backslashes_round_trip(
+    engine: Engine, dsn: str, email: str
+) -> None:
+    conn = await asyncpg.connect(dsn)
+    try:  # as_user refuses a subject with no auth.users row
+        user_id = await conn.fetchval("insert into auth.users default values returning id")
+    finally:
+        await conn.close()
+    claims = {"sub": str(user_id), "role": "authenticated", "email": email}
     async with engine.db.as_user(claims) as conn:
         assert await conn.fetchval("select current_user") == engine.db.api_role
         stored = await conn.fetchval("select current_setting('request.jwt.claims')")

@@ -24,6 +24,7 @@ from soundstage.dashboard.routes import router as dashboard_router
 from soundstage.engine import open_engine, resolve_dsn
 from soundstage.errors_http import install_error_handlers
 from soundstage.events.routes import router as events_router
+from soundstage.guards import request_guards
 from soundstage.health.routes import operations as metrics_router
 from soundstage.health.routes import router as health_router
 from soundstage.jobs.routes import router as jobs_router
@@ -90,6 +91,8 @@ def create_app(settings: Settings | None = None, *, with_worker: bool = False) -
         # report to (no SDK is installed), yet would look up the global providers,
         # environment variables included, on every request.
         telemetry={"tracing": False, "metrics": False, "logs": False},
+        # NUL in any string, duplicate Authorization headers (soundstage.guards)
+        dependencies=[Depends(request_guards)],
     )
     install_error_handlers(app)
     app.include_router(health_router)

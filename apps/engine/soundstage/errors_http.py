@@ -6,12 +6,15 @@ import json
 import logging
 from typing import Any
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
+from soundstage.db.errors import client_error
 from soundstage.errors import SoundstageError
 
 log = logging.getLogger(__name__)
@@ -32,11 +35,13 @@ _DESCRIPTIONS = {
     401: "Missing or invalid bearer token",
     404: "Not found (or another user's resource)",
     409: "Conflict with the resource's current state",
+    405: "Method not allowed (see Allow)",
     413: "Payload too large",
     415: "Unsupported media type",
     422: "Validation error",
     402: "Quota exceeded",
     429: "Too many requests (see Retry-After)",
+    503: "Unavailable for now, the database for instance (see Retry-After)",
 }
 
 
@@ -92,6 +97,48 @@ def _document_validation_errors(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+def _path_methods(request: Request, *, exclude: object = None) -> list[str]:
+    """Every method some route serves at this request's path."""
+    methods: set[str] = set()
+    scope = {**request.scope, "method": "__none__"}
+    for route in request.app.router.routes:
+        if route is exclude:
+            continue
+        match, _ = route.matches(scope)
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return sorted(methods)
+
+
+def _shadowed_methods(request: Request, exc: RequestValidationError) -> list[str]:
+    """``GET /v1/jobs/batch`` matches ``GET /v1/jobs/{job_id}`` and fails its
+    UUID check; the client asked for ``/v1/jobs/batch`` with the wrong method,
+    which is a 405. The methods of the literal routes at this path, when every
+    error is a path parameter's and such routes exist."""
+    errors = exc.errors()
+    if not errors or any(tuple(e.get("loc", ()))[:1] != ("path",) for e in errors):
+        return []
+    current = request.scope.get("route")
+    scope = {**request.scope, "method": "__none__"}
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if route is current or "{" in getattr(route, "path", "{"):
+            continue
+        match, _ = route.matches(scope)
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return sorted(methods)
+
+
+def _method_not_allowed(request: Request, methods: list[str]) -> JSONResponse:
+    allow = ", ".join(methods)
+    return JSONResponse(
+        _envelope(405, "method_not_allowed", f"{request.method} is not allowed here; use {allow}"),
+        status_code=405,
+        headers={"Allow": allow},
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     _document_validation_errors(app)
 
@@ -100,7 +147,10 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(exc.to_body(), status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        shadowed = _shadowed_methods(request, exc)
+        if shadowed:
+            return _method_not_allowed(request, shadowed)
         details = [
             {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
             for e in exc.errors()
@@ -111,13 +161,31 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(_envelope(422, "validation_error", message, details), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 405:
+            # Starlette's Allow names the methods of the first route that matched
+            # the path; list every route's (GET and POST /v1/jobs are two routes).
+            return _method_not_allowed(request, _path_methods(request))
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         return JSONResponse(
             _envelope(exc.status_code, code, str(exc.detail)),
             status_code=exc.status_code,
             headers=getattr(exc, "headers", None),
         )
+
+    async def _database(request: Request, exc: Exception) -> JSONResponse:
+        mapped = client_error(exc)
+        if mapped is None:
+            return await _unexpected(request, exc)
+        if mapped.status_code >= 500:
+            log.warning("database unavailable on %s %s: %r", request.method, request.url.path, exc)
+        return JSONResponse(mapped.to_body(), status_code=mapped.status_code, headers=mapped.headers)
+
+    # Integrity and data errors are the client's (4xx); a database that is away
+    # is a 503 with Retry-After (soundstage.db.errors). Handled here, inside the
+    # exception middleware, so the answer is an ordinary response.
+    for kind in (asyncpg.PostgresError, asyncpg.InterfaceError, ConnectionError, TimeoutError):
+        app.add_exception_handler(kind, _database)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

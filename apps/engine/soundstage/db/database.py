@@ -92,11 +92,20 @@ class Database:
             # queries follow). is_local=true: both settings end with this
             # transaction, so a pooled connection never carries one user's
             # identity into the next request.
-            await conn.execute(
-                "begin; select set_config('role', "
-                f"{_literal(self.api_role)}, true), set_config('request.jwt.claims', "
-                f"{_literal(claims_json)}, true)"
-            )
+            # The third statement refuses a token whose user is gone (SQLSTATE
+            # SS401 -> 401 user_not_found, soundstage.db.errors): same round trip.
+            sub = str(claims.get("sub") or "")
+            try:
+                await conn.execute(
+                    "begin; select set_config('role', "
+                    f"{_literal(self.api_role)}, true), set_config('request.jwt.claims', "
+                    f"{_literal(claims_json)}, true); "
+                    f"select soundstage.require_request_user({_literal(sub)})"
+                )
+            except BaseException:
+                if not conn.is_closed():
+                    await conn.execute("rollback")
+                raise
             try:
                 yield conn
             except BaseException:

@@ -134,7 +134,8 @@ async def job_events(
     job_id: UUID,
     who: CurrentUser,
     service: Service,
-    last_event_id: Annotated[int, Header(alias="Last-Event-ID", ge=0)] = 0,
+    # an event id is a Postgres bigint: a larger one is a 422, not a broken stream
+    last_event_id: Annotated[int, Header(alias="Last-Event-ID", ge=0, le=2**63 - 1)] = 0,
 ) -> StreamingResponse:
     """Live progress: ``status``, ``progress`` and ``output`` events until the job
     ends; reconnect with ``Last-Event-ID`` to resume without gaps."""
