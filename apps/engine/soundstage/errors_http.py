@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
 
 from soundstage.db.errors import client_error
 from soundstage.errors import SoundstageError
@@ -97,16 +98,22 @@ def _document_validation_errors(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def _path_methods(request: Request, *, exclude: object = None) -> list[str]:
+def _routes_at(request: Request) -> Iterator[tuple[str, set[str]]]:
+    """(path template, methods) of every route whose path matches this request's.
+    FastAPI nests included routers, so walk its route contexts, not the
+    top-level list."""
+    path = request.scope.get("path", "")
+    for ctx in iter_route_contexts(request.app.router.routes):
+        regex = getattr(ctx, "path_regex", None)
+        if regex is not None and regex.match(path):
+            yield ctx.path_format or "", set(ctx.methods or ())
+
+
+def _path_methods(request: Request) -> list[str]:
     """Every method some route serves at this request's path."""
     methods: set[str] = set()
-    scope = {**request.scope, "method": "__none__"}
-    for route in request.app.router.routes:
-        if route is exclude:
-            continue
-        match, _ = route.matches(scope)
-        if match is not Match.NONE:
-            methods |= getattr(route, "methods", None) or set()
+    for _, route_methods in _routes_at(request):
+        methods |= route_methods
     return sorted(methods)
 
 
@@ -118,15 +125,10 @@ def _shadowed_methods(request: Request, exc: RequestValidationError) -> list[str
     errors = exc.errors()
     if not errors or any(tuple(e.get("loc", ()))[:1] != ("path",) for e in errors):
         return []
-    current = request.scope.get("route")
-    scope = {**request.scope, "method": "__none__"}
     methods: set[str] = set()
-    for route in request.app.router.routes:
-        if route is current or "{" in getattr(route, "path", "{"):
-            continue
-        match, _ = route.matches(scope)
-        if match is not Match.NONE:
-            methods |= getattr(route, "methods", None) or set()
+    for template, route_methods in _routes_at(request):
+        if "{" not in template:
+            methods |= route_methods
     return sorted(methods)
 
 
@@ -165,7 +167,9 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 405:
             # Starlette's Allow names the methods of the first route that matched
             # the path; list every route's (GET and POST /v1/jobs are two routes).
-            return _method_not_allowed(request, _path_methods(request))
+            methods = _path_methods(request)
+            if methods:
+                return _method_not_allowed(request, methods)
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         return JSONResponse(
             _envelope(exc.status_code, code, str(exc.detail)),
@@ -179,7 +183,9 @@ def install_error_handlers(app: FastAPI) -> None:
             return await _unexpected(request, exc)
         if mapped.status_code >= 500:
             log.warning("database unavailable on %s %s: %r", request.method, request.url.path, exc)
-        return JSONResponse(mapped.to_body(), status_code=mapped.status_code, headers=mapped.headers)
+        return JSONResponse(
+            mapped.to_body(), status_code=mapped.status_code, headers=mapped.headers
+        )
 
     # Integrity and data errors are the client's (4xx); a database that is away
     # is a 503 with Retry-After (soundstage.db.errors). Handled here, inside the

@@ -6,6 +6,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile, status
 
 from soundstage.auth.deps import CurrentUser
+from soundstage.errors import ValidationFailed
 from soundstage.errors_http import error_responses
 from soundstage.ratelimit.deps import RateLimited
 from soundstage.resources import Engine, get_engine
@@ -39,6 +40,12 @@ async def create_upload(
         UploadCategory | None, Form(description="refuse the file unless it is of this kind")
     ] = None,
 ) -> Upload:
+    if category is None and "category" in (await request.form()):
+        # FastAPI reads an empty form field as "absent"; an empty category is a
+        # mistake to report, not a request to accept any kind of file.
+        raise ValidationFailed(
+            "body.category: must be one of manuscript, audio, midi, image (or left out)"
+        )
     return await service.create(who, file, category, service.engine.base_url(request))
 
 

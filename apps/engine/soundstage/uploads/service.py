@@ -8,6 +8,7 @@ import contextlib
 import hashlib
 import logging
 import tempfile
+import unicodedata
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -59,8 +60,21 @@ _EXTENSION_CATEGORY: dict[str, UploadCategory] = {
 }
 
 
+_INVISIBLE = frozenset({"Cf", "Zl", "Zp"})
+
+
 def check_filename(name: str | None) -> str:
     """The original name is kept as data, so it only has to be sane text."""
+    if name:
+        # Invisible format characters (bidi overrides such as U+202E, which make
+        # "gpj.exe" display as "exe.jpg"; zero-width ones), C1 controls (U+0085
+        # is a line break to some readers) and line/paragraph separators are
+        # dropped: the name is shown to people, and these only mislead.
+        name = "".join(
+            c
+            for c in name
+            if unicodedata.category(c) not in _INVISIBLE and not 0x80 <= ord(c) < 0xA0
+        )
     if not name or not name.strip():
         raise ValidationFailed("the file needs a name")
     if len(name.encode("utf-8", "surrogatepass")) > 255:
