@@ -42,7 +42,10 @@ def write_pcm16_bytes(path: Path, pcm: bytes, sample_rate: int, channels: int = 
     """Raw little-endian 16-bit PCM to a WAV file."""
     if len(pcm) % 2:
         pcm = pcm[:-1]  # a torn last sample; dropping it beats a shifted stream
-    with wave.open(str(path), "wb") as w:
+    # The file is opened first: wave.open(str) that fails to open (a cancelled
+    # job's workdir removed under a worker thread) leaves a half-built
+    # Wave_write whose __del__ prints a traceback.
+    with open(path, "wb") as raw, wave.open(raw, "wb") as w:
         w.setnchannels(channels)
         w.setsampwidth(2)
         w.setframerate(sample_rate)

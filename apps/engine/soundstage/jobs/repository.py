@@ -495,8 +495,15 @@ async def finish_succeeded(
     ordered = sorted(jobs, key=lambda job: job[0])
     rows = await conn.fetch(
         """
-        update jobs j set status = 'succeeded', progress = 100,
-          stage = coalesce(done.stage, j.stage), error = null, finished_at = now(),
+        update jobs j set
+          -- A cancel that arrived after the pipeline's last tick but before this
+          -- write still wins: the user was told 'canceling', so the job ends
+          -- 'canceled', never 'succeeded' (a short tone job raced it every time).
+          status = case when j.status = 'canceling' then 'canceled' else 'succeeded' end,
+          progress = case when j.status = 'canceling' then j.progress else 100 end,
+          stage = case when j.status = 'canceling' then 'canceled'
+                       else coalesce(done.stage, j.stage) end,
+          error = null, finished_at = now(),
           lease_owner = null, lease_expires_at = null
         from unnest($1::uuid[], $2::text[]) as done (id, stage)
         where j.id = done.id and j.lease_owner = $3
