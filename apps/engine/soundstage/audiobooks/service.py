@@ -119,6 +119,19 @@ def check_voices(engine: Engine, params: AudiobookParams) -> None:
         raise ValidationFailed("cast: voices per character need mode 'cast'")
 
 
+async def check_voice_exists(engine: Engine, provider_name: str, voice: str) -> None:
+    """422 unless the provider offers ``voice``: checked before anything is queued,
+    so a typo never turns a finished book into a failed one. A catalogue that
+    cannot be fetched right now does not block (the job retries the provider)."""
+    provider = get_provider(provider_name, engine.settings)
+    try:
+        offered = {v.id for v in await provider.voices()}
+    except Exception:  # noqa: BLE001 - an unreachable catalogue is not the client's fault
+        return
+    if voice not in offered:
+        raise ValidationFailed(f"voice: {provider_name!r} has no voice {voice!r}")
+
+
 async def quota(engine: Engine, conn: Connection) -> QuotaInfo:
     monthly = engine.settings.quota_monthly_characters
     used = await jobs_repo.units_this_month(conn, KIND)
@@ -234,11 +247,19 @@ class AudiobookService:
                 raise NotFound("job not found")
             if row["kind"] != KIND:
                 raise Conflict("only audiobook jobs can be regenerated")
-            if row["status"] != "succeeded":
+            params = AudiobookParams.model_validate(row["params"])
+            # A regeneration that failed (a provider outage, say) left the
+            # previous render's outputs in place: that book can be regenerated
+            # again, so one failure never locks a finished book for good.
+            failed_regeneration = (
+                row["status"] == "failed"
+                and bool(params.replacements)
+                and bool(await jobs_repo.list_outputs(conn, [job_id]))
+            )
+            if row["status"] != "succeeded" and not failed_regeneration:
                 raise Conflict(
                     f"only a finished book can be regenerated; this one is {row['status']}"
                 )
-            params = AudiobookParams.model_validate(row["params"])
             plan = await jobs_repo.get_plan(conn, job_id) or {}
             chunks = {int(k): v for k, v in plan.get("chunks", {}).items()}
             if body.chapter not in chunks:
@@ -248,8 +269,15 @@ class AudiobookService:
                     f"chapter {body.chapter} has {chunks[body.chapter]} chunks (0 to "
                     f"{chunks[body.chapter] - 1})"
                 )
+            if body.text is not None and not any(c.isalnum() for c in body.text):
+                raise ValidationFailed("text: nothing in it can be read aloud")
             if body.voice is not None:
                 check_voices(self.engine, params.model_copy(update={"narrator_voice": body.voice}))
+                await check_voice_exists(self.engine, params.provider, body.voice)
+            # the newest replacement of a chunk is the one that counts
+            params.replacements = [
+                r for r in params.replacements if (r.chapter, r.chunk) != (body.chapter, body.chunk)
+            ]
             params.replacements.append(Replacement(**body.model_dump()))
             updated = await jobs_repo.requeue_finished(
                 conn, job_id, params=params.model_dump(mode="json")
