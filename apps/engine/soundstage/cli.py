@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 
 from soundstage.config import Settings
 
@@ -20,11 +21,10 @@ if TYPE_CHECKING:
 
 
 def _settings() -> Settings:
-    try:
-        return Settings()
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        sys.exit(f"soundstage: invalid configuration: {problems}")
+    # one line naming the variable, the problem and a good value; no traceback
+    from soundstage.settings_errors import load_settings
+
+    return load_settings()
 
 
 async def _migrate(settings: Settings) -> str:
@@ -346,7 +346,7 @@ def _log_format() -> Literal["json", "console"]:
     # An invalid configuration is reported by the command itself, in plain text.
     try:
         return Settings().effective_log_format
-    except ValidationError:
+    except (ValidationError, SettingsError):
         return "console"
 
 

@@ -37,6 +37,16 @@ class StorageBackend(StrEnum):
     SUPABASE = "supabase"
 
 
+# Settings that hold lists: each accepts "a,b" as well as '["a", "b"]'.
+LIST_SETTINGS = (
+    "compat_apis",
+    "cors_origins",
+    "pipeline_modules",
+    "worker_kinds",
+    "worker_exclude_kinds",
+)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="SOUNDSTAGE_", env_file=".env", extra="ignore", populate_by_name=True
@@ -100,14 +110,15 @@ class Settings(BaseSettings):
     retry_base_seconds: float = Field(default=5.0, ge=0)
     retry_max_seconds: float = Field(default=600.0, ge=0)
     # Extra modules whose import registers pipelines (your own job kinds).
-    pipeline_modules: list[str] = Field(default_factory=list)
+    pipeline_modules: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     # Per-user queue limits (defaults for every user; per-plan values go in
     # soundstage.jobs.limits.limits_for).
     queue_max_running_per_user: int = Field(default=2, ge=1)
     queue_max_queued_per_user: int = Field(default=50, ge=1)
 
-    cors_origins: list[str] = Field(default_factory=list)
+    # Comma-separated or JSON, like every list setting (see _comma_separated).
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     # Drop-in APIs for the frontends of the backends Soundstage replaces, by
     # surface name (soundstage.compat.SURFACES), as a comma-separated list or
@@ -296,14 +307,19 @@ class Settings(BaseSettings):
             raise ValueError("SOUNDSTAGE_CORS_ORIGINS may not contain '*' in production")
         return self
 
-    @field_validator("compat_apis", "worker_kinds", "worker_exclude_kinds", mode="before")
+    @field_validator(*LIST_SETTINGS, mode="before")
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
-        """``a,b`` as well as ``["a", "b"]``: the first is what people type."""
+        """``a,b`` as well as ``["a", "b"]``: the first is what people type
+        (Railway's and Render's variable pages), the second what pydantic-settings
+        reads by default. Every list setting is ``NoDecode`` and comes here."""
         if isinstance(value, str):
             text = value.strip()
             if text.startswith("["):
-                return json.loads(text)
+                try:
+                    return json.loads(text)
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"not a JSON list ({exc.msg})") from None
             return [part.strip() for part in text.split(",") if part.strip()]
         return value
 
