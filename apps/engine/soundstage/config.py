@@ -214,6 +214,14 @@ class Settings(BaseSettings):
     # Audiobooks. Characters per user per calendar month (UTC), checked before a
     # job is created; 0 means no limit.
     quota_monthly_characters: int = Field(default=5_000_000, ge=0)
+    # Manuscript parsing budgets (soundstage.audiobooks.manuscript.budget): each
+    # upload is parsed in a child process with these limits, so a small file that
+    # inflates into a huge book is refused (422) instead of taking the server down.
+    manuscript_max_chars: int = Field(default=5_000_000, ge=1000)
+    manuscript_max_member_bytes: int = Field(default=16 * 1024 * 1024, ge=1024 * 1024)
+    manuscript_parse_seconds: float = Field(default=20.0, gt=0, le=600)
+    manuscript_parse_memory_mb: int = Field(default=512, ge=64, le=65536)
+    manuscript_parse_concurrency: int = Field(default=2, ge=1, le=64)
 
     # Music providers (the `music` job kind). "procedural" needs nothing and is the
     # default; "musicgen" needs the musicgen extra and a local model directory

@@ -49,8 +49,8 @@ from soundstage.audiobooks.cast import Casting, cast_book
 from soundstage.audiobooks.manuscript import (
     Manuscript,
     ManuscriptError,
-    parse_manuscript,
 )
+from soundstage.audiobooks.manuscript.budget import ParseBudget, parse_within_budget
 from soundstage.audiobooks.plan import PAUSE_CLAUSE, PlannedChapter, Unit, plan_chapter
 from soundstage.audiobooks.schemas import AudiobookParams
 from soundstage.audiobooks.service import CHARS_PER_SECOND, admit, parse_pasted
@@ -79,7 +79,8 @@ async def _manuscript(ctx: JobContext, params: AudiobookParams) -> Manuscript:
             return await asyncio.to_thread(parse_pasted, params.text)
         assert params.upload_id is not None
         upload = await ctx.fetch_upload(params.upload_id, ctx.workdir / "source")
-        return await asyncio.to_thread(parse_manuscript, upload.path, upload.format)
+        budget = ParseBudget.from_settings(ctx.settings)
+        return await asyncio.to_thread(parse_within_budget, upload.path, upload.format, budget)
     except ManuscriptError as exc:
         raise PermanentError(str(exc)) from exc
 

@@ -14,9 +14,10 @@ from soundstage.audiobooks.cast import cast_book
 from soundstage.audiobooks.manuscript import (
     Manuscript,
     ManuscriptError,
-    parse_manuscript,
     parse_text,
 )
+from soundstage.audiobooks import repository as repo
+from soundstage.audiobooks.manuscript.budget import ParseBudget, parse_within_budget
 from soundstage.audiobooks.schemas import (
     AudiobookParams,
     CastMember,
@@ -74,7 +75,13 @@ async def load_manuscript(engine: Engine, conn: Connection, params: AudiobookPar
         with tempfile.TemporaryDirectory(dir=_tmp(engine)) as work:
             path = Path(work) / f"manuscript.{row['format']}"
             await engine.storage.download(row["bucket"], row["object_path"], path)
-            return await asyncio.to_thread(parse_manuscript, path, row["format"])
+            budget = ParseBudget.from_settings(engine.settings)
+            manuscript = await asyncio.to_thread(parse_within_budget, path, row["format"], budget)
+        # kept, so admitting a job for this upload needs no second parse
+        counts = [len(c.text) for c in manuscript.chapters]
+        async with engine.db.privileged() as privileged:
+            await repo.save_chapter_characters(privileged, params.upload_id, counts)
+        return manuscript
     except ManuscriptError as exc:
         raise ValidationFailed(str(exc)) from exc
 
@@ -85,9 +92,9 @@ def _tmp(engine: Engine) -> Path:
     return path
 
 
-def selected_chapters(manuscript: Manuscript, params: AudiobookParams) -> list[int]:
-    """Chapter numbers (from 1) the job renders."""
-    total = len(manuscript.chapters)
+def selected_chapters(manuscript: Manuscript | int, params: AudiobookParams) -> list[int]:
+    """Chapter numbers (from 1) the job renders (of a manuscript, or of a count)."""
+    total = manuscript if isinstance(manuscript, int) else len(manuscript.chapters)
     if params.chapters is None:
         return list(range(1, total + 1))
     missing = [n for n in params.chapters if n > total]
@@ -143,9 +150,17 @@ async def admit(ctx: AdmitContext, params: AudiobookParams) -> Admission:
     """Before the job exists: voices valid, the manuscript readable, and the
     characters within this month's quota. Nothing is created otherwise."""
     check_voices(ctx.engine, params)
-    manuscript = await load_manuscript(ctx.engine, ctx.conn, params)
-    numbers = selected_chapters(manuscript, params)
-    characters = sum(len(manuscript.chapters[n - 1].text) for n in numbers)
+    # An upload parsed before (its preview) has its counts stored: no re-parse.
+    counts = (
+        await repo.chapter_characters(ctx.conn, params.upload_id)
+        if params.upload_id is not None
+        else None
+    )
+    if counts is None:
+        manuscript = await load_manuscript(ctx.engine, ctx.conn, params)
+        counts = [len(c.text) for c in manuscript.chapters]
+    numbers = selected_chapters(len(counts), params)
+    characters = sum(counts[n - 1] for n in numbers)
     if characters == 0:
         raise ValidationFailed("the manuscript has no text to read")
     info = await quota(ctx.engine, ctx.conn)

@@ -32,18 +32,25 @@ _DEFAULT_AUTHORS = frozenset({"python-docx", "microsoft office user", "unknown",
 
 
 _MAX_UNCOMPRESSED = 200 * 1024 * 1024  # python-docx inflates every part in memory
+# Any one part, inflated (a budget may lower it: manuscript.budget).
+_MAX_MEMBER = 32 * 1024 * 1024
 
 
 def docx_blocks(path: Path, meta: Meta) -> list[Block]:
     try:
         with zipfile.ZipFile(path) as zf:
-            if sum(i.file_size for i in zf.infolist()) > _MAX_UNCOMPRESSED:
+            infos = zf.infolist()
+            if sum(i.file_size for i in infos) > _MAX_UNCOMPRESSED:
                 raise ManuscriptError("the Word document is too large to read")
+            if any(i.file_size > _MAX_MEMBER for i in infos):
+                raise ManuscriptError("a part of the Word document is too large to read")
         document = docx.Document(str(path))
     except ManuscriptError:
         raise
     except (KeyError, ValueError, zipfile.BadZipFile, zlib.error, OSError) as exc:
         raise ManuscriptError("the Word document is damaged and cannot be read") from exc
+    except MemoryError:
+        raise  # a parse budget's memory limit (manuscript.budget), not a bad file
     # python-docx raises a variety of its own types for a bad package.
     except Exception as exc:
         raise ManuscriptError("the Word document cannot be read") from exc

@@ -188,10 +188,12 @@ def _rootfile(zf: zipfile.ZipFile, names: set[str]) -> str:
 
 
 def _member(
-    zf: zipfile.ZipFile, name: str, names: set[str], limit: int = _MAX_MEMBER
+    zf: zipfile.ZipFile, name: str, names: set[str], limit: int | None = None
 ) -> bytes | None:
     if name not in names:
         return None
+    if limit is None:
+        limit = _MAX_MEMBER  # read at call time: a parse budget may have lowered it
     info = zf.getinfo(name)
     if info.file_size > limit:
         raise ManuscriptError(f"the EPUB's {posixpath.basename(name)} is too large")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError, PyPdfError
+from pypdf.errors import LimitReachedError, PdfReadError, PyPdfError
 
 from soundstage.audiobooks.manuscript._model import Block, Chapter, Kind, ManuscriptError, Meta
 from soundstage.audiobooks.manuscript._structure import (
@@ -44,6 +44,8 @@ def pdf_chapters(path: Path, meta: Meta) -> list[Chapter]:
         outline = _outline(reader)
     except ManuscriptError:
         raise
+    except LimitReachedError as exc:
+        raise ManuscriptError("the PDF inflates beyond what can be read") from exc
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
         raise ManuscriptError("the PDF is damaged and cannot be read") from exc
     _drop_running_heads(pages)
