@@ -50,6 +50,42 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {c: {"model": ErrorEnvelope, "description": _DESCRIPTIONS.get(c, "")} for c in codes}
 
 
+def _declare(responses: dict[str, Any], status: int) -> None:
+    if str(status) not in responses:
+        responses[str(status)] = {
+            "description": _DESCRIPTIONS.get(status, ""),
+            "content": {"application/json": {"schema": {"$ref": _ENVELOPE}}},
+        }
+
+
+def _declare_common_errors(document: dict[str, Any]) -> None:
+    """Declare on every operation the errors that come from the engine's shared
+    layers rather than the route itself, so the document lists every answer a
+    route can give (checked by tests/test_schemathesis.py):
+
+    * 400: two Authorization headers (soundstage.guards), or a body that is not
+      UTF-8 JSON / not well-formed multipart (the framework's parser);
+    * 401: any operation with a security requirement;
+    * 413: any operation with a request body (soundstage.limits);
+    * 422: any operation with parameters or a body (validation, NUL in text);
+    * 503: the database is away (soundstage.db.errors), for /v1 operations.
+    """
+    for path, item in document.get("paths", {}).items():
+        for operation in item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses: dict[str, Any] = operation["responses"]
+            _declare(responses, 400)
+            if operation.get("security"):
+                _declare(responses, 401)
+            if "requestBody" in operation:
+                _declare(responses, 413)
+            if "requestBody" in operation or operation.get("parameters"):
+                _declare(responses, 422)
+            if path.startswith("/v1/"):
+                _declare(responses, 503)
+
+
 def _envelope(status: int, code: str, message: str, details: Any = None) -> dict[str, Any]:
     body: dict[str, Any] = {"code": code, "message": message}
     if details is not None:
@@ -90,6 +126,7 @@ def _document_validation_errors(app: FastAPI) -> None:
                     for media in response.get("content", {}).values():
                         if media.get("schema", {}).get("$ref") == _FASTAPI_422:
                             media["schema"] = {"$ref": _ENVELOPE}
+        _declare_common_errors(document)
         del schemas["HTTPValidationError"]
         if '"#/components/schemas/ValidationError"' not in json.dumps(document):
             schemas.pop("ValidationError", None)  # referenced by HTTPValidationError only
