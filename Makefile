@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck check bench clean install install-musicgen install-demucs
+.PHONY: run test fuzz lint typecheck check bench clean install install-musicgen install-demucs
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Schemathesis over every operation of the live OpenAPI, many more cases than
+# the few per operation `make test` runs (FUZZ_EXAMPLES per operation).
+FUZZ_EXAMPLES ?= 300
+fuzz: $(STAMP)
+	SOUNDSTAGE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_schemathesis.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check apps tests $(wildcard bench)

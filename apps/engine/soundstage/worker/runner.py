@@ -39,6 +39,7 @@ from soundstage.projects import objects as project_objects
 from soundstage.projects.service import commit_job_outputs
 from soundstage.storage import Storage, object_path
 from soundstage.uploads import repository as uploads_repo
+from soundstage.worker import orphans
 
 log = logging.getLogger(__name__)
 
@@ -381,6 +382,8 @@ class Worker:
                     # delete) are not collected by the statement that freed them.
                     collected_at = loop.time()
                     await project_objects.collect(self.db, self.storage)
+                # deleted users' files (soundstage.worker.orphans)
+                await orphans.sweep(self.db, self.storage)
             except (OSError, asyncpg.PostgresError):
                 log.exception("reaper pass failed")
             await asyncio.sleep(max(1.0, self.lease_seconds / 3))
@@ -649,6 +652,28 @@ class Worker:
     async def store_output(self, job: _Claimed, name: str, path: Path, content_type: str) -> None:
         key = object_path(job.user_id, job.id, name)
         size = await self.storage.put_file(RENDERS, key, path, content_type)
+        stored = False
+        try:
+            stored = await self._record_output(job, name, content_type, size, key)
+        finally:
+            if not stored:
+                # The job was deleted (with its user, say) while it ran: no object
+                # may outlive the rows that name it. (A job that still exists
+                # keeps the key: a previous render's row may name it.)
+                await asyncio.shield(self._drop_if_job_gone(job, key))
+        if not stored:
+            raise LeaseLost()
+
+    async def _drop_if_job_gone(self, job: _Claimed, key: str) -> None:
+        with contextlib.suppress(Exception):
+            async with self.db.privileged() as conn:
+                gone = not await orphans.job_exists(conn, job.id)
+            if gone:
+                await self.storage.delete(RENDERS, key)
+
+    async def _record_output(
+        self, job: _Claimed, name: str, content_type: str, size: int, key: str
+    ) -> bool:
         async with self.db.privileged() as conn:
             stored = await repo.upsert_output(
                 conn,
@@ -661,5 +686,4 @@ class Worker:
                 bucket=RENDERS,
                 object_path=key,
             )
-        if not stored:
-            raise LeaseLost()
+        return bool(stored)
