@@ -28,7 +28,15 @@ def _local(request: Request) -> LocalStorage:
     return storage
 
 
-@router.get("/storage/v1/object/sign/{bucket}/{path:path}", include_in_schema=True)
+@router.get(
+    "/storage/v1/object/sign/{bucket}/{path:path}",
+    include_in_schema=True,
+    response_class=FileResponse,
+    responses={
+        200: {"content": {"*/*": {}}, "description": "The object's bytes, of its own type"},
+        **error_responses(400, 404),
+    },
+)
 async def download_signed(
     request: Request, bucket: str, path: str, token: str = Query(min_length=1)
 ) -> FileResponse:
