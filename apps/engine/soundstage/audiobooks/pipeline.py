@@ -241,6 +241,7 @@ class _Book:
         self._stored: dict[str, Checkpoint] = {}
         self._index = {c.number: i for i, c in enumerate(chapters, 1)}
         self.book_gain: float | None = None
+        self._stop = False  # a unit failed: take no more
 
     # --- progress -------------------------------------------------------------
 
@@ -303,7 +304,13 @@ class _Book:
         workers = [asyncio.create_task(self._work(queue)) for _ in range(n)]
         workers.append(asyncio.create_task(self._ticker()))
         try:
-            await asyncio.gather(*workers[:-1])
+            # One failure stops new requests, but the requests already in flight
+            # finish and checkpoint: their audio is paid for, and cancelling them
+            # would bill each again on the next attempt (the chaos test found it).
+            outcomes = await asyncio.gather(*workers[:-1], return_exceptions=True)
+            for outcome in outcomes:
+                if isinstance(outcome, BaseException):
+                    raise outcome
             if self.params.gain == "book":
                 await self._book_gain()
                 for chapter in self.chapters:
@@ -316,7 +323,14 @@ class _Book:
             await asyncio.gather(*workers, *self._mastering.values(), return_exceptions=True)
 
     async def _work(self, queue: asyncio.Queue[Unit]) -> None:
-        while not queue.empty():
+        try:
+            await self._work_units(queue)
+        except BaseException:
+            self._stop = True
+            raise
+
+    async def _work_units(self, queue: asyncio.Queue[Unit]) -> None:
+        while not queue.empty() and not self._stop:
             unit = queue.get_nowait()
             self._in_flight += len(unit.text) * SYNTH_COST_PER_CHAR
             take = await self._render(unit)
