@@ -48,11 +48,12 @@ def _fakes(mp3: bytes, chaos: dict[str, Chaos]) -> None:
                                 "type": "invalid_request_error", "code": None}},
             )  # fmt: skip
         if "forbidden words" in body["input"]:
-            return httpx.Response(
-                400,
-                json={"error": {"message": "This request was rejected by our content policy",
-                                "type": "invalid_request_error", "code": "content_policy_violation"}},
-            )  # fmt: skip
+            error = {
+                "message": "This request was rejected by our content policy",
+                "type": "invalid_request_error",
+                "code": "content_policy_violation",
+            }
+            return httpx.Response(400, json={"error": error})
         return httpx.Response(200, content=mp3, headers={"content-type": "audio/mpeg"})
 
     def eleven(request: httpx.Request, voice_id: str) -> httpx.Response:
