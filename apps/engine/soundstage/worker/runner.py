@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import random
@@ -40,12 +41,15 @@ from soundstage.projects.service import commit_job_outputs
 from soundstage.storage import Storage, object_path
 from soundstage.uploads import repository as uploads_repo
 from soundstage.worker import orphans
+from soundstage.worker.outage import database_away, through_outage
 
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 0.5
 # how often one worker sweeps unreferenced project files (any worker may)
 COLLECT_OBJECTS_SECONDS = 600.0
+# How long the batched success write waits for a database that is away.
+OUTAGE_PATIENCE_SECONDS = 30.0
 RENDERS = "renders"
 
 
@@ -221,11 +225,12 @@ class _SuccessWriter:
                 self._queued = []
                 if not batch:
                     continue
+                done_jobs = [(job_id, stage) for job_id, stage, _ in batch]
                 try:
-                    async with self._db.privileged() as conn:
-                        written = await repo.finish_succeeded(
-                            conn, self._worker_id, [(job_id, stage) for job_id, stage, _ in batch]
-                        )
+                    written = await through_outage(
+                        functools.partial(self._write_successes, done_jobs),
+                        patience=OUTAGE_PATIENCE_SECONDS,
+                    )
                 # whatever went wrong is each caller's error, as a single write's would be
                 except Exception as exc:  # noqa: BLE001
                     for _, _, done in batch:
@@ -246,6 +251,10 @@ class _SuccessWriter:
             # No await between the emptiness check and here: a write() arriving
             # after this starts a new writer.
             self._writer = None
+
+    async def _write_successes(self, jobs: list[tuple[uuid.UUID, str | None]]) -> set[uuid.UUID]:
+        async with self._db.privileged() as conn:
+            return await repo.finish_succeeded(conn, self._worker_id, jobs)
 
     async def wait_idle(self) -> None:
         """Wait until nothing is being written (callers cancelled at shutdown may
@@ -480,7 +489,14 @@ class Worker:
                 await asyncio.wait({run}, timeout=TICK_SECONDS)
                 if run.done():
                     break  # the final write below carries the last progress
-                status = await self._tick(job, ctx)
+                try:
+                    status = await self._tick(job, ctx)
+                except Exception as tick_error:
+                    if not database_away(tick_error):
+                        raise
+                    # The database is restarting: the job keeps working; the
+                    # next tick tries again (past the lease it is another's).
+                    continue
                 if status is None:
                     raise LeaseLost()
                 if status == "canceling":
@@ -584,8 +600,12 @@ class Worker:
             # batched with other jobs finishing meanwhile (group commit)
             written = await self._successes.write(job.id, stage)
         else:
-            async with self.db.privileged() as conn:
-                written = await repo.finish(conn, job.id, self.id, status, stage=stage, error=None)
+
+            async def _write() -> Any:
+                async with self.db.privileged() as conn:
+                    return await repo.finish(conn, job.id, self.id, status, stage=stage, error=None)
+
+            written = await through_outage(_write, patience=self.lease_seconds)
         if not written:
             log.warning("job %s: lease lost before it could be marked %s", job.id, status)
             self._observe(job, "lease_lost")
@@ -594,15 +614,18 @@ class Worker:
         return True
 
     async def _fail(self, job: _Claimed, code: str, message: str) -> None:
-        async with self.db.privileged() as conn:
-            written = await repo.finish(
-                conn,
-                job.id,
-                self.id,
-                "failed",
-                stage="failed",
-                error={"code": code, "message": message},
-            )
+        async def _write() -> Any:
+            async with self.db.privileged() as conn:
+                return await repo.finish(
+                    conn,
+                    job.id,
+                    self.id,
+                    "failed",
+                    stage="failed",
+                    error={"code": code, "message": message},
+                )
+
+        written = await through_outage(_write, patience=self.lease_seconds)
         if not written:
             log.warning("job %s: lease lost before it could be marked failed", job.id)
         self._observe(job, "failed" if written else "lease_lost")
@@ -626,18 +649,22 @@ class Worker:
         if path is not None:
             key = f"{job.user_id}/{job.id}/checkpoints/{unit}"
             size = await self.storage.put_file(RENDERS, key, path, "application/octet-stream")
-        async with self.db.privileged() as conn:
-            saved = await repo.save_checkpoint(
-                conn,
-                job_id=job.id,
-                user_id=job.user_id,
-                worker_id=self.id,
-                unit=unit,
-                data=data,
-                bucket=RENDERS if key else None,
-                object_path=key,
-                size=size,
-            )
+
+        async def _write() -> Any:
+            async with self.db.privileged() as conn:
+                return await repo.save_checkpoint(
+                    conn,
+                    job_id=job.id,
+                    user_id=job.user_id,
+                    worker_id=self.id,
+                    unit=unit,
+                    data=data,
+                    bucket=RENDERS if key else None,
+                    object_path=key,
+                    size=size,
+                )
+
+        saved = await through_outage(_write, patience=self.lease_seconds)
         if not saved:
             raise LeaseLost()
 
@@ -674,16 +701,19 @@ class Worker:
     async def _record_output(
         self, job: _Claimed, name: str, content_type: str, size: int, key: str
     ) -> bool:
-        async with self.db.privileged() as conn:
-            stored = await repo.upsert_output(
-                conn,
-                job_id=job.id,
-                user_id=job.user_id,
-                worker_id=self.id,
-                name=name,
-                content_type=content_type,
-                size=size,
-                bucket=RENDERS,
-                object_path=key,
-            )
+        async def _write() -> Any:
+            async with self.db.privileged() as conn:
+                return await repo.upsert_output(
+                    conn,
+                    job_id=job.id,
+                    user_id=job.user_id,
+                    worker_id=self.id,
+                    name=name,
+                    content_type=content_type,
+                    size=size,
+                    bucket=RENDERS,
+                    object_path=key,
+                )
+
+        stored = await through_outage(_write, patience=self.lease_seconds)
         return bool(stored)
