@@ -227,7 +227,7 @@ def install_error_handlers(app: FastAPI) -> None:
     # Integrity and data errors are the client's (4xx); a database that is away
     # is a 503 with Retry-After (soundstage.db.errors). Handled here, inside the
     # exception middleware, so the answer is an ordinary response.
-    for kind in (asyncpg.PostgresError, asyncpg.InterfaceError, ConnectionError, TimeoutError):
+    for kind in (asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
         app.add_exception_handler(kind, _database)
 
     @app.exception_handler(Exception)

@@ -73,4 +73,16 @@ def client_error(exc: BaseException) -> SoundstageError | None:
     if isinstance(exc, ConnectionError | TimeoutError):
         # refused / reset while connecting to Postgres (the pool reconnects lazily)
         return DatabaseUnavailable()
+    if isinstance(exc, OSError) and _raised_in_asyncpg(exc):
+        # a Unix socket that is gone while the server restarts (FileNotFoundError)
+        return DatabaseUnavailable()
     return None
+
+
+def _raised_in_asyncpg(exc: BaseException) -> bool:
+    tb = exc.__traceback__
+    while tb is not None:
+        if "/asyncpg/" in tb.tb_frame.f_code.co_filename:
+            return True
+        tb = tb.tb_next
+    return False
