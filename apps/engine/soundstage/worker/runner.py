@@ -32,7 +32,7 @@ from pydantic import ValidationError
 from soundstage import kinds as engine_kinds
 from soundstage.config import Settings
 from soundstage.db import Connection, Database
-from soundstage.errors import PermanentError, SoundstageError
+from soundstage.errors import PermanentError, RetryableError, SoundstageError
 from soundstage.jobs import repository as repo
 from soundstage.observability.metrics import observe_job
 from soundstage.pipelines import Checkpoint, Pipelines, UploadFile
@@ -648,7 +648,7 @@ class Worker:
         key = size = None
         if path is not None:
             key = f"{job.user_id}/{job.id}/checkpoints/{unit}"
-            size = await self.storage.put_file(RENDERS, key, path, "application/octet-stream")
+            size = await self._put_file(key, path, "application/octet-stream")
 
         async def _write() -> Any:
             async with self.db.privileged() as conn:
@@ -678,7 +678,7 @@ class Worker:
 
     async def store_output(self, job: _Claimed, name: str, path: Path, content_type: str) -> None:
         key = object_path(job.user_id, job.id, name)
-        size = await self.storage.put_file(RENDERS, key, path, content_type)
+        size = await self._put_file(key, path, content_type)
         stored = False
         try:
             stored = await self._record_output(job, name, content_type, size, key)
@@ -690,6 +690,18 @@ class Worker:
                 await asyncio.shield(self._drop_if_job_gone(job, key))
         if not stored:
             raise LeaseLost()
+
+    async def _put_file(self, key: str, path: Path, content_type: str) -> int:
+        """A storage write that fails for the storage's own reasons (a full disk,
+        an I/O error) fails the attempt as retryable: the job tries again later,
+        resuming from its checkpoints. Writes are atomic, so nothing half-written
+        is ever named by a row (Supabase Storage's 5xx are retryable already)."""
+        try:
+            return await self.storage.put_file(RENDERS, key, path, content_type)
+        except OSError as exc:
+            raise RetryableError(
+                f"could not store the result ({exc.strerror or exc}); will try again"
+            ) from exc
 
     async def _drop_if_job_gone(self, job: _Claimed, key: str) -> None:
         with contextlib.suppress(Exception):
