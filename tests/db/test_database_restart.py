@@ -21,11 +21,12 @@ import httpx
 import pytest
 
 from pipelines_for_tests import read_log
-from soundstage.app import create_app, open_engine
+from soundstage.app import create_app
 from soundstage.auth.tokens import mint_local_token
 from soundstage.config import Settings
 from soundstage.db.embedded import ensure_embedded, stop_embedded
 from soundstage.db.migrate import migrate
+from soundstage.engine import open_engine
 from soundstage.worker import Worker
 
 OUTAGE_SECONDS = float(os.environ.get("SOUNDSTAGE_OUTAGE_SECONDS", "4"))

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from soundstage.db.errors import USER_NOT_FOUND_SQLSTATE
-from soundstage.engine import Engine
+from soundstage.resources import Engine
 from support import User
 
 

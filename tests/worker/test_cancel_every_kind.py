@@ -13,9 +13,9 @@ import asyncpg
 import httpx
 import pytest
 
-from soundstage.engine import Engine
-from soundstage.worker import Worker
 from soundstage.jobs import repository as repo
+from soundstage.resources import Engine
+from soundstage.worker import Worker
 from support import User, wait_for_status
 
 MakeUser = Callable[[], Awaitable[User]]

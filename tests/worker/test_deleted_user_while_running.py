@@ -12,7 +12,7 @@ import asyncpg
 import httpx
 
 from pipelines_for_tests import read_log
-from soundstage.engine import Engine
+from soundstage.resources import Engine
 from soundstage.worker import Worker, orphans
 from support import User, wait_for_status
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from soundstage.engine import Engine
+from soundstage.resources import Engine
 from soundstage.storage.local import LocalStorage
 from soundstage.worker import Worker
 from support import User, wait_for_status

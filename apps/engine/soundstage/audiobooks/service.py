@@ -10,13 +10,13 @@ import tempfile
 from pathlib import Path
 from uuid import UUID
 
+from soundstage.audiobooks import repository as repo
 from soundstage.audiobooks.cast import cast_book
 from soundstage.audiobooks.manuscript import (
     Manuscript,
     ManuscriptError,
     parse_text,
 )
-from soundstage.audiobooks import repository as repo
 from soundstage.audiobooks.manuscript.budget import ParseBudget, parse_within_budget
 from soundstage.audiobooks.schemas import (
     AudiobookParams,

@@ -671,3 +671,8 @@ async def user_events_after(
 async def last_event_id(conn: Connection) -> int:
     last: int | None = await conn.fetchval("select max(id) from job_events")
     return last or 0
+
+
+async def job_exists(conn: Connection, job_id: UUID) -> bool:
+    """Whether the job's row is still there (a user's deletion cascades to it)."""
+    return bool(await conn.fetchval("select exists (select 1 from jobs where id = $1)", job_id))

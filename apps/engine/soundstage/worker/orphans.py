@@ -11,7 +11,6 @@ is already gone is not an error.
 from __future__ import annotations
 
 import logging
-from uuid import UUID
 
 from soundstage.db import Connection, Database
 from soundstage.storage import Storage
@@ -19,10 +18,6 @@ from soundstage.storage import Storage
 log = logging.getLogger(__name__)
 
 BATCH = 100
-
-
-async def job_exists(conn: Connection, job_id: UUID) -> bool:
-    return bool(await conn.fetchval("select exists (select 1 from jobs where id = $1)", job_id))
 
 
 async def take(conn: Connection, limit: int = BATCH) -> list[tuple[int, str, str]]:

@@ -706,7 +706,7 @@ class Worker:
     async def _drop_if_job_gone(self, job: _Claimed, key: str) -> None:
         with contextlib.suppress(Exception):
             async with self.db.privileged() as conn:
-                gone = not await orphans.job_exists(conn, job.id)
+                gone = not await repo.job_exists(conn, job.id)
             if gone:
                 await self.storage.delete(RENDERS, key)
 
