@@ -100,6 +100,10 @@ def test_api_conforms_to_its_openapi(
     operations = 0
     for result in api_schema.get_all_operations():
         operation = result.ok()
+        if any(t.startswith("compat") for t in operation.tags or ()):
+            # The drop-in APIs answer in their old backends' error shapes, which
+            # the document does not describe (their own tests: tests/compat).
+            continue
         operations += 1
 
         @given(case=operation.as_strategy())

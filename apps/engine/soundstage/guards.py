@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from fastapi import Request
+from starlette.requests import HTTPConnection
 
 from soundstage.errors import BadRequest, ValidationFailed
 
@@ -62,10 +63,11 @@ def reject_nul(value: Any, root: str) -> None:
         raise nul_error(where)
 
 
-async def request_guards(request: Request) -> None:
-    """The app-wide dependency. The body has been parsed by FastAPI before
-    dependencies run (and is cached on the request), so nothing is read twice
-    from the network and routes without a body cost nothing."""
+async def request_guards(request: HTTPConnection) -> None:
+    """The app-wide dependency (HTTP and WebSocket routes alike). The body has
+    been parsed by FastAPI before dependencies run (and is cached on the
+    request), so nothing is read twice from the network and routes without a
+    body cost nothing."""
     if len(request.headers.getlist("authorization")) > 1:
         raise BadRequest("send one Authorization header, not several")
     for name, value in request.query_params.multi_items():
@@ -74,6 +76,8 @@ async def request_guards(request: Request) -> None:
     for name, value in request.path_params.items():
         if isinstance(value, str) and NUL in value:
             raise nul_error(f"path.{name}")
+    if not isinstance(request, Request):
+        return  # a WebSocket: no body
     # Starlette caches what FastAPI parsed: _json for JSON bodies, _form for
     # forms. Only look at what was parsed; never parse a body a route ignores.
     parsed_json = getattr(request, "_json", None)

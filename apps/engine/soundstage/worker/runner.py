@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 import os
 import random
@@ -48,8 +47,6 @@ log = logging.getLogger(__name__)
 TICK_SECONDS = 0.5
 # how often one worker sweeps unreferenced project files (any worker may)
 COLLECT_OBJECTS_SECONDS = 600.0
-# How long the batched success write waits for a database that is away.
-OUTAGE_PATIENCE_SECONDS = 30.0
 RENDERS = "renders"
 
 
@@ -227,10 +224,7 @@ class _SuccessWriter:
                     continue
                 done_jobs = [(job_id, stage) for job_id, stage, _ in batch]
                 try:
-                    written = await through_outage(
-                        functools.partial(self._write_successes, done_jobs),
-                        patience=OUTAGE_PATIENCE_SECONDS,
-                    )
+                    written = await self._write_successes(done_jobs)
                 # whatever went wrong is each caller's error, as a single write's would be
                 except Exception as exc:  # noqa: BLE001
                     for _, _, done in batch:
