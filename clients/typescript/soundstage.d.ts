@@ -1301,8 +1301,11 @@ export interface components {
             text?: string | null;
             title?: string | null;
             author?: string | null;
-            /** @default "single" */
-            mode?: "single" | "dual";
+            /**
+             * @description 'single': one narrator; 'dual': narrator and one dialogue voice; 'cast': a voice per character (speakers attributed per quote; see the preview's cast)
+             * @default "single"
+             */
+            mode?: "single" | "dual" | "cast";
             /** @default "local" */
             provider?: string;
             narrator_voice?: string | null;
@@ -1315,6 +1318,15 @@ export interface components {
             chapters?: number[] | null;
             /** @default "acx" */
             loudness?: "acx" | "podcast";
+            /**
+             * @description 'chapter': each chapter levelled on its own (as ACX judges each file), mastered as soon as its last unit is synthesised; 'book': one gain for the whole book, chapters keep their relative levels (mastering waits for all synthesis)
+             * @default "chapter"
+             */
+            gain?: "chapter" | "book";
+            /** @description mode 'cast': character name to a voice id (any configured provider) */
+            cast?: {
+                [key: string]: string;
+            };
             formats?: ("mp3" | "m4b")[];
             replacements?: components["schemas"]["Replacement"][];
         };
@@ -1350,6 +1362,14 @@ export interface components {
         BranchMove: {
             /** Format: uuid */
             head_id: string;
+        };
+        CastMember: {
+            name: string;
+            gender: string | null;
+            lines: number;
+            characters: number;
+            samples: string[];
+            proposed_voice: string;
         };
         Checkout: {
             /** Format: uuid */
@@ -1666,6 +1686,8 @@ export interface components {
             costs: components["schemas"]["ProviderCost"][];
             quota: components["schemas"]["QuotaInfo"];
             warnings: string[];
+            /** @description mode 'cast': the characters who speak, most lines first */
+            cast?: components["schemas"]["CastMember"][] | null;
         };
         PreviewChapter: {
             number: number;
@@ -6536,6 +6558,7 @@ export type Branch = components["schemas"]["Branch"];
 export type BranchCreate = components["schemas"]["BranchCreate"];
 export type BranchList = components["schemas"]["BranchList"];
 export type BranchMove = components["schemas"]["BranchMove"];
+export type CastMember = components["schemas"]["CastMember"];
 export type Checkout = components["schemas"]["Checkout"];
 export type Commit = components["schemas"]["Commit"];
 export type CommitCreate = components["schemas"]["CommitCreate"];
