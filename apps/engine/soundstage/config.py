@@ -183,6 +183,9 @@ class Settings(BaseSettings):
     tts_timeout_seconds: float = Field(default=120.0, gt=0, le=900)
     # onnxruntime threads per local synthesis; local calls in flight = cores // this.
     local_tts_threads: int = Field(default=1, ge=1, le=64)
+    # A worker drops local models (voices) no job has used for this long and
+    # gives the memory back; 0 keeps them loaded for the process's life.
+    model_idle_seconds: float = Field(default=300.0, ge=0)
 
     # Story videos (the `video` job kind). Script writing: any OpenAI-compatible
     # chat server (OpenAI, Ollama, llama.cpp) once a base URL or key is set; the

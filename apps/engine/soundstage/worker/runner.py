@@ -37,6 +37,7 @@ from soundstage.observability.metrics import observe_job
 from soundstage.pipelines import Checkpoint, Pipelines, UploadFile
 from soundstage.projects import objects as project_objects
 from soundstage.projects.service import commit_job_outputs
+from soundstage.providers.idle import unload_idle
 from soundstage.storage import Storage, object_path
 from soundstage.uploads import repository as uploads_repo
 from soundstage.worker import orphans
@@ -389,6 +390,9 @@ class Worker:
                 await orphans.sweep(self.db, self.storage)
             except (OSError, asyncpg.PostgresError):
                 log.exception("reaper pass failed")
+            if self.settings.model_idle_seconds > 0:
+                # local voices no job has used for a while leave memory
+                await asyncio.to_thread(unload_idle, self.settings.model_idle_seconds)
             await asyncio.sleep(max(1.0, self.lease_seconds / 3))
 
     # -------------------------------------------------------------- claim

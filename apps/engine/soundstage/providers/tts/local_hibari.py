@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from soundstage.audio.wav import write_wav
+from soundstage.providers.idle import IdleModels
 from soundstage.providers.tts.onnx import cpu_session
 
 BUNDLED_VOICE_ID = "hibari-us-female"
@@ -73,33 +74,31 @@ def available() -> list[HibariVoice]:
     return out
 
 
-_load_lock = threading.Lock()
-_models: dict[tuple[str, int], tuple[Any, threading.Lock]] = {}
+# One model per (voice, threads), dropped when idle (SOUNDSTAGE_MODEL_IDLE_SECONDS).
+_models: IdleModels[tuple[str, int], tuple[Any, threading.Lock]] = IdleModels("hibari")
 
 
-def _model(voice: HibariVoice, threads: int) -> tuple[Any, threading.Lock]:
-    key = (voice.hibari_name, threads)
-    with _load_lock:
-        entry = _models.get(key)
-        if entry is None:
-            from hibari import Hibari
+def _load(voice: HibariVoice, threads: int) -> tuple[Any, threading.Lock]:
+    from hibari import Hibari
 
-            # model= points at the file we found, so hibari never tries a download.
-            tts = Hibari(voice=voice.hibari_name, model=str(voice.model_path), threads=threads)
-            # hibari takes no session options; its model is 8 MB, so loading it
-            # once more for a session made the engine's way costs little.
-            tts.sess = cpu_session(voice.model_path, threads)
-            _ = tts.g2p  # load the phonemizer now rather than racing on first use
-            entry = (tts, threading.Lock())
-            _models[key] = entry
-    return entry
+    # model= points at the file we found, so hibari never tries a download.
+    tts = Hibari(voice=voice.hibari_name, model=str(voice.model_path), threads=threads)
+    # hibari takes no session options; its model is 8 MB, so loading it
+    # once more for a session made the engine's way costs little.
+    tts.sess = cpu_session(voice.model_path, threads)
+    _ = tts.g2p  # load the phonemizer now rather than racing on first use
+    return tts, threading.Lock()
 
 
 def synthesize_to(path: Path, text: str, voice: HibariVoice, threads: int) -> int:
     """Speak ``text`` into a 16-bit mono WAV at ``path``; return its sample rate."""
+    with _models.use((voice.hibari_name, threads), lambda: _load(voice, threads)) as (tts, lock):
+        return _speak(path, text, tts, lock)
+
+
+def _speak(path: Path, text: str, tts: Any, lock: threading.Lock) -> int:
     import numpy as np
 
-    tts, lock = _model(voice, threads)
     # What ``tts(text, seed=0)`` does, with only the G2P under the lock: it
     # keeps Python state and is not documented as thread-safe, while the ONNX
     # session (thread-safe; it releases the GIL) and the vocoder's numpy are

