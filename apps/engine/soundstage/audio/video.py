@@ -308,6 +308,9 @@ async def compose(
         inputs += ["-framerate", str(enc.fps), "-i", str(shot.still)]
     await run_ffmpeg(
         [
+            # the filters (per-frame scale and crop, crossfades, subtitles) run
+            # sliced across the cores, beside x264's own threads
+            "-filter_complex_threads", str(os.cpu_count() or 1),
             *inputs, "-i", str(audio),
             "-/filter_complex", str(graph_file),
             "-map", "[vout]", "-map", "[aout]",
