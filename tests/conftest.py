@@ -14,6 +14,7 @@ import asyncpg
 import httpx
 import pytest
 
+from openapi_validator import ResponseValidator
 from soundstage.app import create_app
 from soundstage.auth.tokens import mint_local_token
 from soundstage.config import Settings
@@ -78,9 +79,15 @@ async def engine(settings: Settings, dsn: str) -> AsyncIterator[Engine]:
 @pytest.fixture(scope="session")
 async def app_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings)
+    # every response the suite gets is checked against the app's own document
+    validate = ResponseValidator(app.openapi())
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        async with httpx.AsyncClient(
+            transport=transport,
+            base_url="http://testserver",
+            event_hooks={"response": [validate]},
+        ) as c:
             yield c
 
 

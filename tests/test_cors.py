@@ -53,6 +53,7 @@ async def test_preflight_from_an_allowed_origin_is_echoed_with_credentials(
     assert r.headers["access-control-allow-credentials"] == "true"
     allowed = {h.strip().lower() for h in r.headers["access-control-allow-headers"].split(",")}
     assert {"authorization", "content-type", "idempotency-key", "last-event-id"} <= allowed
+    assert "x-upsert" in allowed  # supabase-js sends it with every signed upload
     assert "POST" in r.headers["access-control-allow-methods"]
     assert "origin" in r.headers.get("vary", "").lower()
 
@@ -61,7 +62,10 @@ async def test_preflight_from_an_allowed_origin_is_echoed_with_credentials(
     assert r.status_code == 200
     assert r.headers["access-control-allow-origin"] == APP_ORIGIN
     assert r.headers["access-control-allow-credentials"] == "true"
-    assert "retry-after" in r.headers["access-control-expose-headers"].lower()
+    exposed = r.headers["access-control-expose-headers"].lower()
+    assert "retry-after" in exposed
+    # players seek with Range; downloads name their file
+    assert "content-range" in exposed and "content-disposition" in exposed
 
 
 async def test_a_disallowed_origin_gets_no_cors_headers(client_for: ClientFor) -> None:

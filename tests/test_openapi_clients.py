@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from soundstage import cli
@@ -243,3 +244,104 @@ def test_operations_translate_to_typescript() -> None:
 def test_what_is_not_translated_is_refused(document: dict[str, Any]) -> None:
     with pytest.raises(UnsupportedSchema):
         render_typescript(document)
+
+
+# ------------------------------------------------------- the wire, typed
+
+
+def test_jobs_are_a_union_built_from_the_engine_pipelines() -> None:
+    """Built from the app's Pipelines, not a hand-written list: a team's own
+    module (SOUNDSTAGE_PIPELINE_MODULES) shows up in the union too."""
+    from soundstage import kinds
+    from soundstage.app import create_app
+    from soundstage.config import Settings
+
+    settings = Settings.model_construct(pipeline_modules=["pipelines_for_tests"])
+    document = create_app(settings).openapi()
+    schemas = document["components"]["schemas"]
+    expected = set(kinds.pipelines(["pipelines_for_tests"]).kinds())
+    for union in ("JobCreate", "Job"):
+        mapping = schemas[union]["discriminator"]["mapping"]
+        assert set(mapping) == expected, union
+        assert schemas[union]["discriminator"]["propertyName"] == "kind"
+    tone = schemas["ToneJobCreate"]
+    assert tone["properties"]["kind"] == {"type": "string", "const": "tone"}
+    assert tone["properties"]["params"] == {"$ref": "#/components/schemas/ToneJobParams"}
+    assert "frequency_hz" in schemas["ToneJobParams"]["properties"]
+    assert schemas["ToneJob"]["properties"]["params"]["$ref"].endswith("/ToneJobParams")
+    batch = schemas["JobBatchCreate"]["properties"]["jobs"]["items"]
+    assert batch == {"$ref": "#/components/schemas/JobCreate"}
+
+
+def test_binary_bodies_and_answers_are_declared_as_such(document: dict[str, Any]) -> None:
+    download = document["paths"]["/storage/v1/object/sign/{bucket}/{path}"]
+    assert {"get", "head"} <= set(download)
+    responses = download["get"]["responses"]
+    assert {"200", "206", "400", "416"} <= set(responses)
+    for code in ("200", "206"):
+        content = responses[code]["content"]
+        assert "application/json" not in content
+        assert content["audio/*"]["schema"] == {"type": "string", "format": "binary"}
+    body = document["paths"]["/v1/uploads"]["post"]["requestBody"]["content"]
+    ref = body["multipart/form-data"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert document["components"]["schemas"][ref]["properties"]["file"]["format"] == "binary"
+    ts = render_typescript(document)
+    assert "file: Blob;" in ts
+
+
+def test_live_events_and_errors_are_schemas(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    events = document["paths"]["/v1/jobs/{job_id}/events"]["get"]["responses"]["200"]
+    assert events["content"]["text/event-stream"]["x-itemSchema"] == {
+        "$ref": "#/components/schemas/JobEvent"
+    }
+    kinds = {m["properties"]["event"]["const"] for m in schemas["JobEvent"]["oneOf"]}
+    assert kinds == {"status", "progress", "output"}
+    assert {"JobRow", "JobEventRow", "JobStatusEvent"} <= set(schemas)
+    assert "402" in document["paths"]["/v1/jobs"]["post"]["responses"]
+    # one details shape: always an object
+    body = schemas["ErrorBody"]
+    assert "details" in body["required"]
+    assert schemas["ErrorDetails"]["type"] == "object"
+    for item in document["paths"].values():
+        for operation in item.values():
+            assert "default" in operation["responses"]
+
+
+async def test_the_response_validator_catches_a_lie() -> None:
+    from openapi_validator import ResponseValidator, SpecViolation
+
+    document = _doc(
+        {
+            "Thing": {
+                "type": "object",
+                "required": ["id"],
+                "properties": {"id": {"type": "integer"}},
+            }
+        },
+        {
+            "/things/{thing_id}": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "OK",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Thing"}
+                                }
+                            },
+                        }
+                    }
+                }
+            }
+        },
+    )
+    check = ResponseValidator(document)
+    request = httpx.Request("GET", "http://testserver/things/1")
+    await check(httpx.Response(200, json={"id": 1}, request=request))
+    with pytest.raises(SpecViolation, match="id"):
+        await check(httpx.Response(200, json={"id": "one"}, request=request))
+    with pytest.raises(SpecViolation, match="not among"):
+        await check(httpx.Response(200, text="1", request=request))
+    with pytest.raises(SpecViolation, match="not declared"):
+        await check(httpx.Response(404, json={}, request=request))

@@ -733,13 +733,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download Signed */
-        get: operations["download_signed_storage_v1_object_sign__bucket___path__get"];
+        /**
+         * Download Signed
+         * @description A signed download: the file (any media type), ``Range`` answered with 206
+         *     (416 past the end), ``HEAD`` for the headers alone; 400 ``invalid_signature``
+         *     for an expired or tampered token.
+         */
+        get: operations["download_signed"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
-        head?: never;
+        /**
+         * Download Signed
+         * @description A signed download: the file (any media type), ``Range`` answered with 206
+         *     (416 past the end), ``HEAD`` for the headers alone; 400 ``invalid_signature``
+         *     for an expired or tampered token.
+         */
+        head: operations["download_signed_head"];
         patch?: never;
         trace?: never;
     };
@@ -755,8 +766,9 @@ export interface paths {
          * Upload Signed
          * @description Store the request body as one object (the local twin of Supabase's signed upload).
          *
-         *     The body is the file itself (any ``Content-Type``); it may be at most the
-         *     size declared when the link was made, and the object must not exist yet.
+         *     The body is the file itself (any ``Content-Type``), or a multipart form with
+         *     one file part as supabase-js sends it; the file may be at most the size
+         *     declared when the link was made, and the object must not exist yet.
          */
         put: operations["upload_signed_storage_v1_object_upload_sign__bucket___path__put"];
         post?: never;
@@ -1273,26 +1285,24 @@ export interface components {
         AudiobookJob: {
             /** Format: uuid */
             id: string;
-            title: string | null;
-            author: string | null;
-            status: "pending" | "processing" | "completed" | "failed";
+            kind: "audiobook";
+            status: components["schemas"]["JobStatus"];
+            params: components["schemas"]["AudiobookJobParams"];
+            priority: number;
             progress: number;
-            progress_percent: number;
             stage: string | null;
-            error: string | null;
-            error_message: string | null;
-            mode: "single_voice" | "dual_voice";
-            tts_provider: string;
-            narrator_voice_id: string | null;
-            dialogue_voice_id: string | null;
-            audio_format: string;
+            message: string | null;
+            error: components["schemas"]["JobError"] | null;
+            attempts: number;
+            max_attempts: number;
+            outputs: components["schemas"]["JobOutput"][];
+            project?: components["schemas"]["ProjectTarget"] | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
             updated_at: string;
             started_at: string | null;
-            completed_at: string | null;
-            download_url: string | null;
+            finished_at: string | null;
         };
         AudiobookParams: {
             /** @description a manuscript from /v1/uploads */
@@ -1331,19 +1341,25 @@ export interface components {
             replacements?: components["schemas"]["Replacement"][];
         };
         Body_create_upload_v1_uploads_post: {
-            /** @description manuscript, audio, MIDI or image */
-            file: string;
+            /**
+             * @description manuscript, audio, MIDI or image
+             * Format: binary
+             */
+            file: Blob;
             /** @description refuse the file unless it is of this kind */
             category?: components["schemas"]["UploadCategory"] | null;
         };
         Body_studio_upload_audio_api_upload_audio_post: {
-            file: string;
+            /** Format: binary */
+            file: Blob;
         };
         Body_studio_upload_image_api_upload_image_post: {
-            file: string;
+            /** Format: binary */
+            file: Blob;
         };
         Body_studio_upload_midi_api_upload_midi_post: {
-            file: string;
+            /** Format: binary */
+            file: Blob;
         };
         Branch: {
             name: string;
@@ -1490,12 +1506,31 @@ export interface components {
             format?: string;
         };
         ErrorBody: {
+            /** @description machine-readable, e.g. not_found, validation_error */
             code: string;
             message: string;
-            details?: unknown;
+            details: components["schemas"]["ErrorDetails"];
+        };
+        /** @description Always an object; which keys appear depends on ``code``. */
+        ErrorDetails: {
+            /** @description validation_error: each refused field */
+            errors?: components["schemas"]["FieldProblem"][] | null;
+            /** @description batch: the refused entry */
+            index?: number | null;
+            /** @description rate_limited: seconds to wait */
+            retry_after?: number | null;
+            /** @description an unknown job kind */
+            valid_kinds?: string[] | null;
+            [key: string]: unknown;
         };
         ErrorEnvelope: {
             error: components["schemas"]["ErrorBody"];
+        };
+        /** @description One refused field: where (``loc``), what (``msg``) and pydantic's ``type``. */
+        FieldProblem: {
+            loc: (string | number)[];
+            msg: string;
+            type: string;
         };
         FileChange: {
             role: string;
@@ -1569,30 +1604,8 @@ export interface components {
             commits: components["schemas"]["GraphCommit"][];
             branches: components["schemas"]["Branch"][];
         };
-        Job: {
-            /** Format: uuid */
-            id: string;
-            kind: string;
-            status: components["schemas"]["JobStatus"];
-            params: {
-                [key: string]: unknown;
-            };
-            priority: number;
-            progress: number;
-            stage: string | null;
-            message: string | null;
-            error: components["schemas"]["JobError"] | null;
-            attempts: number;
-            max_attempts: number;
-            outputs: components["schemas"]["JobOutput"][];
-            project?: components["schemas"]["ProjectTarget"] | null;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            updated_at: string;
-            started_at: string | null;
-            finished_at: string | null;
-        };
+        /** @description A job; `params` is typed by `kind`. */
+        Job: components["schemas"]["AnalysisJob"] | components["schemas"]["AudiobookJob"] | components["schemas"]["EffectsJob"] | components["schemas"]["HumToBeatJob"] | components["schemas"]["MusicJob"] | components["schemas"]["SongJob"] | components["schemas"]["StemsJob"] | components["schemas"]["ToneJob"] | components["schemas"]["VideoJob"] | components["schemas"]["VocalsJob"];
         JobBatch: {
             /** @description the created jobs, in the request's order */
             items: components["schemas"]["Job"][];
@@ -1601,16 +1614,7 @@ export interface components {
         JobBatchCreate: {
             jobs: components["schemas"]["JobCreate"][];
         };
-        JobCreate: {
-            kind: string;
-            params?: {
-                [key: string]: unknown;
-            };
-            /** @default 0 */
-            priority?: number;
-            /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
-            project?: components["schemas"]["ProjectTarget"] | null;
-        };
+        JobCreate: components["schemas"]["AnalysisJobCreate"] | components["schemas"]["AudiobookJobCreate"] | components["schemas"]["EffectsJobCreate"] | components["schemas"]["HumToBeatJobCreate"] | components["schemas"]["MusicJobCreate"] | components["schemas"]["SongJobCreate"] | components["schemas"]["StemsJobCreate"] | components["schemas"]["ToneJobCreate"] | components["schemas"]["VideoJobCreate"] | components["schemas"]["VocalsJobCreate"];
         JobError: {
             code: string;
             message: string;
@@ -1940,6 +1944,763 @@ export interface components {
             /** @description A few seconds of this voice: a signed URL for local voices (rendered once, then kept), the provider's own preview when it hosts one, else null */
             sample_url?: string | null;
         };
+        /** @description One output of another job of yours. */
+        OutputRef: {
+            /**
+             * @description A job of yours that has succeeded.
+             * Format: uuid
+             */
+            job_id: string;
+            /** @description The name of one of its audio outputs, e.g. "music.wav". */
+            output: string;
+        };
+        AnalysisJobParams: {
+            /**
+             * @description An audio upload of yours (or give source).
+             * @default null
+             */
+            upload_id?: string | null;
+            /**
+             * @description An audio output of another job of yours (or give upload_id).
+             * @default null
+             */
+            source?: components["schemas"]["OutputRef"] | null;
+        };
+        /** @description Tempo, beats, key and mode, loudness and format of an audio upload or a job's audio output, as analysis.json. */
+        AnalysisJobCreate: {
+            kind: "analysis";
+            params?: components["schemas"]["AnalysisJobParams"];
+            /** @default 0 */
+            priority?: number;
+            /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
+            project?: components["schemas"]["ProjectTarget"] | null;
+        };
+        AnalysisJob: {
+            /** Format: uuid */
+            id: string;
+            kind: "analysis";
+            status: components["schemas"]["JobStatus"];
+            params: components["schemas"]["AnalysisJobParams"];
+            priority: number;
+            progress: number;
+            stage: string | null;
+            message: string | null;
+            error: components["schemas"]["JobError"] | null;
+            attempts: number;
+            max_attempts: number;
+            outputs: components["schemas"]["JobOutput"][];
+            project?: components["schemas"]["ProjectTarget"] | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+        };
+        /**
+         * Replacement
+         * @description One piece to render again: a chunk of a chapter, optionally with new
+         *     text or another voice (``POST /v1/jobs/{id}/regenerate``).
+         */
+        AudiobookReplacement: {
+            /** @description chapter number, from 1 */
+            chapter: number;
+            /** @description chunk index within the chapter, from 0 */
+            chunk: number;
+            /** @default null */
+            text?: string | null;
+            /** @default null */
+            voice?: string | null;
+        };
+        AudiobookJobParams: {
+            /**
+             * @description a manuscript from /v1/uploads
+             * @default null
+             */
+            upload_id?: string | null;
+            /**
+             * @description or pasted
+             * @default null
+             */
+            text?: string | null;
+            /** @default null */
+            title?: string | null;
+            /** @default null */
+            author?: string | null;
+            /**
+             * @description 'single': one narrator; 'dual': narrator and one dialogue voice; 'cast': a voice per character (speakers attributed per quote; see the preview's cast)
+             * @default "single"
+             */
+            mode?: "single" | "dual" | "cast";
+            /** @default "local" */
+            provider?: string;
+            /** @default null */
+            narrator_voice?: string | null;
+            /** @default null */
+            dialogue_voice?: string | null;
+            /** @description chapter number (from 1) to a narrator voice id */
+            chapter_voices?: {
+                [key: string]: string;
+            };
+            /**
+             * @description render only these chapter numbers (from 1); all by default
+             * @default null
+             */
+            chapters?: number[] | null;
+            /** @default "acx" */
+            loudness?: "acx" | "podcast";
+            /**
+             * @description 'chapter': each chapter levelled on its own (as ACX judges each file), mastered as soon as its last unit is synthesised; 'book': one gain for the whole book, chapters keep their relative levels (mastering waits for all synthesis)
+             * @default "chapter"
+             */
+            gain?: "chapter" | "book";
+            /** @description mode 'cast': character name to a voice id (any configured provider) */
+            cast?: {
+                [key: string]: string;
+            };
+            formats?: ("mp3" | "m4b")[];
+            replacements?: components["schemas"]["AudiobookReplacement"][];
+        };
+        /** @description A manuscript (upload or text) to mastered, chaptered MP3s and an M4B, with a transcript and a quality report. */
+        AudiobookJobCreate: {
+            kind: "audiobook";
+            params?: components["schemas"]["AudiobookJobParams"];
+            /** @default 0 */
+            priority?: number;
+            /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
+            project?: components["schemas"]["ProjectTarget"] | null;
+        };
+        Compressor: {
+            type: "compressor";
+            /** @default -18.0 */
+            threshold_db?: number;
+            /** @default 4.0 */
+            ratio?: number;
+            /** @default 10.0 */
+            attack_ms?: number;
+            /** @default 100.0 */
+            release_ms?: number;
+            /** @default 0.0 */
+            makeup_db?: number;
+        };
+        Delay: {
+            type: "delay";
+            ms: number;
+            /** @default 0.3 */
+            feedback?: number;
+            /** @default 0.5 */
+            mix?: number;
+        };
+        Eq: {
+            type: "eq";
+            kind: "lowshelf" | "highshelf" | "peaking";
+            freq_hz: number;
+            gain_db: number;
+            /** @default 0.707 */
+            q?: number;
+        };
+        Fade: {
+            type: "fade";
+            /** @default 0.0 */
+            in_s?: number;
+            /** @default 0.0 */
+            out_s?: number;
+        };
+        Gain: {
+            type: "gain";
+            db: number;
+        };
+        Loudnorm: {
+            type: "loudnorm";
+            /** @default -14.0 */
+            target_lufs?: number;
+            /** @default -1.0 */
+            true_peak?: number;
+        };
+        PitchShift: {
+            type: "pitch_shift";
+            semitones: number;
+        };
+        Reverb: {
+            type: "reverb";
+            /** @default 0.5 */
+            room?: number;
+            /** @default 0.3 */
+            wet?: number;
+        };
+        TimeStretch: {
+            type: "time_stretch";
+            rate: number;
+        };
+        Trim: {
+            type: "trim";
+            /** @default 0.0 */
+            start_s?: number;
+            /** @default null */
+            end_s?: number | null;
+        };
+        EffectsJobParams: {
+            /**
+             * @description An audio upload of yours (or give source).
+             * @default null
+             */
+            upload_id?: string | null;
+            /**
+             * @description An audio output of another job of yours (or give upload_id).
+             * @default null
+             */
+            source?: components["schemas"]["OutputRef"] | null;
+            /** @description Effects applied in order; type is one of: gain, loudnorm, eq, compressor, reverb, delay, fade, trim, pitch_shift, time_stretch */
+            chain: (components["schemas"]["Gain"] | components["schemas"]["Loudnorm"] | components["schemas"]["Eq"] | components["schemas"]["Compressor"] | components["schemas"]["Reverb"] | components["schemas"]["Delay"] | components["schemas"]["Fade"] | components["schemas"]["Trim"] | components["schemas"]["PitchShift"] | components["schemas"]["TimeStretch"])[];
+            /** @default "wav" */
+            format?: "wav" | "mp3" | "flac";
+        };
+        /** @description An effects chain (gain, loudnorm, eq, compressor, reverb, delay, fade, trim, pitch_shift, time_stretch) applied to an audio upload or a job's audio output. */
+        EffectsJobCreate: {
+            kind: "effects";
+            params: components["schemas"]["EffectsJobParams"];
+            /** @default 0 */
+            priority?: number;
+            /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
+            project?: components["schemas"]["ProjectTarget"] | null;
+        };
+        EffectsJob: {
+            /** Format: uuid */
+            id: string;
+            kind: "effects";
+            status: components["schemas"]["JobStatus"];
+            params: components["schemas"]["EffectsJobParams"];
+            priority: number;
+            progress: number;
+            stage: string | null;
+            message: string | null;
+            error: components["schemas"]["JobError"] | null;
+            attempts: number;
+            max_attempts: number;
+            outputs: components["schemas"]["JobOutput"][];
+            project?: components["schemas"]["ProjectTarget"] | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+        };
+        /** @description ``upload_id`` or ``source``: a hummed, whistled or sung recording. */
+        HumToBeatJobParams: {
+            /**
+             * @description An audio upload of yours (or give source).
+             * @default null
+             */
+            upload_id?: string | null;
+            /**
+             * @description An audio output of another job of yours (or give upload_id).
+             * @default null
+             */
+            source?: components["schemas"]["OutputRef"] | null;
+            /**
+             * @description default: detected
+             * @default null
+             */
+            bpm?: number | null;
+            /** @default "neutral" */
+            mood?: string;
+            /** @default 0 */
+            seed?: number;
+            /**
+             * @description procedural: an arrangement around the melody; musicgen_melody: MusicGen conditioned on it (needs SOUNDSTAGE_MUSICGEN_MELODY_MODEL_DIR); auto: musicgen_melody when configured, else procedural
+             * @default "auto"
+             */
+            renderer?: "auto" | "procedural" | "musicgen_melody";
+            /**
+             * @description what the beat is like (musicgen_melody reads it)
+             * @default ""
+             */
+            prompt?: string;
+        };
+        /** @description A hummed or sung melody to a beat: pitch tracking, notes quantised to the tempo and key, an arrangement around them (or MusicGen-melody conditioned on them, where installed); MP3 and MIDI out. */
+        HumToBeatJobCreate: {
+            kind: "hum_to_beat";
+            params?: components["schemas"]["HumToBeatJobParams"];
+            /** @default 0 */
+            priority?: number;
+            /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
+            project?: components["schemas"]["ProjectTarget"] | null;
+        };
+        HumToBeatJob: {
+            /** Format: uuid */
+            id: string;
+            kind: "hum_to_beat";
+            status: components["schemas"]["JobStatus"];
+            params: components["schemas"]["HumToBeatJobParams"];
+            priority: number;
+            progress: number;
+            stage: string | null;
+            message: string | null;
+            error: components["schemas"]["JobError"] | null;
+            attempts: number;
+            max_attempts: number;
+            outputs: components["schemas"]["JobOutput"][];
+            project?: components["schemas"]["ProjectTarget"] | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+        };
+        MusicJobParams: {
+            /**
+             * @description What the music is like (remote models read it).
+             * @default ""
+             */
+            prompt?: string;
+            /** @default 110 */
+            bpm?: number;
+            /** @default "neutral" */
+            mood?: "happy" | "sad" | "calm" | "energetic" | "dark" | "epic" | "chill" | "romantic" | "neutral";
+            /**
+             * @description For example "A minor" or "Eb major".
+             * @default null
+             */
+            key?: string | null;
+            /** @default 30.0 */
+            duration_s?: number;
+            /** @default null */
+            seed?: number | null;
+            /** @default "mp3" */
+            format?: "wav" | "mp3" | "flac";
+            /**
+             * @description procedural (local, default), musicgen, acestep or diffrhythm.
+             * @default "procedural"
+             */
+            provider?: string;
+        };
+        /** @description Music from a prompt, tempo (60-200 BPM), mood and key, 5-300 s, as WAV, MP3 or FLAC (procedural adds a MIDI file). */
+        MusicJobCreate: {
+            kind: "music";
+            params?: components["schemas"]["MusicJobParams"];
+            /** @default 0 */
+            priority?: number;
+            /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
+            project?: components["schemas"]["ProjectTarget"] | null;
+        };
+        MusicJob: {
+            /** Format: uuid */
+            id: string;
+            kind: "music";
+            status: components["schemas"]["JobStatus"];
+            params: components["schemas"]["MusicJobParams"];
+            priority: number;
+            progress: number;
+            stage: string | null;
+            message: string | null;
+            error: components["schemas"]["JobError"] | null;
+            attempts: number;
+            max_attempts: number;
+            outputs: components["schemas"]["JobOutput"][];
+            project?: components["schemas"]["ProjectTarget"] | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+        };
+        SongJobParams: {
+            /** @description LRC: one '[mm:ss.xx] words' line per line */
+            lyrics: string;
+            /**
+             * @description e.g. 'upbeat pop, 110 bpm'
+             * @default ""
+             */
+            style?: string;
+            /**
+             * @description an audio upload whose style to follow (remote models)
+             * @default null
+             */
+            reference_upload_id?: string | null;
+            /** @default "local" */
+            provider?: "local" | "diffrhythm" | "acestep";
+            /**
+             * @description length; diffrhythm: 95 or 285; acestep: up to 600; local: default a few seconds past the last line
+             * @default null
+             */
+            seconds?: number | null;
+            /**
+             * @description this many songs
+             * @default 1
+             */
+            batch_size?: number;
+            /**
+             * @description the local draft's singer: local:<local TTS voice> or diffsinger:<voice>
+             * @default "local:hibari-us-female"
+             */
+            voice?: string;
+            /** @default 0 */
+            seed?: number;
+        };
+        /** @description Lyrics (LRC) and a style to songs. Remote: DiffRhythm or ACE-Step; local: a labelled draft (procedural backing, a composed melody, the lyrics sung by a draft local voice). */
+        SongJobCreate: {
+            kind: "song";
+            params: components["schemas"]["SongJobParams"];
+            /** @default 0 */
+            priority?: number;
+            /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
+            project?: components["schemas"]["ProjectTarget"] | null;
+        };
+        SongJob: {
+            /** Format: uuid */
+            id: string;
+            kind: "song";
+            status: components["schemas"]["JobStatus"];
+            params: components["schemas"]["SongJobParams"];
+            priority: number;
+            progress: number;
+            stage: string | null;
+            message: string | null;
+            error: components["schemas"]["JobError"] | null;
+            attempts: number;
+            max_attempts: number;
+            outputs: components["schemas"]["JobOutput"][];
+            project?: components["schemas"]["ProjectTarget"] | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+        };
+        StemsJobParams: {
+            /**
+             * @description An audio upload of yours (or give source).
+             * @default null
+             */
+            upload_id?: string | null;
+            /**
+             * @description An audio output of another job of yours (or give upload_id).
+             * @default null
+             */
+            source?: components["schemas"]["OutputRef"] | null;
+        };
+        /** @description Separate a track into drums, bass, vocals and other (Demucs when configured, else a built-in DSP separation, labelled in stems.json). */
+        StemsJobCreate: {
+            kind: "stems";
+            params?: components["schemas"]["StemsJobParams"];
+            /** @default 0 */
+            priority?: number;
+            /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
+            project?: components["schemas"]["ProjectTarget"] | null;
+        };
+        StemsJob: {
+            /** Format: uuid */
+            id: string;
+            kind: "stems";
+            status: components["schemas"]["JobStatus"];
+            params: components["schemas"]["StemsJobParams"];
+            priority: number;
+            progress: number;
+            stage: string | null;
+            message: string | null;
+            error: components["schemas"]["JobError"] | null;
+            attempts: number;
+            max_attempts: number;
+            outputs: components["schemas"]["JobOutput"][];
+            project?: components["schemas"]["ProjectTarget"] | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+        };
+        ToneJobParams: {
+            /** @default 440.0 */
+            frequency_hz?: number;
+            /** @default 3.0 */
+            seconds?: number;
+            /** @default "mp3" */
+            format?: "wav" | "mp3";
+        };
+        /** @description A sine tone (20-20000 Hz, 0.1-600 s) as WAV or MP3. */
+        ToneJobCreate: {
+            kind: "tone";
+            params?: components["schemas"]["ToneJobParams"];
+            /** @default 0 */
+            priority?: number;
+            /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
+            project?: components["schemas"]["ProjectTarget"] | null;
+        };
+        ToneJob: {
+            /** Format: uuid */
+            id: string;
+            kind: "tone";
+            status: components["schemas"]["JobStatus"];
+            params: components["schemas"]["ToneJobParams"];
+            priority: number;
+            progress: number;
+            stage: string | null;
+            message: string | null;
+            error: components["schemas"]["JobError"] | null;
+            attempts: number;
+            max_attempts: number;
+            outputs: components["schemas"]["JobOutput"][];
+            project?: components["schemas"]["ProjectTarget"] | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+        };
+        Character: {
+            name: string;
+            /** @default "" */
+            description?: string;
+        };
+        MusicOptions: {
+            /** @default true */
+            enabled?: boolean;
+            /** @default null */
+            mood?: string | null;
+        };
+        /** @description One scene of a user's own script (``script``), which skips writing. */
+        SceneInput: {
+            narration: string;
+            /** @default "" */
+            image_prompt?: string;
+            /** @default "" */
+            title?: string;
+        };
+        VideoJobParams: {
+            /** @default "" */
+            topic?: string;
+            /** @default "mystery" */
+            story_type?: "scary_horror" | "mystery" | "bedtime" | "documentary" | "motivational" | "sci_fi" | "fairy_tale";
+            /** @default "cinematic" */
+            image_style?: "cinematic" | "anime" | "watercolor" | "photographic" | "comic" | "minimal";
+            /** @default "ai_only" */
+            image_mode?: "ai_only" | "stock" | "manual" | "mixed";
+            /**
+             * @description any voice id from GET /v1/voices
+             * @default "local:hibari-us-female"
+             */
+            voice_id?: string;
+            /**
+             * @description minutes of narration
+             * @default 1.0
+             */
+            duration?: number;
+            /** @default "medium" */
+            hook_intensity?: "low" | "medium" | "high" | "extreme";
+            /** @default "steady" */
+            pacing?: "slow" | "steady" | "dynamic";
+            /** @default 6 */
+            num_scenes?: number;
+            characters?: components["schemas"]["Character"][];
+            /** @description upload ids of images, in scene order */
+            manual_image_paths?: string[];
+            stock_keywords?: string[];
+            /** @default "9:16" */
+            aspect?: "9:16" | "16:9" | "1:1";
+            music?: components["schemas"]["MusicOptions"];
+            /** @default "both" */
+            subtitles?: "burned" | "sidecar" | "both" | "none";
+            /** @default null */
+            script?: components["schemas"]["SceneInput"][] | null;
+            /** @default "1080p" */
+            resolution?: "480p" | "720p" | "1080p";
+        };
+        /** @description A topic (or your own script) to a narrated story video: script, scene images, narration, music and subtitles in an MP4, with a poster, captions and a report. */
+        VideoJobCreate: {
+            kind: "video";
+            params?: components["schemas"]["VideoJobParams"];
+            /** @default 0 */
+            priority?: number;
+            /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
+            project?: components["schemas"]["ProjectTarget"] | null;
+        };
+        VideoJob: {
+            /** Format: uuid */
+            id: string;
+            kind: "video";
+            status: components["schemas"]["JobStatus"];
+            params: components["schemas"]["VideoJobParams"];
+            priority: number;
+            progress: number;
+            stage: string | null;
+            message: string | null;
+            error: components["schemas"]["JobError"] | null;
+            attempts: number;
+            max_attempts: number;
+            outputs: components["schemas"]["JobOutput"][];
+            project?: components["schemas"]["ProjectTarget"] | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+        };
+        InlineNote: {
+            /** @description MIDI number (60 = middle C) or a name: "C4", "F#3". */
+            pitch: number | string;
+            /** @description start, in beats from the beginning */
+            start: number;
+            /** @description length in beats */
+            beats: number;
+        };
+        UploadRef: {
+            /**
+             * @description An upload of yours.
+             * Format: uuid
+             */
+            upload_id: string;
+        };
+        VocalsJobParams: {
+            /** @description the words; plain text or LRC */
+            lyrics: string;
+            /** @description a MIDI upload {"upload_id"}, a job's MIDI output {"job_id", "output"} (e.g. a music job's "music.mid"), or inline notes [{"pitch", "start", "beats"}] */
+            melody: components["schemas"]["UploadRef"] | components["schemas"]["OutputRef"] | components["schemas"]["InlineNote"][];
+            /**
+             * @description local:<local TTS voice> (a draft-quality voice) or diffsinger:<voice>
+             * @default "local:hibari-us-female"
+             */
+            voice?: string;
+            /**
+             * @description tempo of inline notes (default 100); a MIDI melody is re-timed to it
+             * @default null
+             */
+            bpm?: number | null;
+            /**
+             * @description move the melody into this key, e.g. "A minor"
+             * @default null
+             */
+            key?: string | null;
+            /**
+             * @description semitones, after key
+             * @default 0
+             */
+            transpose?: number;
+            /**
+             * @description an audio upload or job output to mix under the voice
+             * @default null
+             */
+            backing?: components["schemas"]["UploadRef"] | components["schemas"]["OutputRef"] | null;
+            /** @default "wav" */
+            format?: "wav" | "mp3" | "flac";
+        };
+        /** @description Lyrics sung on a melody (a MIDI upload, a music job's MIDI, or inline notes): vocals, a mix over an optional backing, and the syllable-to-note alignment. The local voice is a draft (speech shaped onto the notes); diffsinger calls a singing server. */
+        VocalsJobCreate: {
+            kind: "vocals";
+            params: components["schemas"]["VocalsJobParams"];
+            /** @default 0 */
+            priority?: number;
+            /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
+            project?: components["schemas"]["ProjectTarget"] | null;
+        };
+        VocalsJob: {
+            /** Format: uuid */
+            id: string;
+            kind: "vocals";
+            status: components["schemas"]["JobStatus"];
+            params: components["schemas"]["VocalsJobParams"];
+            priority: number;
+            progress: number;
+            stage: string | null;
+            message: string | null;
+            error: components["schemas"]["JobError"] | null;
+            attempts: number;
+            max_attempts: number;
+            outputs: components["schemas"]["JobOutput"][];
+            project?: components["schemas"]["ProjectTarget"] | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+        };
+        /** @description A ``public.job_events`` row (Realtime INSERTs): the same events as the SSE stream. */
+        JobEventRow: {
+            id: number;
+            /** Format: uuid */
+            job_id: string;
+            /** Format: uuid */
+            user_id: string;
+            /** @description status | progress | output; data is the matching *Event */
+            type: string;
+            data: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            created_at: string;
+        };
+        /** @description ``event: output``: a file was stored (fetch the job for its signed URL). */
+        JobOutputEvent: {
+            name: string;
+            content_type: string;
+            bytes: number;
+        };
+        /** @description ``event: progress``: progress, stage or message changed. */
+        JobProgressEvent: {
+            progress: number;
+            stage: string | null;
+            message: string | null;
+        };
+        /**
+         * @description A ``public.jobs`` row as Supabase Realtime delivers it (``payload.new``)
+         *     to a signed-in page: the columns granted to ``authenticated``, own rows only.
+         */
+        JobRow: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            user_id: string;
+            kind: string;
+            params: {
+                [key: string]: unknown;
+            };
+            status: components["schemas"]["JobStatus"];
+            priority: number;
+            progress: number;
+            stage: string | null;
+            message: string | null;
+            error: components["schemas"]["JobError"] | null;
+            attempts: number;
+            max_attempts: number;
+            /** Format: date-time */
+            run_after: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+        };
+        /** @description ``event: status``: the job changed status (the last one is terminal). */
+        JobStatusEvent: {
+            status: components["schemas"]["JobStatus"];
+            progress: number;
+            stage: string | null;
+            message: string | null;
+            error: components["schemas"]["JobError"] | null;
+            attempts: number;
+        };
+        /** @description One Server-Sent Event of GET /v1/jobs/{job_id}/events: `data` is JSON. The stream ends after the terminal `status` event. */
+        JobEvent: {
+            event: "status";
+            id: number;
+            data: components["schemas"]["JobStatusEvent"];
+        } | {
+            event: "progress";
+            id: number;
+            data: components["schemas"]["JobProgressEvent"];
+        } | {
+            event: "output";
+            id: number;
+            data: components["schemas"]["JobOutputEvent"];
+        };
     };
     responses: never;
     parameters: never;
@@ -1969,6 +2730,15 @@ export interface operations {
             };
             /** @description Bad request */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2007,6 +2777,15 @@ export interface operations {
             };
             /** @description Unavailable for now, the database for instance (see Retry-After) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2054,6 +2833,15 @@ export interface operations {
             };
             /** @description Unavailable for now, the database for instance (see Retry-After) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2123,6 +2911,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     create_job_v1_jobs_post: {
@@ -2167,6 +2964,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Quota exceeded (quota_exceeded): the plan allows no more this month */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Payload too large */
             413: {
                 headers: {
@@ -2196,6 +3002,15 @@ export interface operations {
             };
             /** @description Unavailable for now, the database for instance (see Retry-After) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2245,7 +3060,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Quota exceeded */
+            /** @description Quota exceeded (quota_exceeded): the plan allows no more this month */
             402: {
                 headers: {
                     [name: string]: unknown;
@@ -2283,6 +3098,15 @@ export interface operations {
             };
             /** @description Unavailable for now, the database for instance (see Retry-After) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2351,6 +3175,15 @@ export interface operations {
             };
             /** @description Unavailable for now, the database for instance (see Retry-After) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2433,6 +3266,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     cancel_job_v1_jobs__job_id__cancel_post: {
@@ -2503,6 +3345,15 @@ export interface operations {
             };
             /** @description Unavailable for now, the database for instance (see Retry-After) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2596,6 +3447,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     job_events_v1_jobs__job_id__events_get: {
@@ -2619,7 +3479,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": unknown;
+                    "text/event-stream": string;
                 };
             };
             /** @description Bad request */
@@ -2667,6 +3527,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     queue_status_v1_queue_get: {
@@ -2707,6 +3576,15 @@ export interface operations {
             };
             /** @description Unavailable for now, the database for instance (see Retry-After) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2768,6 +3646,15 @@ export interface operations {
             };
             /** @description Unavailable for now, the database for instance (see Retry-After) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2862,6 +3749,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     get_upload_v1_uploads__upload_id__get: {
@@ -2930,6 +3826,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     delete_upload_v1_uploads__upload_id__delete: {
@@ -2989,6 +3894,15 @@ export interface operations {
             };
             /** @description Unavailable for now, the database for instance (see Retry-After) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3092,6 +4006,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     complete_upload_v1_uploads__upload_id__complete_post: {
@@ -3187,6 +4110,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     list_voices_v1_voices_get: {
@@ -3249,6 +4181,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     list_entries_v1_lexicon_get: {
@@ -3289,6 +4230,15 @@ export interface operations {
             };
             /** @description Unavailable for now, the database for instance (see Retry-After) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3374,6 +4324,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     delete_entry_v1_lexicon__entry_id__delete: {
@@ -3433,6 +4392,15 @@ export interface operations {
             };
             /** @description Unavailable for now, the database for instance (see Retry-After) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3511,6 +4479,15 @@ export interface operations {
             };
             /** @description Unavailable for now, the database for instance (see Retry-After) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3608,6 +4585,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     usage_v1_usage_get: {
@@ -3655,6 +4641,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     analyze_v1_analyze_post: {
@@ -3671,7 +4666,7 @@ export interface operations {
                      * @description Audio of any common format, at most 60 s.
                      * Format: binary
                      */
-                    file: string;
+                    file: Blob;
                 };
                 "application/json": {
                     /**
@@ -3755,6 +4750,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     list_api_keys_v1_api_keys_get: {
@@ -3804,6 +4808,15 @@ export interface operations {
             };
             /** @description Unavailable for now, the database for instance (see Retry-After) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3898,6 +4911,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     revoke_api_key_v1_api_keys__key_id__delete: {
@@ -3973,6 +4995,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     list_projects_v1_projects_get: {
@@ -4028,6 +5059,15 @@ export interface operations {
             };
             /** @description Unavailable for now, the database for instance (see Retry-After) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4097,6 +5137,15 @@ export interface operations {
             };
             /** @description Unavailable for now, the database for instance (see Retry-After) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4176,6 +5225,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     delete_project_v1_projects__project_id__delete: {
@@ -4244,6 +5302,15 @@ export interface operations {
             };
             /** @description Unavailable for now, the database for instance (see Retry-After) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4334,6 +5401,15 @@ export interface operations {
             };
             /** @description Unavailable for now, the database for instance (see Retry-After) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4440,6 +5516,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     get_commit_v1_projects__project_id__commits__commit_id__get: {
@@ -4514,6 +5599,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     history_v1_projects__project_id__history_get: {
@@ -4579,6 +5673,15 @@ export interface operations {
             };
             /** @description Unavailable for now, the database for instance (see Retry-After) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4662,6 +5765,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     checkout_v1_projects__project_id__checkout_get: {
@@ -4735,6 +5847,15 @@ export interface operations {
             };
             /** @description Unavailable for now, the database for instance (see Retry-After) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4836,6 +5957,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     list_branches_v1_projects__project_id__branches_get: {
@@ -4901,6 +6031,15 @@ export interface operations {
             };
             /** @description Unavailable for now, the database for instance (see Retry-After) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5007,6 +6146,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     delete_branch_v1_projects__project_id__branches__name__delete: {
@@ -5085,6 +6233,15 @@ export interface operations {
             };
             /** @description Unavailable for now, the database for instance (see Retry-After) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5183,6 +6340,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     list_members_v1_projects__project_id__members_get: {
@@ -5248,6 +6414,15 @@ export interface operations {
             };
             /** @description Unavailable for now, the database for instance (see Retry-After) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5345,6 +6520,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     remove_member_v1_projects__project_id__members__user_id__delete: {
@@ -5415,6 +6599,15 @@ export interface operations {
             };
             /** @description Unavailable for now, the database for instance (see Retry-After) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5514,6 +6707,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     events_v1_events_get: {
@@ -5572,9 +6774,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
-    download_signed_storage_v1_object_sign__bucket___path__get: {
+    download_signed: {
         parameters: {
             query: {
                 token: string;
@@ -5588,13 +6799,28 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The object's bytes, of its own type */
+            /** @description The whole file */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "*/*": unknown;
+                    "audio/*": Blob;
+                    "video/*": Blob;
+                    "image/*": Blob;
+                    "*/*": Blob;
+                };
+            };
+            /** @description The byte range asked for with Range (see Content-Range) */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/*": Blob;
+                    "video/*": Blob;
+                    "image/*": Blob;
+                    "*/*": Blob;
                 };
             };
             /** @description Bad request */
@@ -5615,8 +6841,111 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Range not satisfiable */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    download_signed_head: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: never;
+            path: {
+                bucket: string;
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The whole file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/*": Blob;
+                    "video/*": Blob;
+                    "image/*": Blob;
+                    "*/*": Blob;
+                };
+            };
+            /** @description The byte range asked for with Range (see Content-Range) */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/*": Blob;
+                    "video/*": Blob;
+                    "image/*": Blob;
+                    "*/*": Blob;
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Range not satisfiable */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5638,7 +6967,15 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/octet-stream": Blob;
+                "multipart/form-data": {
+                    /** Format: binary */
+                    ""?: Blob;
+                };
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -5694,6 +7031,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     health_api_v1_health_get: {
@@ -5712,6 +7058,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealthResponse"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5747,6 +7102,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     job_status_api_v1_status__job_id__get: {
@@ -5771,6 +7135,15 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5816,6 +7189,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     queue_api_v1_queue_get: {
@@ -5836,6 +7218,15 @@ export interface operations {
                     "application/json": components["schemas"]["QueueResponse"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     root__get: {
@@ -5854,6 +7245,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5889,6 +7289,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     queue_status_queue_status_get: {
@@ -5909,6 +7318,15 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5939,6 +7357,15 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5990,6 +7417,15 @@ export interface operations {
                     "application/json": components["schemas"]["AudiobookJob"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     get_job_jobs__job_id__get: {
@@ -6014,6 +7450,15 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6054,6 +7499,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     download_jobs__job_id__download_get: {
@@ -6078,6 +7532,15 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6118,6 +7581,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     studio_upload_midi_api_upload_midi_post: {
@@ -6144,6 +7616,15 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6184,6 +7665,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     vocals_api_jobs_vocals_post: {
@@ -6210,6 +7700,15 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6250,6 +7749,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     jobs_health_api_jobs_health_get: {
@@ -6268,6 +7776,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6294,6 +7811,15 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6336,7 +7862,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Quota exceeded */
+            /** @description Quota exceeded (quota_exceeded): the plan allows no more this month */
             402: {
                 headers: {
                     [name: string]: unknown;
@@ -6356,6 +7882,15 @@ export interface operations {
             };
             /** @description Too many requests (see Retry-After) */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6385,6 +7920,15 @@ export interface operations {
             };
             /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6441,6 +7985,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     dashboard_config_app_config_json_get: {
@@ -6463,6 +8016,15 @@ export interface operations {
             };
             /** @description Bad request */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6539,6 +8101,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
 }
@@ -6570,7 +8141,9 @@ export type DevUser = components["schemas"]["DevUser"];
 export type Diff = components["schemas"]["Diff"];
 export type EffectsRequest = components["schemas"]["EffectsRequest"];
 export type ErrorBody = components["schemas"]["ErrorBody"];
+export type ErrorDetails = components["schemas"]["ErrorDetails"];
 export type ErrorEnvelope = components["schemas"]["ErrorEnvelope"];
+export type FieldProblem = components["schemas"]["FieldProblem"];
 export type FileChange = components["schemas"]["FileChange"];
 export type FileIn = components["schemas"]["FileIn"];
 export type ForkCreate = components["schemas"]["ForkCreate"];
@@ -6631,3 +8204,55 @@ export type Visibility = components["schemas"]["Visibility"];
 export type VocalsRequest = components["schemas"]["VocalsRequest"];
 export type VoiceList = components["schemas"]["VoiceList"];
 export type VoiceOut = components["schemas"]["VoiceOut"];
+export type OutputRef = components["schemas"]["OutputRef"];
+export type AnalysisJobParams = components["schemas"]["AnalysisJobParams"];
+export type AnalysisJobCreate = components["schemas"]["AnalysisJobCreate"];
+export type AnalysisJob = components["schemas"]["AnalysisJob"];
+export type AudiobookReplacement = components["schemas"]["AudiobookReplacement"];
+export type AudiobookJobParams = components["schemas"]["AudiobookJobParams"];
+export type AudiobookJobCreate = components["schemas"]["AudiobookJobCreate"];
+export type Compressor = components["schemas"]["Compressor"];
+export type Delay = components["schemas"]["Delay"];
+export type Eq = components["schemas"]["Eq"];
+export type Fade = components["schemas"]["Fade"];
+export type Gain = components["schemas"]["Gain"];
+export type Loudnorm = components["schemas"]["Loudnorm"];
+export type PitchShift = components["schemas"]["PitchShift"];
+export type Reverb = components["schemas"]["Reverb"];
+export type TimeStretch = components["schemas"]["TimeStretch"];
+export type Trim = components["schemas"]["Trim"];
+export type EffectsJobParams = components["schemas"]["EffectsJobParams"];
+export type EffectsJobCreate = components["schemas"]["EffectsJobCreate"];
+export type EffectsJob = components["schemas"]["EffectsJob"];
+export type HumToBeatJobParams = components["schemas"]["HumToBeatJobParams"];
+export type HumToBeatJobCreate = components["schemas"]["HumToBeatJobCreate"];
+export type HumToBeatJob = components["schemas"]["HumToBeatJob"];
+export type MusicJobParams = components["schemas"]["MusicJobParams"];
+export type MusicJobCreate = components["schemas"]["MusicJobCreate"];
+export type MusicJob = components["schemas"]["MusicJob"];
+export type SongJobParams = components["schemas"]["SongJobParams"];
+export type SongJobCreate = components["schemas"]["SongJobCreate"];
+export type SongJob = components["schemas"]["SongJob"];
+export type StemsJobParams = components["schemas"]["StemsJobParams"];
+export type StemsJobCreate = components["schemas"]["StemsJobCreate"];
+export type StemsJob = components["schemas"]["StemsJob"];
+export type ToneJobParams = components["schemas"]["ToneJobParams"];
+export type ToneJobCreate = components["schemas"]["ToneJobCreate"];
+export type ToneJob = components["schemas"]["ToneJob"];
+export type Character = components["schemas"]["Character"];
+export type MusicOptions = components["schemas"]["MusicOptions"];
+export type SceneInput = components["schemas"]["SceneInput"];
+export type VideoJobParams = components["schemas"]["VideoJobParams"];
+export type VideoJobCreate = components["schemas"]["VideoJobCreate"];
+export type VideoJob = components["schemas"]["VideoJob"];
+export type InlineNote = components["schemas"]["InlineNote"];
+export type UploadRef = components["schemas"]["UploadRef"];
+export type VocalsJobParams = components["schemas"]["VocalsJobParams"];
+export type VocalsJobCreate = components["schemas"]["VocalsJobCreate"];
+export type VocalsJob = components["schemas"]["VocalsJob"];
+export type JobEventRow = components["schemas"]["JobEventRow"];
+export type JobOutputEvent = components["schemas"]["JobOutputEvent"];
+export type JobProgressEvent = components["schemas"]["JobProgressEvent"];
+export type JobRow = components["schemas"]["JobRow"];
+export type JobStatusEvent = components["schemas"]["JobStatusEvent"];
+export type JobEvent = components["schemas"]["JobEvent"];

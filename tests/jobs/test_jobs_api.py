@@ -196,8 +196,8 @@ async def test_bad_params_are_422_with_details(
     error = _error(
         await _create(client, alice, {"kind": "tone", "params": params}), 422, "validation_error"
     )
-    assert isinstance(error["details"], list) and error["details"]
-    assert any(field in d["loc"] for d in error["details"]), error["details"]
+    assert isinstance(error["details"]["errors"], list) and error["details"]["errors"]
+    assert any(field in d["loc"] for d in error["details"]["errors"]), error["details"]
     assert "'input'" not in json.dumps(error)  # the caller's input is not echoed back
     assert await _all_ids(client, alice) == []
 

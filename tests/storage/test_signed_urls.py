@@ -135,6 +135,20 @@ async def test_range_requests(client: httpx.AsyncClient, rendered: Rendered) -> 
     r = await client.get(rendered.url, headers={"Range": f"bytes={len(whole) + 10}-"})
     assert r.status_code == 416
     assert whole[:100] not in r.content
+    assert _assert_json_error(r, 416)["code"] == "range_not_satisfiable"
+    assert r.headers["content-range"] == f"bytes */{len(whole)}"
+
+    r = await client.get(rendered.url, headers={"Range": "pages=1-2"})
+    assert _assert_json_error(r, 400)["code"] == "bad_request"
+
+
+async def test_head_gives_the_headers_alone(client: httpx.AsyncClient, rendered: Rendered) -> None:
+    r = await client.head(rendered.url)
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "audio/mpeg"
+    assert int(r.headers["content-length"]) == rendered.bytes
+    assert r.headers["accept-ranges"] == "bytes"
+    assert r.content == b""
 
 
 # ------------------------------------------------------------ refused links

@@ -160,6 +160,42 @@ async def test_a_chunked_body_is_stored(
     assert (r.json()["category"], r.json()["format"]) == ("image", "png")
 
 
+async def test_a_multipart_body_stores_the_file_part(
+    client: httpx.AsyncClient, users: MakeUser, settings: Settings, book: bytes
+) -> None:
+    """supabase-js' uploadToSignedUrl sends a Blob as multipart form data (the
+    file under "" beside cacheControl, and x-upsert): the file part is stored,
+    so complete finds the declared size, not the framing's."""
+    alice = await users()
+    signed = await _signed(client, alice, "book.txt", len(book), category="manuscript")
+    r = await client.put(
+        signed["upload_url"],
+        data={"cacheControl": "3600"},
+        files={"": ("blob", book, "text/plain")},
+        headers={"x-upsert": "false"},
+    )
+    assert r.status_code == 200, r.text
+    assert _object(settings, signed).read_bytes() == book
+    r = await _complete(client, alice, signed["id"])
+    assert r.status_code == 200, r.text
+    assert r.json()["bytes"] == len(book)
+
+
+async def test_a_multipart_body_without_one_file_is_refused(
+    client: httpx.AsyncClient, users: MakeUser, settings: Settings, book: bytes
+) -> None:
+    alice = await users()
+    signed = await _signed(client, alice, "book.txt", len(book), category="manuscript")
+    # httpx sends a form without files as urlencoded; force multipart framing
+    r = await client.put(
+        signed["upload_url"],
+        content=b'--b\r\nContent-Disposition: form-data; name="x"\r\n\r\n1\r\n--b--\r\n',
+        headers={"Content-Type": "multipart/form-data; boundary=b"},
+    )
+    _error(r, 400, "bad_request")
+    assert not _object(settings, signed).exists()
+
+
 # ---------------------------------------------------------- refused content
 
 

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from soundstage import kinds
 from soundstage.audiobooks.routes import router as audiobooks_router
 from soundstage.auth.api_keys import RequireScope
 from soundstage.auth.routes import router as api_keys_router
@@ -33,6 +34,7 @@ from soundstage.limits import BodyLimitMiddleware
 from soundstage.music.routes import router as music_tools_router
 from soundstage.observability.logs import ensure_logging
 from soundstage.observability.middleware import ObservabilityMiddleware
+from soundstage.openapi_doc import install_openapi
 from soundstage.projects.routes import router as projects_router
 from soundstage.storage.routes import UPLOAD_PREFIX
 from soundstage.storage.routes import router as storage_router
@@ -57,11 +59,13 @@ def create_app(settings: Settings | None = None, *, with_worker: bool = False) -
     settings = settings or Settings()
     # the CLI configures logging first; this covers `uvicorn --factory` and tests
     ensure_logging(settings.effective_log_format)
+    # Known at creation: the OpenAPI document types each kind's params from them.
+    pipelines = kinds.pipelines(settings.pipeline_modules)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         dsn = await resolve_dsn(settings)
-        async with open_engine(settings, dsn) as engine:
+        async with open_engine(settings, dsn, pipelines) as engine:
             app.state.engine = engine
             worker_task: asyncio.Task[None] | None = None
             worker = None
@@ -95,6 +99,7 @@ def create_app(settings: Settings | None = None, *, with_worker: bool = False) -
         dependencies=[Depends(request_guards)],
     )
     install_error_handlers(app)
+    install_openapi(app, pipelines)
     app.include_router(health_router)
     app.include_router(metrics_router)
     # The scope an API key needs on each router's routes (RequireScope: "jobs" is
@@ -144,13 +149,16 @@ def create_app(settings: Settings | None = None, *, with_worker: bool = False) -
             CORSMiddleware,
             allow_origins=["*"] if wildcard else settings.cors_origins,
             allow_credentials=not wildcard,  # never '*' together with credentials
-            allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],  # PUT: direct uploads
+            # PUT: direct uploads; HEAD: a player probing a signed download
+            allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
+            # x-upsert: supabase-js sends it on every signed upload (uploadToSignedUrl)
             allow_headers=[
                 "Authorization",
                 "Content-Type",
                 "Idempotency-Key",
                 "Last-Event-ID",
                 "X-API-Key",
+                "x-upsert",
             ],
             # let browser code read request ids and rate limit state
             expose_headers=[
@@ -161,6 +169,10 @@ def create_app(settings: Settings | None = None, *, with_worker: bool = False) -
                 "RateLimit-Limit",
                 "RateLimit-Remaining",
                 "RateLimit-Reset",
+                # partial downloads (players seek with Range) and the file's name
+                "Content-Range",
+                "Content-Disposition",
+                "Accept-Ranges",
             ],
         )
     # outermost (added last): request ids, metrics and the access log cover every

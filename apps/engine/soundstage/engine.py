@@ -15,6 +15,7 @@ from soundstage.auth.tokens import TokenVerifier
 from soundstage.config import Settings, StorageBackend
 from soundstage.db import Database
 from soundstage.db.embedded import ensure_embedded
+from soundstage.pipelines import Pipelines
 from soundstage.resources import Engine
 from soundstage.storage import Storage
 from soundstage.storage.local import LocalStorage
@@ -39,7 +40,9 @@ def make_storage(settings: Settings, http: httpx.AsyncClient) -> Storage:
 
 
 @contextlib.asynccontextmanager
-async def open_engine(settings: Settings, dsn: str) -> AsyncIterator[Engine]:
+async def open_engine(
+    settings: Settings, dsn: str, pipelines: Pipelines | None = None
+) -> AsyncIterator[Engine]:
     """Open every pool and client the engine needs; close them on the way out."""
     db = await Database.connect(
         dsn,
@@ -56,7 +59,8 @@ async def open_engine(settings: Settings, dsn: str) -> AsyncIterator[Engine]:
             storage=make_storage(settings, http),
             verifier=TokenVerifier(settings, http),
             http=http,
-            pipelines=kinds.pipelines(settings.pipeline_modules),
+            # the app's own when it has them: its OpenAPI document was built from these
+            pipelines=pipelines or kinds.pipelines(settings.pipeline_modules),
         )
     finally:
         await http.aclose()

@@ -6,7 +6,7 @@ class carries:
 - ``status_code`` and ``code``: how a request that raised it is answered, by one
   handler, in one JSON envelope::
 
-      {"error": {"code": "not_found", "message": "job not found", "details": ...}}
+      {"error": {"code": "not_found", "message": "job not found", "details": {...}}}
 
 - ``retryable``: whether a job that raised it may run again (after
   ``retry_after`` seconds when the cause said so).
@@ -15,6 +15,10 @@ class carries:
 The worker turns any :class:`SoundstageError` into a job failure with its code
 and message (or a retry, when ``retryable``); anything else is a bug and ends
 the job as ``internal_error``.
+
+``details`` is always an object (``{}`` when there is nothing more to say), so
+a client reads it one way everywhere; a list of field problems lives under
+``details.errors`` (each ``{"loc", "msg", "type"}``).
 """
 
 from __future__ import annotations
@@ -37,10 +41,24 @@ class SoundstageError(Exception):
         self.retry_after = retry_after
 
     def to_body(self) -> dict[str, Any]:
-        error: dict[str, Any] = {"code": self.code, "message": self.message}
-        if self.details is not None:
-            error["details"] = self.details
-        return {"error": error}
+        return {
+            "error": {
+                "code": self.code,
+                "message": self.message,
+                "details": as_details(self.details),
+            }
+        }
+
+
+def as_details(details: Any) -> dict[str, Any]:
+    """The one shape of ``details``: an object; a bare list is field problems."""
+    if details is None:
+        return {}
+    if isinstance(details, dict):
+        return details
+    if isinstance(details, list):
+        return {"errors": details}
+    return {"value": details}
 
 
 class BadRequest(SoundstageError):

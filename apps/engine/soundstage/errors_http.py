@@ -12,19 +12,40 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import iter_route_contexts
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from soundstage.db.errors import client_error
-from soundstage.errors import SoundstageError
+from soundstage.errors import SoundstageError, as_details
 
 log = logging.getLogger(__name__)
 
 
+class FieldProblem(BaseModel):
+    """One refused field: where (``loc``), what (``msg``) and pydantic's ``type``."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ErrorDetails(BaseModel):
+    """Always an object; which keys appear depends on ``code``."""
+
+    model_config = ConfigDict(extra="allow")
+
+    errors: list[FieldProblem] | None = Field(
+        default=None, description="validation_error: each refused field"
+    )
+    index: int | None = Field(default=None, description="batch: the refused entry")
+    retry_after: int | None = Field(default=None, description="rate_limited: seconds to wait")
+    valid_kinds: list[str] | None = Field(default=None, description="an unknown job kind")
+
+
 class ErrorBody(BaseModel):
-    code: str
+    code: str = Field(description="machine-readable, e.g. not_found, validation_error")
     message: str
-    details: Any = None
+    details: ErrorDetails
 
 
 class ErrorEnvelope(BaseModel):
@@ -40,7 +61,11 @@ _DESCRIPTIONS = {
     413: "Payload too large",
     415: "Unsupported media type",
     422: "Validation error",
-    402: "Quota exceeded",
+    402: "Quota exceeded (quota_exceeded): the plan allows no more this month",
+    416: "Range not satisfiable",
+    500: "Internal error",
+    502: "Storage refused the request (storage_error)",
+    503: "A dependency is unavailable (storage_unavailable, unavailable)",
     429: "Too many requests (see Retry-After)",
     503: "Unavailable for now, the database for instance (see Retry-After)",
 }
@@ -89,10 +114,7 @@ def _declare_common_errors(document: dict[str, Any]) -> None:
 
 
 def _envelope(status: int, code: str, message: str, details: Any = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"code": code, "message": message}
-    if details is not None:
-        body["details"] = details
-    return {"error": body}
+    return {"error": {"code": code, "message": message, "details": as_details(details)}}
 
 
 _HTTP_CODES = {

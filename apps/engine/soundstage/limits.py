@@ -84,6 +84,7 @@ class BodyLimitMiddleware:
                 "error": {
                     "code": "payload_too_large",
                     "message": f"request body is larger than {limit} bytes",
+                    "details": {"limit": limit},
                 }
             }
         ).encode()

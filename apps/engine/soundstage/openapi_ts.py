@@ -8,8 +8,9 @@ It is generated here, in Python, so that neither the CLI nor the test suite
 needs Node.
 
 The types equal those of ``openapi-typescript --default-non-nullable false
---empty-objects-unknown``: a field with a default stays optional (a request may
-leave it out), and a bare ``{"type": "object"}`` is any object. What is
+--empty-objects-unknown`` with ``format: binary`` as ``Blob`` (the transform of
+``apps/web/scripts/gen-api.mjs``; apps/web generates its own with that tool):
+a field with a default stays optional (a request may leave it out), and a bare ``{"type": "object"}`` is any object. What is
 translated is the JSON Schema that FastAPI and pydantic emit: objects, arrays
 and tuples, ``$ref``, ``anyOf``/``oneOf``/``allOf``, ``enum``, ``const``,
 nullable types and ``additionalProperties``; anything else raises.
@@ -221,7 +222,9 @@ class _Renderer:
         if isinstance(kind, list):
             return _union([self._bare_type({**schema, "type": k}, depth) for k in kind])
         if kind == "string":
-            return "string"
+            # a file (multipart field, download): a Blob, as openapi-typescript
+            # gives it with the transform in apps/web/scripts/gen-api.mjs
+            return "Blob" if schema.get("format") == "binary" else "string"
         if kind in ("integer", "number"):
             return "number"
         if kind == "boolean":

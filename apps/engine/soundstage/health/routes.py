@@ -9,7 +9,7 @@ import asyncpg
 from fastapi import APIRouter, Depends, Header, Response
 from pydantic import BaseModel
 
-from soundstage.errors import NotFound, ServiceUnavailable, Unauthorized
+from soundstage.errors import NotFound, ServiceUnavailable, StorageUnavailable, Unauthorized
 from soundstage.errors_http import error_responses
 from soundstage.jobs import repository as jobs_repo
 from soundstage.observability import metrics
@@ -47,7 +47,7 @@ async def ready(engine: Annotated[Engine, Depends(get_engine)]) -> Ready:
     try:
         await engine.storage.ping()
     except OSError as exc:
-        raise ServiceUnavailable("storage unreachable") from exc
+        raise StorageUnavailable("storage unreachable") from exc
     # resolved once per process; the first call may import torch (in a thread)
     where = await asyncio.to_thread(torch_device.describe, engine.settings)
     return Ready(

@@ -53,7 +53,7 @@ async def list_kinds(_: CurrentUser, service: Service) -> PipelineList:
     "/jobs",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=Job,
-    responses=error_responses(401, 413, 422, 429),
+    responses=error_responses(401, 402, 413, 422, 429),
     dependencies=[Depends(RateLimited("jobs"))],
 )
 async def create_job(

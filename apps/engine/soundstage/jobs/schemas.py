@@ -118,3 +118,70 @@ class QueueStatus(BaseModel):
     mine: dict[str, int] = Field(description="the caller's jobs by status")
     limits: QueueLimits
     queued: list[QueuedJob]
+
+
+# --- live progress: what GET /v1/jobs/{id}/events sends, and what Supabase
+# Realtime delivers for the same tables (the database writes both: see the
+# soundstage_job_event trigger in supabase/migrations). Documented in the
+# OpenAPI document so typed clients share one definition of each.
+
+
+class JobStatusEvent(BaseModel):
+    """``event: status``: the job changed status (the last one is terminal)."""
+
+    status: JobStatus
+    progress: int
+    stage: str | None
+    message: str | None
+    error: JobError | None
+    attempts: int
+
+
+class JobProgressEvent(BaseModel):
+    """``event: progress``: progress, stage or message changed."""
+
+    progress: int
+    stage: str | None
+    message: str | None
+
+
+class JobOutputEvent(BaseModel):
+    """``event: output``: a file was stored (fetch the job for its signed URL)."""
+
+    name: str
+    content_type: str
+    bytes: int
+
+
+class JobRow(BaseModel):
+    """A ``public.jobs`` row as Supabase Realtime delivers it (``payload.new``)
+    to a signed-in page: the columns granted to ``authenticated``, own rows only."""
+
+    id: UUID
+    user_id: UUID
+    kind: str
+    params: dict[str, Any]
+    status: JobStatus
+    priority: int
+    progress: int
+    stage: str | None
+    message: str | None
+    error: JobError | None
+    attempts: int
+    max_attempts: int
+    run_after: datetime
+    created_at: datetime
+    updated_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class JobEventRow(BaseModel):
+    """A ``public.job_events`` row (Realtime INSERTs): the same events as the SSE stream."""
+
+    id: int
+    job_id: UUID
+    user_id: UUID
+    type: str = Field(description="status | progress | output; data is the matching *Event")
+    data: dict[str, Any]
+    created_at: datetime

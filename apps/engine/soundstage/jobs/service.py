@@ -24,6 +24,7 @@ from soundstage.errors import (
     SoundstageError,
     TooManyRequests,
     ValidationFailed,
+    as_details,
 )
 from soundstage.jobs import repository as repo
 from soundstage.jobs.limits import limits_for
@@ -121,7 +122,7 @@ def _at_index(exc: SoundstageError, index: int) -> SoundstageError:
         exc.message = f"{where}.params{loc}: {first['msg']}{more}"
     else:
         exc.message = f"{where}: {exc.message}"
-    exc.details = {"index": index, "errors": exc.details}
+    exc.details = {"index": index, **as_details(exc.details)}
     exc.args = (exc.message,)
     return exc
 
