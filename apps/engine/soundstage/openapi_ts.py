@@ -11,7 +11,8 @@ The types equal those of ``openapi-typescript --default-non-nullable false
 --empty-objects-unknown`` with ``format: binary`` as ``Blob`` (the transform of
 ``apps/web/scripts/gen-api.mjs``; apps/web generates its own with that tool):
 a field with a default stays optional (a request may leave it out), and a
-bare ``{"type": "object"}`` is any object. What is translated is the JSON Schema that FastAPI and pydantic emit: objects, arrays
+bare ``{"type": "object"}`` is any object. What is translated is the JSON Schema
+that FastAPI and pydantic emit: objects, arrays
 and tuples, ``$ref``, ``anyOf``/``oneOf``/``allOf``, ``enum``, ``const``,
 nullable types and ``additionalProperties``; anything else raises.
 """
