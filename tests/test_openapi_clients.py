@@ -266,9 +266,9 @@ def test_jobs_are_a_union_built_from_the_engine_pipelines() -> None:
         assert schemas[union]["discriminator"]["propertyName"] == "kind"
     tone = schemas["ToneJobCreate"]
     assert tone["properties"]["kind"] == {"type": "string", "const": "tone"}
-    assert tone["properties"]["params"] == {"$ref": "#/components/schemas/ToneJobParams"}
-    assert "frequency_hz" in schemas["ToneJobParams"]["properties"]
-    assert schemas["ToneJob"]["properties"]["params"]["$ref"].endswith("/ToneJobParams")
+    assert tone["properties"]["params"] == {"$ref": "#/components/schemas/ToneParams"}
+    assert "frequency_hz" in schemas["ToneParams"]["properties"]
+    assert schemas["ToneJob"]["properties"]["params"]["$ref"].endswith("/ToneParams")
     batch = schemas["JobBatchCreate"]["properties"]["jobs"]["items"]
     assert batch == {"$ref": "#/components/schemas/JobCreate"}
 

@@ -1287,7 +1287,7 @@ export interface components {
             id: string;
             kind: "audiobook";
             status: components["schemas"]["JobStatus"];
-            params: components["schemas"]["AudiobookJobParams"];
+            params: components["schemas"]["AudiobookParams"];
             priority: number;
             progress: number;
             stage: string | null;
@@ -1954,7 +1954,7 @@ export interface components {
             /** @description The name of one of its audio outputs, e.g. "music.wav". */
             output: string;
         };
-        AnalysisJobParams: {
+        AnalysisParams: {
             /**
              * @description An audio upload of yours (or give source).
              * @default null
@@ -1969,7 +1969,7 @@ export interface components {
         /** @description Tempo, beats, key and mode, loudness and format of an audio upload or a job's audio output, as analysis.json. */
         AnalysisJobCreate: {
             kind: "analysis";
-            params?: components["schemas"]["AnalysisJobParams"];
+            params?: components["schemas"]["AnalysisParams"];
             /** @default 0 */
             priority?: number;
             /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
@@ -1980,7 +1980,7 @@ export interface components {
             id: string;
             kind: "analysis";
             status: components["schemas"]["JobStatus"];
-            params: components["schemas"]["AnalysisJobParams"];
+            params: components["schemas"]["AnalysisParams"];
             priority: number;
             progress: number;
             stage: string | null;
@@ -1997,74 +1997,10 @@ export interface components {
             started_at: string | null;
             finished_at: string | null;
         };
-        /**
-         * Replacement
-         * @description One piece to render again: a chunk of a chapter, optionally with new
-         *     text or another voice (``POST /v1/jobs/{id}/regenerate``).
-         */
-        AudiobookReplacement: {
-            /** @description chapter number, from 1 */
-            chapter: number;
-            /** @description chunk index within the chapter, from 0 */
-            chunk: number;
-            /** @default null */
-            text?: string | null;
-            /** @default null */
-            voice?: string | null;
-        };
-        AudiobookJobParams: {
-            /**
-             * @description a manuscript from /v1/uploads
-             * @default null
-             */
-            upload_id?: string | null;
-            /**
-             * @description or pasted
-             * @default null
-             */
-            text?: string | null;
-            /** @default null */
-            title?: string | null;
-            /** @default null */
-            author?: string | null;
-            /**
-             * @description 'single': one narrator; 'dual': narrator and one dialogue voice; 'cast': a voice per character (speakers attributed per quote; see the preview's cast)
-             * @default "single"
-             */
-            mode?: "single" | "dual" | "cast";
-            /** @default "local" */
-            provider?: string;
-            /** @default null */
-            narrator_voice?: string | null;
-            /** @default null */
-            dialogue_voice?: string | null;
-            /** @description chapter number (from 1) to a narrator voice id */
-            chapter_voices?: {
-                [key: string]: string;
-            };
-            /**
-             * @description render only these chapter numbers (from 1); all by default
-             * @default null
-             */
-            chapters?: number[] | null;
-            /** @default "acx" */
-            loudness?: "acx" | "podcast";
-            /**
-             * @description 'chapter': each chapter levelled on its own (as ACX judges each file), mastered as soon as its last unit is synthesised; 'book': one gain for the whole book, chapters keep their relative levels (mastering waits for all synthesis)
-             * @default "chapter"
-             */
-            gain?: "chapter" | "book";
-            /** @description mode 'cast': character name to a voice id (any configured provider) */
-            cast?: {
-                [key: string]: string;
-            };
-            formats?: ("mp3" | "m4b")[];
-            replacements?: components["schemas"]["AudiobookReplacement"][];
-        };
         /** @description A manuscript (upload or text) to mastered, chaptered MP3s and an M4B, with a transcript and a quality report. */
         AudiobookJobCreate: {
             kind: "audiobook";
-            params?: components["schemas"]["AudiobookJobParams"];
+            params?: components["schemas"]["AudiobookParams"];
             /** @default 0 */
             priority?: number;
             /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
@@ -2139,7 +2075,7 @@ export interface components {
             /** @default null */
             end_s?: number | null;
         };
-        EffectsJobParams: {
+        EffectsParams: {
             /**
              * @description An audio upload of yours (or give source).
              * @default null
@@ -2158,7 +2094,7 @@ export interface components {
         /** @description An effects chain (gain, loudnorm, eq, compressor, reverb, delay, fade, trim, pitch_shift, time_stretch) applied to an audio upload or a job's audio output. */
         EffectsJobCreate: {
             kind: "effects";
-            params: components["schemas"]["EffectsJobParams"];
+            params: components["schemas"]["EffectsParams"];
             /** @default 0 */
             priority?: number;
             /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
@@ -2169,7 +2105,7 @@ export interface components {
             id: string;
             kind: "effects";
             status: components["schemas"]["JobStatus"];
-            params: components["schemas"]["EffectsJobParams"];
+            params: components["schemas"]["EffectsParams"];
             priority: number;
             progress: number;
             stage: string | null;
@@ -2187,7 +2123,7 @@ export interface components {
             finished_at: string | null;
         };
         /** @description ``upload_id`` or ``source``: a hummed, whistled or sung recording. */
-        HumToBeatJobParams: {
+        HumParams: {
             /**
              * @description An audio upload of yours (or give source).
              * @default null
@@ -2221,7 +2157,7 @@ export interface components {
         /** @description A hummed or sung melody to a beat: pitch tracking, notes quantised to the tempo and key, an arrangement around them (or MusicGen-melody conditioned on them, where installed); MP3 and MIDI out. */
         HumToBeatJobCreate: {
             kind: "hum_to_beat";
-            params?: components["schemas"]["HumToBeatJobParams"];
+            params?: components["schemas"]["HumParams"];
             /** @default 0 */
             priority?: number;
             /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
@@ -2232,7 +2168,7 @@ export interface components {
             id: string;
             kind: "hum_to_beat";
             status: components["schemas"]["JobStatus"];
-            params: components["schemas"]["HumToBeatJobParams"];
+            params: components["schemas"]["HumParams"];
             priority: number;
             progress: number;
             stage: string | null;
@@ -2249,7 +2185,7 @@ export interface components {
             started_at: string | null;
             finished_at: string | null;
         };
-        MusicJobParams: {
+        MusicParams: {
             /**
              * @description What the music is like (remote models read it).
              * @default ""
@@ -2279,7 +2215,7 @@ export interface components {
         /** @description Music from a prompt, tempo (60-200 BPM), mood and key, 5-300 s, as WAV, MP3 or FLAC (procedural adds a MIDI file). */
         MusicJobCreate: {
             kind: "music";
-            params?: components["schemas"]["MusicJobParams"];
+            params?: components["schemas"]["MusicParams"];
             /** @default 0 */
             priority?: number;
             /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
@@ -2290,7 +2226,7 @@ export interface components {
             id: string;
             kind: "music";
             status: components["schemas"]["JobStatus"];
-            params: components["schemas"]["MusicJobParams"];
+            params: components["schemas"]["MusicParams"];
             priority: number;
             progress: number;
             stage: string | null;
@@ -2307,7 +2243,7 @@ export interface components {
             started_at: string | null;
             finished_at: string | null;
         };
-        SongJobParams: {
+        SongParams: {
             /** @description LRC: one '[mm:ss.xx] words' line per line */
             lyrics: string;
             /**
@@ -2343,7 +2279,7 @@ export interface components {
         /** @description Lyrics (LRC) and a style to songs. Remote: DiffRhythm or ACE-Step; local: a labelled draft (procedural backing, a composed melody, the lyrics sung by a draft local voice). */
         SongJobCreate: {
             kind: "song";
-            params: components["schemas"]["SongJobParams"];
+            params: components["schemas"]["SongParams"];
             /** @default 0 */
             priority?: number;
             /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
@@ -2354,7 +2290,7 @@ export interface components {
             id: string;
             kind: "song";
             status: components["schemas"]["JobStatus"];
-            params: components["schemas"]["SongJobParams"];
+            params: components["schemas"]["SongParams"];
             priority: number;
             progress: number;
             stage: string | null;
@@ -2371,7 +2307,7 @@ export interface components {
             started_at: string | null;
             finished_at: string | null;
         };
-        StemsJobParams: {
+        StemsParams: {
             /**
              * @description An audio upload of yours (or give source).
              * @default null
@@ -2386,7 +2322,7 @@ export interface components {
         /** @description Separate a track into drums, bass, vocals and other (Demucs when configured, else a built-in DSP separation, labelled in stems.json). */
         StemsJobCreate: {
             kind: "stems";
-            params?: components["schemas"]["StemsJobParams"];
+            params?: components["schemas"]["StemsParams"];
             /** @default 0 */
             priority?: number;
             /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
@@ -2397,7 +2333,7 @@ export interface components {
             id: string;
             kind: "stems";
             status: components["schemas"]["JobStatus"];
-            params: components["schemas"]["StemsJobParams"];
+            params: components["schemas"]["StemsParams"];
             priority: number;
             progress: number;
             stage: string | null;
@@ -2414,7 +2350,7 @@ export interface components {
             started_at: string | null;
             finished_at: string | null;
         };
-        ToneJobParams: {
+        ToneParams: {
             /** @default 440.0 */
             frequency_hz?: number;
             /** @default 3.0 */
@@ -2425,7 +2361,7 @@ export interface components {
         /** @description A sine tone (20-20000 Hz, 0.1-600 s) as WAV or MP3. */
         ToneJobCreate: {
             kind: "tone";
-            params?: components["schemas"]["ToneJobParams"];
+            params?: components["schemas"]["ToneParams"];
             /** @default 0 */
             priority?: number;
             /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
@@ -2436,7 +2372,7 @@ export interface components {
             id: string;
             kind: "tone";
             status: components["schemas"]["JobStatus"];
-            params: components["schemas"]["ToneJobParams"];
+            params: components["schemas"]["ToneParams"];
             priority: number;
             progress: number;
             stage: string | null;
@@ -2472,7 +2408,7 @@ export interface components {
             /** @default "" */
             title?: string;
         };
-        VideoJobParams: {
+        VideoParams: {
             /** @default "" */
             topic?: string;
             /** @default "mystery" */
@@ -2514,7 +2450,7 @@ export interface components {
         /** @description A topic (or your own script) to a narrated story video: script, scene images, narration, music and subtitles in an MP4, with a poster, captions and a report. */
         VideoJobCreate: {
             kind: "video";
-            params?: components["schemas"]["VideoJobParams"];
+            params?: components["schemas"]["VideoParams"];
             /** @default 0 */
             priority?: number;
             /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
@@ -2525,7 +2461,7 @@ export interface components {
             id: string;
             kind: "video";
             status: components["schemas"]["JobStatus"];
-            params: components["schemas"]["VideoJobParams"];
+            params: components["schemas"]["VideoParams"];
             priority: number;
             progress: number;
             stage: string | null;
@@ -2557,7 +2493,7 @@ export interface components {
              */
             upload_id: string;
         };
-        VocalsJobParams: {
+        VocalsParams: {
             /** @description the words; plain text or LRC */
             lyrics: string;
             /** @description a MIDI upload {"upload_id"}, a job's MIDI output {"job_id", "output"} (e.g. a music job's "music.mid"), or inline notes [{"pitch", "start", "beats"}] */
@@ -2593,7 +2529,7 @@ export interface components {
         /** @description Lyrics sung on a melody (a MIDI upload, a music job's MIDI, or inline notes): vocals, a mix over an optional backing, and the syllable-to-note alignment. The local voice is a draft (speech shaped onto the notes); diffsinger calls a singing server. */
         VocalsJobCreate: {
             kind: "vocals";
-            params: components["schemas"]["VocalsJobParams"];
+            params: components["schemas"]["VocalsParams"];
             /** @default 0 */
             priority?: number;
             /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
@@ -2604,7 +2540,7 @@ export interface components {
             id: string;
             kind: "vocals";
             status: components["schemas"]["JobStatus"];
-            params: components["schemas"]["VocalsJobParams"];
+            params: components["schemas"]["VocalsParams"];
             priority: number;
             progress: number;
             stage: string | null;
@@ -8205,11 +8141,9 @@ export type VocalsRequest = components["schemas"]["VocalsRequest"];
 export type VoiceList = components["schemas"]["VoiceList"];
 export type VoiceOut = components["schemas"]["VoiceOut"];
 export type OutputRef = components["schemas"]["OutputRef"];
-export type AnalysisJobParams = components["schemas"]["AnalysisJobParams"];
+export type AnalysisParams = components["schemas"]["AnalysisParams"];
 export type AnalysisJobCreate = components["schemas"]["AnalysisJobCreate"];
 export type AnalysisJob = components["schemas"]["AnalysisJob"];
-export type AudiobookReplacement = components["schemas"]["AudiobookReplacement"];
-export type AudiobookJobParams = components["schemas"]["AudiobookJobParams"];
 export type AudiobookJobCreate = components["schemas"]["AudiobookJobCreate"];
 export type Compressor = components["schemas"]["Compressor"];
 export type Delay = components["schemas"]["Delay"];
@@ -8221,33 +8155,33 @@ export type PitchShift = components["schemas"]["PitchShift"];
 export type Reverb = components["schemas"]["Reverb"];
 export type TimeStretch = components["schemas"]["TimeStretch"];
 export type Trim = components["schemas"]["Trim"];
-export type EffectsJobParams = components["schemas"]["EffectsJobParams"];
+export type EffectsParams = components["schemas"]["EffectsParams"];
 export type EffectsJobCreate = components["schemas"]["EffectsJobCreate"];
 export type EffectsJob = components["schemas"]["EffectsJob"];
-export type HumToBeatJobParams = components["schemas"]["HumToBeatJobParams"];
+export type HumParams = components["schemas"]["HumParams"];
 export type HumToBeatJobCreate = components["schemas"]["HumToBeatJobCreate"];
 export type HumToBeatJob = components["schemas"]["HumToBeatJob"];
-export type MusicJobParams = components["schemas"]["MusicJobParams"];
+export type MusicParams = components["schemas"]["MusicParams"];
 export type MusicJobCreate = components["schemas"]["MusicJobCreate"];
 export type MusicJob = components["schemas"]["MusicJob"];
-export type SongJobParams = components["schemas"]["SongJobParams"];
+export type SongParams = components["schemas"]["SongParams"];
 export type SongJobCreate = components["schemas"]["SongJobCreate"];
 export type SongJob = components["schemas"]["SongJob"];
-export type StemsJobParams = components["schemas"]["StemsJobParams"];
+export type StemsParams = components["schemas"]["StemsParams"];
 export type StemsJobCreate = components["schemas"]["StemsJobCreate"];
 export type StemsJob = components["schemas"]["StemsJob"];
-export type ToneJobParams = components["schemas"]["ToneJobParams"];
+export type ToneParams = components["schemas"]["ToneParams"];
 export type ToneJobCreate = components["schemas"]["ToneJobCreate"];
 export type ToneJob = components["schemas"]["ToneJob"];
 export type Character = components["schemas"]["Character"];
 export type MusicOptions = components["schemas"]["MusicOptions"];
 export type SceneInput = components["schemas"]["SceneInput"];
-export type VideoJobParams = components["schemas"]["VideoJobParams"];
+export type VideoParams = components["schemas"]["VideoParams"];
 export type VideoJobCreate = components["schemas"]["VideoJobCreate"];
 export type VideoJob = components["schemas"]["VideoJob"];
 export type InlineNote = components["schemas"]["InlineNote"];
 export type UploadRef = components["schemas"]["UploadRef"];
-export type VocalsJobParams = components["schemas"]["VocalsJobParams"];
+export type VocalsParams = components["schemas"]["VocalsParams"];
 export type VocalsJobCreate = components["schemas"]["VocalsJobCreate"];
 export type VocalsJob = components["schemas"]["VocalsJob"];
 export type JobEventRow = components["schemas"]["JobEventRow"];

@@ -79,11 +79,20 @@ def refine(document: dict[str, Any], pipelines: list[Pipeline]) -> dict[str, Any
 # ------------------------------------------------------------------ kinds
 
 
-def _params_schema(schemas: dict[str, Any], pipeline: Pipeline) -> str:
-    """Add the kind's params schema (and the models it uses) to components;
-    return its name."""
-    name = f"{pascal(pipeline.kind)}JobParams"
-    schema = pipeline.params_model.model_json_schema(ref_template=REF + "{model}")
+def _params_schema(
+    schemas: dict[str, Any], pipeline: Pipeline, named: dict[str, type[BaseModel]]
+) -> str:
+    """Add the kind's params schema (and the models it uses) to components under
+    the model's own name; return that name. A model a route already put there
+    (AudiobookParams: the preview's body) is reused as is."""
+    model = pipeline.params_model
+    name = model.__name__
+    if named.get(name, model) is not model:
+        name = f"{pascal(pipeline.kind)}{name}"  # two kinds' models of one name
+    named[name] = model
+    if name in schemas:
+        return name
+    schema = model.model_json_schema(ref_template=REF + "{model}")
     defs: dict[str, Any] = schema.pop("$defs", {})
     # A model of the same name but another shape (two kinds' ``Voice``) gets the
     # kind's prefix, here and in every reference to it.
@@ -108,9 +117,10 @@ def _kind_unions(schemas: dict[str, Any], pipelines: list[Pipeline]) -> None:
     create, job = schemas["JobCreate"], schemas["Job"]
     creates: dict[str, str] = {}
     jobs: dict[str, str] = {}
+    named: dict[str, type[BaseModel]] = {}
     for pipeline in pipelines:
         kind, prefix = pipeline.kind, pascal(pipeline.kind)
-        params = _params_schema(schemas, pipeline)
+        params = _params_schema(schemas, pipeline, named)
         params_required = bool(schemas[params].get("required"))
         kind_schema = {"type": "string", "const": kind}
         member = copy.deepcopy(create)
