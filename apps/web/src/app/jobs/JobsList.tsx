@@ -89,7 +89,7 @@ export function JobsList() {
           {error}
         </p>
       )}
-      <div className="card">
+      <div className="card scroll">
         <table>
           <caption className="muted" style={{ textAlign: "left" }}>
             Your jobs, newest first; progress updates live.
