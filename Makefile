@@ -78,4 +78,4 @@ web-test: $(STAMP) $(WEB_STAMP)
 	cd $(WEB) && npm run typecheck
 	cd $(WEB) && npm run lint
 	cd $(WEB) && npm test
-	cd $(WEB) && SOUNDSTAGE_PYTHON=$(CURDIR)/$(BIN)/python npm run e2e
+	cd $(WEB) && SOUNDSTAGE_PYTHON=$(abspath $(BIN))/python npm run e2e

@@ -38,6 +38,7 @@ function start(cmd, args, options) {
   };
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);
+  child.on("error", (error) => console.error(`${name}: ${error.message}`));
   child.on("exit", (code) => {
     if (code && !child.stopping) console.error(`${name} exited with ${code}:\n${log.join("").slice(-4000)}`);
   });
