@@ -570,3 +570,79 @@ async def test_forms_for_audiobook_shaped_params_previews_reports_and_the_sse_pa
             {"id": None, "type": "message", "data": "plain"},
         ]
         watch.assert_clean()
+
+
+async def test_defaults_queue_wording_live_list_uploads_preview_and_editors(
+    engine_url: str, browser: Any
+) -> None:
+    """Issue 19's dashboard points: a useful default kind, plain queue wording,
+    jobs created elsewhere appearing live, the uploads card refreshing, a
+    readable preview, and structured editors instead of JSON boxes."""
+    async with _page(browser, DESKTOP) as (page, watch):
+        await _sign_in(page, engine_url, "issue19@example.com")
+        # the default kind is what a newcomer came for, not a tool
+        assert await page.get_by_label("Kind").input_value() == "audiobook"
+        # an idle queue says so, instead of "0 running on 0 workers"
+        queue_line = page.locator(".queue-line")
+        await queue_line.wait_for()
+        assert "0 worker" not in await queue_line.inner_text()
+
+        # a job created elsewhere (the API, another tab) appears without a reload
+        headers = {"Authorization": f"Bearer {await _token(page)}"}
+        async with httpx.AsyncClient(base_url=engine_url, headers=headers) as http:
+            r = await http.post("/v1/jobs", json={"kind": "tone", "params": {"seconds": 0.5}})
+            assert r.status_code == 202, r.text
+            elsewhere = r.json()["id"]
+        await _row(page, elsewhere).wait_for(timeout=20_000)
+        await (
+            _row(page, elsewhere)
+            .and_(page.locator("[data-status=succeeded]"))
+            .wait_for(timeout=30_000)
+        )
+
+        # an upload through the form's own picker shows in the uploads card too
+        form = page.locator("#form-audiobook")
+        await form.get_by_label("Upload a new manuscript").set_input_files(
+            files=[{"name": "lane.txt", "mimeType": "text/plain", "buffer": b"Chapter One\n\nA."}]
+        )
+        await page.locator(".card-uploads li.upload", has_text="lane.txt").wait_for()
+
+        # structured editors: a chapter's voice and a replacement, no JSON
+        assert await form.locator("textarea.mono").count() == 0
+        await form.get_by_label("Paste text").check()
+        await form.get_by_label("Text", exact=True).fill(
+            "# Chapter One\n\nThe lane was quiet and long.\n\n# Chapter Two\n\nThe end came soon after that."
+        )
+        voices = form.locator("[data-field=chapter_voices]")
+        await voices.get_by_role("button", name="Add chapter").click()
+        await voices.get_by_label("Chapter (row 1)").fill("2")
+        options = await voices.get_by_label("Voice (row 1)").locator("option").all()
+        voice_id = await options[1].get_attribute("value")
+        assert voice_id
+        await voices.get_by_label("Voice (row 1)").select_option(voice_id)
+        replacements = form.locator("[data-field=replacements]")
+        await replacements.get_by_role("button", name="Add a row").click()
+        await replacements.get_by_label("Chapter (row 1)").fill("1")
+        await replacements.get_by_label("Chunk (row 1)").fill("0")
+        await replacements.get_by_label("Text (row 1)").fill("The lane was very quiet.")
+        async with page.expect_request(lambda r: r.url.endswith("/v1/audiobooks/preview")) as sent:
+            await page.get_by_role("button", name="Preview").click()
+        params = (await sent.value).post_data_json
+        assert params["chapter_voices"] == {"2": voice_id}
+        assert params["replacements"] == [
+            {"chapter": 1, "chunk": 0, "text": "The lane was very quiet."}
+        ]
+
+        # the preview reads as a summary and a table, words whole
+        preview = page.locator(".preview-box")
+        await preview.locator("table.preview-chapters").wait_for()
+        text = await preview.inner_text()
+        for piece in ("Chapters\n2", "Length", "Cost", "Chapter One", "Chapter Two"):
+            assert piece in text, (piece, text)
+        wrap = await preview.locator("td").first.evaluate(
+            "td => getComputedStyle(td).overflowWrap + ' ' + getComputedStyle(td).wordBreak"
+        )
+        assert "anywhere" not in wrap and "break-all" not in wrap, wrap
+        await _no_raw_json(page)
+        await _shot(page, "10-issue19-editors-and-preview")
+        watch.assert_clean()

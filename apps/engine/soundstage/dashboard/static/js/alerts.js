@@ -10,8 +10,10 @@ let noticeTimer = null;
 
 // Validation details as sentences: "frequency_hz: Input should be ...".
 export function detailLines(details) {
-  if (!Array.isArray(details)) return [];
-  return details
+  // details is an object; field problems are its `errors` (older engines: a list)
+  const problems = Array.isArray(details) ? details : details?.errors;
+  if (!Array.isArray(problems)) return [];
+  return problems
     .filter((d) => d && typeof d === "object" && typeof d.msg === "string")
     .map((d) => {
       const where = (Array.isArray(d.loc) ? d.loc : []).filter((p) => p !== "body").join(".");

@@ -40,8 +40,58 @@ function costText(value) {
   return fmtValue(value);
 }
 
+const money = (usd) => (usd === null || usd === undefined ? "included" : `$${usd.toFixed(2)}`);
+
+// The engine's own preview (POST /v1/audiobooks/preview): a summary, one row
+// per chapter, the warnings as sentences.
+function isEnginePreview(r) {
+  return Array.isArray(r.chapters) && Array.isArray(r.costs) && typeof r.estimated_seconds === "number";
+}
+
+function enginePreview(r) {
+  const summary = [
+    ["Chapters", String(r.chapters.length)],
+    ["Length", `about ${fmtDuration(r.estimated_seconds)}`],
+    ["Characters", r.characters.toLocaleString()],
+    ["Cost", r.costs.map((c) => `${money(c.usd)} (${c.provider})`).join(", ") || "included"],
+  ];
+  if (typeof r.dialogue_share === "number") summary.push(["Dialogue", `${Math.round(r.dialogue_share * 100)} %`]);
+  if (r.quota) summary.push(["Left this month", `${r.quota.remaining.toLocaleString()} characters`]);
+  return h(
+    "div",
+    { class: "preview" },
+    r.title ? h("p", { class: "preview-title" }, r.title, r.author ? ` · ${r.author}` : "") : null,
+    h("dl", { class: "summary" }, summary.map(([k, v]) => h("div", {}, h("dt", {}, k), h("dd", {}, v)))),
+    h(
+      "div",
+      { class: "table-wrap" },
+      h(
+        "table",
+        { class: "data preview-chapters" },
+        h("thead", {}, h("tr", {}, ["#", "Chapter", "Characters", "Length"].map((c) => h("th", { scope: "col" }, c)))),
+        h(
+          "tbody",
+          {},
+          r.chapters.map((c) =>
+            h(
+              "tr",
+              {},
+              h("td", { "data-label": "#" }, String(c.number)),
+              h("td", { "data-label": "Chapter" }, c.title),
+              h("td", { "data-label": "Characters" }, c.characters.toLocaleString()),
+              h("td", { "data-label": "Length" }, fmtDuration(c.estimated_seconds)),
+            ),
+          ),
+        ),
+      ),
+    ),
+    r.warnings?.length ? h("ul", { class: "plain warnings" }, r.warnings.map((w) => h("li", {}, String(w)))) : null,
+  );
+}
+
 export function renderPreview(result) {
   if (!result || typeof result !== "object") return h("p", {}, fmtValue(result));
+  if (isEnginePreview(result)) return enginePreview(result);
   const chaptersKey = find(result, /^chapters?$/);
   const durationKey = find(result, /duration|seconds/);
   const costKey = find(result, /cost|price|credits/);

@@ -11,6 +11,10 @@ import { FormError, buildParamsForm } from "./schema_form.js";
 import { followJob } from "./sse.js";
 
 const KIND_KEY = "soundstage.kind";
+// What a newcomer most likely came for, before the tools (analysis, effects...).
+const DEFAULT_KINDS = ["audiobook", "music", "tone"];
+// Other parts of the page (the form's upload field) announce new uploads.
+export const UPLOADS_CHANGED = "soundstage:uploads-changed";
 // Browsers open at most six HTTP/1.1 connections per origin; live streams
 // beyond this many would starve every other request, so the rest are polled.
 const MAX_STREAMS = 3;
@@ -22,11 +26,13 @@ const uploadsApi = {
     if (category) query.set("category", category);
     return (await api(`/v1/uploads?${query}`)).items;
   },
-  upload(file, category) {
+  async upload(file, category) {
     const form = new FormData();
     form.append("file", file, file.name);
     if (category) form.append("category", category);
-    return api("/v1/uploads", { method: "POST", form });
+    const created = await api("/v1/uploads", { method: "POST", form });
+    window.dispatchEvent(new CustomEvent(UPLOADS_CHANGED));
+    return created;
   },
 };
 
@@ -203,8 +209,34 @@ class JobList {
     }
   }
 
+  // Jobs created elsewhere (another tab, the API, a teammate's script) appear
+  // without a reload, and rows that changed while unwatched are brought up to
+  // date: the first page is asked for again on every poll.
+  async pollList() {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      const query = new URLSearchParams({ limit: "20" });
+      if (this.filter) query.set("status", this.filter);
+      const page = await api(`/v1/jobs?${query}`);
+      const newest = [...this.rows.values()].reduce((t, r) => (r.job.created_at > t ? r.job.created_at : t), "");
+      const fresh = page.items.filter((j) => !this.rows.has(j.id) && j.created_at >= newest);
+      for (const job of fresh.reverse()) this.add(job, true);
+      if (fresh.length) this.onChange();
+      for (const job of page.items) {
+        const row = this.rows.get(job.id);
+        if (row && row.job.updated_at !== job.updated_at && !this.streams.has(job.id)) this.update(job);
+      }
+    } catch {
+      // the next poll tries again; a lasting failure shows on the next action
+    } finally {
+      this.polling = false;
+    }
+  }
+
   // Active jobs without a live stream (more than MAX_STREAMS) are polled.
   poll() {
+    this.pollList();
     for (const row of this.rows.values()) {
       if (!ACTIVE.has(row.job.status)) continue;
       if (this.streams.has(row.job.id)) continue;
@@ -244,7 +276,8 @@ class NewJob {
         return;
       }
       const stored = localStorage.getItem(KIND_KEY);
-      const initial = this.kinds.find((k) => k.kind === stored) ? stored : this.kinds[0].kind;
+      const known = (kind) => this.kinds.some((k) => k.kind === kind);
+      const initial = known(stored) ? stored : (DEFAULT_KINDS.find(known) ?? this.kinds[0].kind);
       this.kindSelect = h(
         "select",
         { id: "job-kind", name: "kind", onchange: () => this.show(this.kindSelect.value) },
@@ -418,6 +451,7 @@ class Uploads {
               await api(`/v1/uploads/${upload.id}`, { method: "DELETE" });
               li.remove();
               this.empty.hidden = this.ul.children.length > 0;
+              window.dispatchEvent(new CustomEvent(UPLOADS_CHANGED));
             } catch (err) {
               showError(err, "Could not delete the upload");
             }
@@ -435,9 +469,8 @@ class Uploads {
     clearError();
     this.input.disabled = true;
     try {
+      // the list reloads on the UPLOADS_CHANGED this sends
       const created = await uploadsApi.upload(file, null);
-      this.ul.prepend(this.row(created));
-      this.empty.hidden = true;
       notify(`Uploaded ${created.original_name} (${created.format}).`);
     } catch (err) {
       showError(err, "Upload failed");
@@ -461,6 +494,18 @@ function meter(label, used, limit) {
   );
 }
 
+// "0 running on 0 workers" read as if no worker existed: `workers` counts
+// workers busy with a job right now, so an idle engine says so plainly.
+export function queueLine(counts, workers) {
+  const queued = counts.queued || 0;
+  const running = (counts.running || 0) + (counts.canceling || 0);
+  if (!queued && !running) return "The queue is empty: every worker is idle.";
+  const busy = workers
+    ? `${workers} worker${workers === 1 ? "" : "s"} busy`
+    : "no worker has picked a job up yet";
+  return `Whole queue: ${queued} waiting, ${running} running; ${busy}.`;
+}
+
 class Usage {
   constructor() {
     this.body = h("div", {}, h("p", { class: "muted" }, "Loading…"));
@@ -477,11 +522,7 @@ class Usage {
         this.body,
         meter("Running", running, queue.limits.max_running),
         meter("Queued", mine.queued || 0, queue.limits.max_queued),
-        h(
-          "p",
-          { class: "muted queue-line" },
-          `Whole queue: ${counts.queued || 0} queued, ${counts.running || 0} running on ${queue.workers} worker${queue.workers === 1 ? "" : "s"}.`,
-        ),
+        h("p", { class: "muted queue-line" }, queueLine(counts, queue.workers)),
         queue.queued?.length
           ? h(
               "ul",
@@ -538,6 +579,9 @@ export function homeView(root) {
     },
   });
   const uploads = new Uploads();
+  // the form's upload field, a delete, or (on the timer) another tab
+  const reloadUploads = () => uploads.load();
+  window.addEventListener(UPLOADS_CHANGED, reloadUploads);
   replace(
     root,
     h(
@@ -552,8 +596,12 @@ export function homeView(root) {
   list.load();
   usage.load();
   uploads.load();
-  const usageInterval = setInterval(() => usage.load(), 15000);
+  const usageInterval = setInterval(() => {
+    usage.load();
+    uploads.load();
+  }, 15000);
   return () => {
+    window.removeEventListener(UPLOADS_CHANGED, reloadUploads);
     list.dispose();
     clearInterval(usageInterval);
     clearTimeout(usageTimer);

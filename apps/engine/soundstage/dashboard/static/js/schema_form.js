@@ -318,6 +318,132 @@ class JsonField extends Field {
   }
 }
 
+// A small select of the voice catalogue (or a text box without one), for
+// the rows of the structured editors below.
+function voicePicker(voices, value, label) {
+  if (!voices?.length) return h("input", { type: "text", value: value ?? "", "aria-label": label });
+  return h(
+    "select",
+    { "aria-label": label },
+    h("option", { value: "" }, "— choose a voice —"),
+    voices.map((v) => h("option", { value: v.id, selected: v.id === value }, v.label)),
+  );
+}
+
+// {"3": "voice-id", ...}: a map of strings (chapter_voices) as rows of
+// key + value with add and remove buttons, instead of JSON to type by hand.
+class MapField extends Field {
+  constructor(opts, voices) {
+    super(opts);
+    this.voices = /voice/.test(opts.name) ? voices : null;
+    // chapter_voices: the keys are chapter numbers
+    this.keyLabel = /chapter/.test(opts.name) ? "Chapter" : "Key";
+  }
+  render() {
+    this.rows = h("div", { class: "rows" });
+    const add = h("button", { type: "button", class: "small", onclick: () => this.addRow("", "") }, `Add ${this.keyLabel.toLowerCase()}`);
+    for (const [k, v] of Object.entries(this.schema.default || {})) this.addRow(k, v);
+    return this.wrap(h("div", { class: "editor" }, this.rows, add), { group: true });
+  }
+  addRow(key, value) {
+    const n = this.rows.children.length + 1;
+    const keyInput = h("input", {
+      type: this.keyLabel === "Chapter" ? "number" : "text",
+      min: this.keyLabel === "Chapter" ? "1" : undefined,
+      value: key,
+      class: "key",
+      "aria-label": `${this.keyLabel} (row ${n})`,
+    });
+    const valueInput = this.voices !== null
+      ? voicePicker(this.voices, value, `Voice (row ${n})`)
+      : h("input", { type: "text", value, "aria-label": `Value (row ${n})` });
+    valueInput.classList.add("value");
+    const row = h(
+      "div",
+      { class: "row-edit" },
+      keyInput,
+      valueInput,
+      h("button", { type: "button", class: "small quiet", "aria-label": `Remove row ${n}`, onclick: () => row.remove() }, "Remove"),
+    );
+    this.rows.append(row);
+    keyInput.focus?.();
+  }
+  read() {
+    const value = {};
+    for (const row of this.rows.children) {
+      const k = row.querySelector(".key").value.trim();
+      const v = row.querySelector(".value").value.trim();
+      if (!k && !v) continue;
+      if (!k || !v) return { error: `Fill in both the ${this.keyLabel.toLowerCase()} and the value, or remove the row.` };
+      value[k] = v;
+    }
+    return Object.keys(value).length ? { present: true, value } : this.missing();
+  }
+}
+
+// [{chapter, chunk, text, voice}, ...]: a list of small records
+// (replacements) as rows of typed inputs, one per property.
+class RecordListField extends Field {
+  constructor(opts, root, itemSchema, voices) {
+    super(opts);
+    this.root = root;
+    this.item = itemSchema;
+    this.voices = voices;
+    const required = new Set(itemSchema.required || []);
+    this.columns = Object.entries(itemSchema.properties || {}).map(([name, raw]) => {
+      const { schema } = resolve(root, raw);
+      return { name, schema, required: required.has(name), title: schema.title || humanize(name) };
+    });
+  }
+  render() {
+    this.rows = h("div", { class: "rows" });
+    const add = h("button", { type: "button", class: "small", onclick: () => this.addRow({}) }, "Add a row");
+    for (const item of this.schema.default || []) this.addRow(item);
+    return this.wrap(h("div", { class: "editor" }, this.rows, add), { group: true });
+  }
+  addRow(item) {
+    const n = this.rows.children.length + 1;
+    const inputs = this.columns.map((c) => {
+      const label = `${c.title} (row ${n})`;
+      let input;
+      if (/voice/.test(c.name)) input = voicePicker(this.voices, item[c.name], label);
+      else if (c.schema.type === "integer" || c.schema.type === "number") {
+        input = h("input", { type: "number", value: item[c.name] ?? "", min: c.schema.minimum, max: c.schema.maximum, "aria-label": label });
+      } else if ((c.schema.maxLength ?? 0) > 300) input = h("textarea", { rows: 2, value: item[c.name] ?? "", "aria-label": label });
+      else input = h("input", { type: "text", value: item[c.name] ?? "", "aria-label": label });
+      input.dataset.column = c.name;
+      return h("label", { class: "cell" }, h("span", { class: "muted" }, c.title), input);
+    });
+    const row = h(
+      "div",
+      { class: "row-edit record" },
+      inputs,
+      h("button", { type: "button", class: "small quiet", "aria-label": `Remove row ${n}`, onclick: () => row.remove() }, "Remove"),
+    );
+    this.rows.append(row);
+  }
+  read() {
+    const items = [];
+    for (const row of this.rows.children) {
+      const item = {};
+      for (const c of this.columns) {
+        const raw = row.querySelector(`[data-column="${c.name}"]`).value.trim();
+        if (raw === "") {
+          if (c.required) return { error: `${c.title} is required in every row.` };
+          continue;
+        }
+        if (c.schema.type === "integer" || c.schema.type === "number") {
+          const n = Number(raw);
+          if (!Number.isFinite(n)) return { error: `${c.title} must be a number.` };
+          item[c.name] = n;
+        } else item[c.name] = raw;
+      }
+      if (Object.keys(item).length) items.push(item);
+    }
+    return items.length ? { present: true, value: items } : this.missing();
+  }
+}
+
 class VoiceField extends Field {
   constructor(opts, voices, multiple) {
     super(opts);
@@ -422,6 +548,13 @@ class ObjectField extends Field {
   }
 }
 
+// An object whose properties are all plain values: one row of inputs each.
+function isFlatRecord(root, items) {
+  const s = deref(root, items);
+  if (s.type !== "object" || !s.properties) return false;
+  return Object.values(s.properties).every((p) => ["string", "number", "integer"].includes(resolve(root, p).schema.type));
+}
+
 function makeField(root, name, raw, required, ctx, parentPath) {
   const { schema, nullable } = resolve(root, raw);
   const opts = { name, path: [...parentPath, name], schema, required, nullable, kind: ctx.kind };
@@ -440,7 +573,11 @@ function makeField(root, name, raw, required, ctx, parentPath) {
   else if (type === "array" && ["string", "number", "integer"].includes(deref(root, schema.items).type)) {
     field = new ListField({ ...opts, schema: { ...schema, items: deref(root, schema.items) } });
   } else if (type === "object" && schema.properties) field = new ObjectField(opts, root, ctx);
-  else field = new JsonField(opts);
+  else if (type === "object" && ["string", "number", "integer"].includes(deref(root, schema.additionalProperties).type)) {
+    field = new MapField(opts, ctx.voices);
+  } else if (type === "array" && isFlatRecord(root, schema.items)) {
+    field = new RecordListField(opts, root, deref(root, schema.items), ctx.voices);
+  } else field = new JsonField(opts);
   field.render();
   return field;
 }
@@ -521,8 +658,10 @@ export function buildParamsForm(info, ctx) {
     // The API's validation details name fields by their path: show each there.
     markErrors(details) {
       for (const f of all(fields)) f.setError("");
-      if (!Array.isArray(details)) return;
-      for (const d of details) {
+      // details is an object; field problems are its `errors` (older engines: a list)
+      const problems = Array.isArray(details) ? details : details?.errors;
+      if (!Array.isArray(problems)) return;
+      for (const d of problems) {
         const loc = (Array.isArray(d?.loc) ? d.loc : []).filter((p) => p !== "body" && p !== "params").map(String);
         const target = all(fields)
           .filter((f) => loc.slice(0, f.path.length).join(".") === f.path.join("."))
