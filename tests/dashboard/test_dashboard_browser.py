@@ -611,7 +611,8 @@ async def test_defaults_queue_wording_live_list_uploads_preview_and_editors(
         assert await form.locator("textarea.mono").count() == 0
         await form.get_by_label("Paste text").check()
         await form.get_by_label("Text", exact=True).fill(
-            "# Chapter One\n\nThe lane was quiet and long.\n\n# Chapter Two\n\nThe end came soon after that."
+            "# Chapter One\n\nThe lane was quiet and long.\n\n"
+            "# Chapter Two\n\nThe end came soon after that."
         )
         voices = form.locator("[data-field=chapter_voices]")
         await voices.get_by_role("button", name="Add chapter").click()
