@@ -1285,24 +1285,26 @@ export interface components {
         AudiobookJob: {
             /** Format: uuid */
             id: string;
-            kind: "audiobook";
-            status: components["schemas"]["JobStatus"];
-            params: components["schemas"]["AudiobookParams"];
-            priority: number;
+            title: string | null;
+            author: string | null;
+            status: "pending" | "processing" | "completed" | "failed";
             progress: number;
+            progress_percent: number;
             stage: string | null;
-            message: string | null;
-            error: components["schemas"]["JobError"] | null;
-            attempts: number;
-            max_attempts: number;
-            outputs: components["schemas"]["JobOutput"][];
-            project?: components["schemas"]["ProjectTarget"] | null;
+            error: string | null;
+            error_message: string | null;
+            mode: "single_voice" | "dual_voice";
+            tts_provider: string;
+            narrator_voice_id: string | null;
+            dialogue_voice_id: string | null;
+            audio_format: string;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
             updated_at: string;
             started_at: string | null;
-            finished_at: string | null;
+            completed_at: string | null;
+            download_url: string | null;
         };
         AudiobookParams: {
             /** @description a manuscript from /v1/uploads */
@@ -1605,7 +1607,7 @@ export interface components {
             branches: components["schemas"]["Branch"][];
         };
         /** @description A job; `params` is typed by `kind`. */
-        Job: components["schemas"]["AnalysisJob"] | components["schemas"]["AudiobookJob"] | components["schemas"]["EffectsJob"] | components["schemas"]["HumToBeatJob"] | components["schemas"]["MusicJob"] | components["schemas"]["SongJob"] | components["schemas"]["StemsJob"] | components["schemas"]["ToneJob"] | components["schemas"]["VideoJob"] | components["schemas"]["VocalsJob"];
+        Job: components["schemas"]["JobAnalysis"] | components["schemas"]["JobAudiobook"] | components["schemas"]["JobEffects"] | components["schemas"]["JobHumToBeat"] | components["schemas"]["JobMusic"] | components["schemas"]["JobSong"] | components["schemas"]["JobStems"] | components["schemas"]["JobTone"] | components["schemas"]["JobVideo"] | components["schemas"]["JobVocals"];
         JobBatch: {
             /** @description the created jobs, in the request's order */
             items: components["schemas"]["Job"][];
@@ -1614,7 +1616,7 @@ export interface components {
         JobBatchCreate: {
             jobs: components["schemas"]["JobCreate"][];
         };
-        JobCreate: components["schemas"]["AnalysisJobCreate"] | components["schemas"]["AudiobookJobCreate"] | components["schemas"]["EffectsJobCreate"] | components["schemas"]["HumToBeatJobCreate"] | components["schemas"]["MusicJobCreate"] | components["schemas"]["SongJobCreate"] | components["schemas"]["StemsJobCreate"] | components["schemas"]["ToneJobCreate"] | components["schemas"]["VideoJobCreate"] | components["schemas"]["VocalsJobCreate"];
+        JobCreate: components["schemas"]["JobCreateAnalysis"] | components["schemas"]["JobCreateAudiobook"] | components["schemas"]["JobCreateEffects"] | components["schemas"]["JobCreateHumToBeat"] | components["schemas"]["JobCreateMusic"] | components["schemas"]["JobCreateSong"] | components["schemas"]["JobCreateStems"] | components["schemas"]["JobCreateTone"] | components["schemas"]["JobCreateVideo"] | components["schemas"]["JobCreateVocals"];
         JobError: {
             code: string;
             message: string;
@@ -1967,7 +1969,7 @@ export interface components {
             source?: components["schemas"]["OutputRef"] | null;
         };
         /** @description Tempo, beats, key and mode, loudness and format of an audio upload or a job's audio output, as analysis.json. */
-        AnalysisJobCreate: {
+        JobCreateAnalysis: {
             kind: "analysis";
             params?: components["schemas"]["AnalysisParams"];
             /** @default 0 */
@@ -1975,7 +1977,7 @@ export interface components {
             /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
             project?: components["schemas"]["ProjectTarget"] | null;
         };
-        AnalysisJob: {
+        JobAnalysis: {
             /** Format: uuid */
             id: string;
             kind: "analysis";
@@ -1998,13 +2000,35 @@ export interface components {
             finished_at: string | null;
         };
         /** @description A manuscript (upload or text) to mastered, chaptered MP3s and an M4B, with a transcript and a quality report. */
-        AudiobookJobCreate: {
+        JobCreateAudiobook: {
             kind: "audiobook";
             params?: components["schemas"]["AudiobookParams"];
             /** @default 0 */
             priority?: number;
             /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
             project?: components["schemas"]["ProjectTarget"] | null;
+        };
+        JobAudiobook: {
+            /** Format: uuid */
+            id: string;
+            kind: "audiobook";
+            status: components["schemas"]["JobStatus"];
+            params: components["schemas"]["AudiobookParams"];
+            priority: number;
+            progress: number;
+            stage: string | null;
+            message: string | null;
+            error: components["schemas"]["JobError"] | null;
+            attempts: number;
+            max_attempts: number;
+            outputs: components["schemas"]["JobOutput"][];
+            project?: components["schemas"]["ProjectTarget"] | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            started_at: string | null;
+            finished_at: string | null;
         };
         Compressor: {
             type: "compressor";
@@ -2092,7 +2116,7 @@ export interface components {
             format?: "wav" | "mp3" | "flac";
         };
         /** @description An effects chain (gain, loudnorm, eq, compressor, reverb, delay, fade, trim, pitch_shift, time_stretch) applied to an audio upload or a job's audio output. */
-        EffectsJobCreate: {
+        JobCreateEffects: {
             kind: "effects";
             params: components["schemas"]["EffectsParams"];
             /** @default 0 */
@@ -2100,7 +2124,7 @@ export interface components {
             /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
             project?: components["schemas"]["ProjectTarget"] | null;
         };
-        EffectsJob: {
+        JobEffects: {
             /** Format: uuid */
             id: string;
             kind: "effects";
@@ -2155,7 +2179,7 @@ export interface components {
             prompt?: string;
         };
         /** @description A hummed or sung melody to a beat: pitch tracking, notes quantised to the tempo and key, an arrangement around them (or MusicGen-melody conditioned on them, where installed); MP3 and MIDI out. */
-        HumToBeatJobCreate: {
+        JobCreateHumToBeat: {
             kind: "hum_to_beat";
             params?: components["schemas"]["HumParams"];
             /** @default 0 */
@@ -2163,7 +2187,7 @@ export interface components {
             /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
             project?: components["schemas"]["ProjectTarget"] | null;
         };
-        HumToBeatJob: {
+        JobHumToBeat: {
             /** Format: uuid */
             id: string;
             kind: "hum_to_beat";
@@ -2213,7 +2237,7 @@ export interface components {
             provider?: string;
         };
         /** @description Music from a prompt, tempo (60-200 BPM), mood and key, 5-300 s, as WAV, MP3 or FLAC (procedural adds a MIDI file). */
-        MusicJobCreate: {
+        JobCreateMusic: {
             kind: "music";
             params?: components["schemas"]["MusicParams"];
             /** @default 0 */
@@ -2221,7 +2245,7 @@ export interface components {
             /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
             project?: components["schemas"]["ProjectTarget"] | null;
         };
-        MusicJob: {
+        JobMusic: {
             /** Format: uuid */
             id: string;
             kind: "music";
@@ -2277,7 +2301,7 @@ export interface components {
             seed?: number;
         };
         /** @description Lyrics (LRC) and a style to songs. Remote: DiffRhythm or ACE-Step; local: a labelled draft (procedural backing, a composed melody, the lyrics sung by a draft local voice). */
-        SongJobCreate: {
+        JobCreateSong: {
             kind: "song";
             params: components["schemas"]["SongParams"];
             /** @default 0 */
@@ -2285,7 +2309,7 @@ export interface components {
             /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
             project?: components["schemas"]["ProjectTarget"] | null;
         };
-        SongJob: {
+        JobSong: {
             /** Format: uuid */
             id: string;
             kind: "song";
@@ -2320,7 +2344,7 @@ export interface components {
             source?: components["schemas"]["OutputRef"] | null;
         };
         /** @description Separate a track into drums, bass, vocals and other (Demucs when configured, else a built-in DSP separation, labelled in stems.json). */
-        StemsJobCreate: {
+        JobCreateStems: {
             kind: "stems";
             params?: components["schemas"]["StemsParams"];
             /** @default 0 */
@@ -2328,7 +2352,7 @@ export interface components {
             /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
             project?: components["schemas"]["ProjectTarget"] | null;
         };
-        StemsJob: {
+        JobStems: {
             /** Format: uuid */
             id: string;
             kind: "stems";
@@ -2359,7 +2383,7 @@ export interface components {
             format?: "wav" | "mp3";
         };
         /** @description A sine tone (20-20000 Hz, 0.1-600 s) as WAV or MP3. */
-        ToneJobCreate: {
+        JobCreateTone: {
             kind: "tone";
             params?: components["schemas"]["ToneParams"];
             /** @default 0 */
@@ -2367,7 +2391,7 @@ export interface components {
             /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
             project?: components["schemas"]["ProjectTarget"] | null;
         };
-        ToneJob: {
+        JobTone: {
             /** Format: uuid */
             id: string;
             kind: "tone";
@@ -2448,7 +2472,7 @@ export interface components {
             resolution?: "480p" | "720p" | "1080p";
         };
         /** @description A topic (or your own script) to a narrated story video: script, scene images, narration, music and subtitles in an MP4, with a poster, captions and a report. */
-        VideoJobCreate: {
+        JobCreateVideo: {
             kind: "video";
             params?: components["schemas"]["VideoParams"];
             /** @default 0 */
@@ -2456,7 +2480,7 @@ export interface components {
             /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
             project?: components["schemas"]["ProjectTarget"] | null;
         };
-        VideoJob: {
+        JobVideo: {
             /** Format: uuid */
             id: string;
             kind: "video";
@@ -2527,7 +2551,7 @@ export interface components {
             format?: "wav" | "mp3" | "flac";
         };
         /** @description Lyrics sung on a melody (a MIDI upload, a music job's MIDI, or inline notes): vocals, a mix over an optional backing, and the syllable-to-note alignment. The local voice is a draft (speech shaped onto the notes); diffsinger calls a singing server. */
-        VocalsJobCreate: {
+        JobCreateVocals: {
             kind: "vocals";
             params: components["schemas"]["VocalsParams"];
             /** @default 0 */
@@ -2535,7 +2559,7 @@ export interface components {
             /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
             project?: components["schemas"]["ProjectTarget"] | null;
         };
-        VocalsJob: {
+        JobVocals: {
             /** Format: uuid */
             id: string;
             kind: "vocals";
@@ -2636,6 +2660,16 @@ export interface components {
             event: "output";
             id: number;
             data: components["schemas"]["JobOutputEvent"];
+        };
+        /** @description The song and audiobook surfaces' errors (FastAPI's shape). */
+        CompatDetailError: {
+            detail: string | components["schemas"]["FieldProblem"][];
+        };
+        /** @description The studio surface's errors. */
+        CompatStudioError: {
+            success: false;
+            error: string;
+            details?: unknown;
         };
     };
     responses: never;
@@ -7002,7 +7036,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatDetailError"];
                 };
             };
         };
@@ -7035,7 +7069,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatDetailError"];
                 };
             };
             /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
@@ -7044,7 +7078,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatDetailError"];
                 };
             };
         };
@@ -7075,7 +7109,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatDetailError"];
                 };
             };
             /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
@@ -7084,7 +7118,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatDetailError"];
                 };
             };
         };
@@ -7122,7 +7156,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatDetailError"];
                 };
             };
             /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
@@ -7131,7 +7165,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatDetailError"];
                 };
             };
         };
@@ -7160,7 +7194,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatDetailError"];
                 };
             };
         };
@@ -7183,13 +7217,20 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
+            /** @description a browser (Accept: text/html) goes to the dashboard */
+            307: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatDetailError"];
                 };
             };
         };
@@ -7222,7 +7263,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatDetailError"];
                 };
             };
             /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
@@ -7231,7 +7272,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatDetailError"];
                 };
             };
         };
@@ -7262,7 +7303,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatDetailError"];
                 };
             };
         };
@@ -7297,7 +7338,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatDetailError"];
                 };
             };
             /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
@@ -7306,7 +7347,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatDetailError"];
                 };
             };
         };
@@ -7359,7 +7400,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatDetailError"];
                 };
             };
         };
@@ -7390,7 +7431,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatDetailError"];
                 };
             };
             /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
@@ -7399,7 +7440,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatDetailError"];
                 };
             };
         };
@@ -7432,7 +7473,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatDetailError"];
                 };
             };
             /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
@@ -7441,7 +7482,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatDetailError"];
                 };
             };
         };
@@ -7472,7 +7513,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatDetailError"];
                 };
             };
             /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
@@ -7481,7 +7522,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatDetailError"];
                 };
             };
         };
@@ -7514,7 +7555,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatStudioError"];
                 };
             };
             /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
@@ -7523,7 +7564,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatStudioError"];
                 };
             };
         };
@@ -7556,7 +7597,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatStudioError"];
                 };
             };
             /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
@@ -7565,7 +7606,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatStudioError"];
                 };
             };
         };
@@ -7598,7 +7639,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatStudioError"];
                 };
             };
             /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
@@ -7607,7 +7648,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatStudioError"];
                 };
             };
         };
@@ -7640,7 +7681,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatStudioError"];
                 };
             };
             /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
@@ -7649,7 +7690,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatStudioError"];
                 };
             };
         };
@@ -7682,7 +7723,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatStudioError"];
                 };
             };
             /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
@@ -7691,7 +7732,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatStudioError"];
                 };
             };
         };
@@ -7720,7 +7761,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatStudioError"];
                 };
             };
         };
@@ -7751,7 +7792,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatStudioError"];
                 };
             };
             /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
@@ -7760,7 +7801,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["CompatStudioError"];
                 };
             };
         };
@@ -8142,9 +8183,10 @@ export type VoiceList = components["schemas"]["VoiceList"];
 export type VoiceOut = components["schemas"]["VoiceOut"];
 export type OutputRef = components["schemas"]["OutputRef"];
 export type AnalysisParams = components["schemas"]["AnalysisParams"];
-export type AnalysisJobCreate = components["schemas"]["AnalysisJobCreate"];
-export type AnalysisJob = components["schemas"]["AnalysisJob"];
-export type AudiobookJobCreate = components["schemas"]["AudiobookJobCreate"];
+export type JobCreateAnalysis = components["schemas"]["JobCreateAnalysis"];
+export type JobAnalysis = components["schemas"]["JobAnalysis"];
+export type JobCreateAudiobook = components["schemas"]["JobCreateAudiobook"];
+export type JobAudiobook = components["schemas"]["JobAudiobook"];
 export type Compressor = components["schemas"]["Compressor"];
 export type Delay = components["schemas"]["Delay"];
 export type Eq = components["schemas"]["Eq"];
@@ -8156,37 +8198,39 @@ export type Reverb = components["schemas"]["Reverb"];
 export type TimeStretch = components["schemas"]["TimeStretch"];
 export type Trim = components["schemas"]["Trim"];
 export type EffectsParams = components["schemas"]["EffectsParams"];
-export type EffectsJobCreate = components["schemas"]["EffectsJobCreate"];
-export type EffectsJob = components["schemas"]["EffectsJob"];
+export type JobCreateEffects = components["schemas"]["JobCreateEffects"];
+export type JobEffects = components["schemas"]["JobEffects"];
 export type HumParams = components["schemas"]["HumParams"];
-export type HumToBeatJobCreate = components["schemas"]["HumToBeatJobCreate"];
-export type HumToBeatJob = components["schemas"]["HumToBeatJob"];
+export type JobCreateHumToBeat = components["schemas"]["JobCreateHumToBeat"];
+export type JobHumToBeat = components["schemas"]["JobHumToBeat"];
 export type MusicParams = components["schemas"]["MusicParams"];
-export type MusicJobCreate = components["schemas"]["MusicJobCreate"];
-export type MusicJob = components["schemas"]["MusicJob"];
+export type JobCreateMusic = components["schemas"]["JobCreateMusic"];
+export type JobMusic = components["schemas"]["JobMusic"];
 export type SongParams = components["schemas"]["SongParams"];
-export type SongJobCreate = components["schemas"]["SongJobCreate"];
-export type SongJob = components["schemas"]["SongJob"];
+export type JobCreateSong = components["schemas"]["JobCreateSong"];
+export type JobSong = components["schemas"]["JobSong"];
 export type StemsParams = components["schemas"]["StemsParams"];
-export type StemsJobCreate = components["schemas"]["StemsJobCreate"];
-export type StemsJob = components["schemas"]["StemsJob"];
+export type JobCreateStems = components["schemas"]["JobCreateStems"];
+export type JobStems = components["schemas"]["JobStems"];
 export type ToneParams = components["schemas"]["ToneParams"];
-export type ToneJobCreate = components["schemas"]["ToneJobCreate"];
-export type ToneJob = components["schemas"]["ToneJob"];
+export type JobCreateTone = components["schemas"]["JobCreateTone"];
+export type JobTone = components["schemas"]["JobTone"];
 export type Character = components["schemas"]["Character"];
 export type MusicOptions = components["schemas"]["MusicOptions"];
 export type SceneInput = components["schemas"]["SceneInput"];
 export type VideoParams = components["schemas"]["VideoParams"];
-export type VideoJobCreate = components["schemas"]["VideoJobCreate"];
-export type VideoJob = components["schemas"]["VideoJob"];
+export type JobCreateVideo = components["schemas"]["JobCreateVideo"];
+export type JobVideo = components["schemas"]["JobVideo"];
 export type InlineNote = components["schemas"]["InlineNote"];
 export type UploadRef = components["schemas"]["UploadRef"];
 export type VocalsParams = components["schemas"]["VocalsParams"];
-export type VocalsJobCreate = components["schemas"]["VocalsJobCreate"];
-export type VocalsJob = components["schemas"]["VocalsJob"];
+export type JobCreateVocals = components["schemas"]["JobCreateVocals"];
+export type JobVocals = components["schemas"]["JobVocals"];
 export type JobEventRow = components["schemas"]["JobEventRow"];
 export type JobOutputEvent = components["schemas"]["JobOutputEvent"];
 export type JobProgressEvent = components["schemas"]["JobProgressEvent"];
 export type JobRow = components["schemas"]["JobRow"];
 export type JobStatusEvent = components["schemas"]["JobStatusEvent"];
 export type JobEvent = components["schemas"]["JobEvent"];
+export type CompatDetailError = components["schemas"]["CompatDetailError"];
+export type CompatStudioError = components["schemas"]["CompatStudioError"];

@@ -73,6 +73,7 @@ def refine(document: dict[str, Any], pipelines: list[Pipeline]) -> dict[str, Any
     _live_schemas(document, schemas)
     _binary_multipart(document, schemas)
     _default_errors(document)
+    _compat_errors(document, schemas)
     return document
 
 
@@ -124,7 +125,7 @@ def _kind_unions(schemas: dict[str, Any], pipelines: list[Pipeline]) -> None:
         params_required = bool(schemas[params].get("required"))
         kind_schema = {"type": "string", "const": kind}
         member = copy.deepcopy(create)
-        member["title"] = f"{prefix}JobCreate"
+        member["title"] = _free(schemas, f"JobCreate{prefix}")
         member["description"] = pipeline.description
         member["properties"]["kind"] = kind_schema
         member["properties"]["params"] = {"$ref": REF + params}
@@ -133,13 +134,23 @@ def _kind_unions(schemas: dict[str, Any], pipelines: list[Pipeline]) -> None:
         creates[kind] = REF + member["title"]
 
         row = copy.deepcopy(job)
-        row["title"] = f"{prefix}Job"
+        row["title"] = _free(schemas, f"Job{prefix}")
         row["properties"]["kind"] = kind_schema
         row["properties"]["params"] = {"$ref": REF + params}
         schemas[row["title"]] = row
         jobs[kind] = REF + row["title"]
     schemas["JobCreate"] = _union("JobCreate", creates, create.get("description"))
     schemas["Job"] = _union("Job", jobs, "A job; `params` is typed by `kind`.")
+
+
+def _free(schemas: dict[str, Any], name: str) -> str:
+    """``name``, or ``name`` with a suffix when a model of the API has it (the
+    audiobook surface's own ``AudiobookJob``, say): never overwrite one."""
+    candidate, n = name, 1
+    while candidate in schemas:
+        n += 1
+        candidate = f"{name}{n}"
+    return candidate
 
 
 def _union(title: str, members: dict[str, str], description: str | None) -> dict[str, Any]:
@@ -230,3 +241,64 @@ def _default_errors(document: dict[str, Any]) -> None:
                     "content": {"application/json": {"schema": envelope}},
                 },
             )
+
+
+# ------------------------------------------------------ compat surfaces
+
+
+# The drop-in surfaces (soundstage.compat) answer errors in their old
+# backends' shapes, not the envelope: document what they really send.
+_COMPAT_ERRORS: dict[str, tuple[str, dict[str, Any]]] = {
+    # song and audiobook were FastAPI apps: {"detail": message | [problems]}
+    "fastapi": (
+        "CompatDetailError",
+        {
+            "type": "object",
+            "title": "CompatDetailError",
+            "description": "The song and audiobook surfaces' errors (FastAPI's shape).",
+            "required": ["detail"],
+            "properties": {
+                "detail": {
+                    "anyOf": [
+                        {"type": "string"},
+                        {"type": "array", "items": {"$ref": REF + "FieldProblem"}},
+                    ]
+                }
+            },
+        },
+    ),
+    "studio": (
+        "CompatStudioError",
+        {
+            "type": "object",
+            "title": "CompatStudioError",
+            "description": "The studio surface's errors.",
+            "required": ["success", "error"],
+            "properties": {
+                "success": {"type": "boolean", "const": False},
+                "error": {"type": "string"},
+                "details": {},
+            },
+        },
+    ),
+}
+_COMPAT_TAGS = {
+    "compat: song": "fastapi",
+    "compat: audiobook": "fastapi",
+    "compat: studio": "studio",
+}
+
+
+def _compat_errors(document: dict[str, Any], schemas: dict[str, Any]) -> None:
+    for item in document.get("paths", {}).values():
+        for operation in item.values():
+            shape = next(
+                (_COMPAT_TAGS[t] for t in operation.get("tags", []) if t in _COMPAT_TAGS), None
+            )
+            if shape is None:
+                continue
+            name, schema = _COMPAT_ERRORS[shape]
+            schemas.setdefault(name, schema)
+            for code, response in operation["responses"].items():
+                if code == "default" or code.startswith(("4", "5")):
+                    response["content"] = {"application/json": {"schema": {"$ref": REF + name}}}

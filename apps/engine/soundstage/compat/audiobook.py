@@ -145,7 +145,11 @@ async def _audiobook(request: Request, who: Principal, job_id: str) -> Job:
     return await job_of_kinds(request, who, job_id, (KIND,))
 
 
-@public.get("/", response_model=None)
+@public.get(
+    "/",
+    response_model=None,
+    responses={307: {"description": "a browser (Accept: text/html) goes to the dashboard"}},
+)
 async def root(request: Request) -> Response:
     """The API's metadata; a browser asking for a page goes to the dashboard."""
     accept = request.headers.get("accept", "")

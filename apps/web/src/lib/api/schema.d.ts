@@ -32,7 +32,7 @@ export interface paths {
         };
         /**
          * Ready
-         * @description The database and storage answer.
+         * @description The database and storage answer; which device the torch models use.
          */
         get: operations["ready_ready_get"];
         put?: never;
@@ -420,6 +420,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Api Keys
+         * @description Your keys, revoked ones included, newest first (never the keys themselves).
+         */
+        get: operations["list_api_keys_v1_api_keys_get"];
+        put?: never;
+        /**
+         * Create Api Key
+         * @description A new key with these scopes. ``key`` is in this answer only: it is
+         *     stored as a hash and cannot be shown again.
+         */
+        post: operations["create_api_key_v1_api_keys_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api-keys/{key_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke Api Key
+         * @description Revoke a key: refused (401) from the next request on, on every replica.
+         */
+        delete: operations["revoke_api_key_v1_api_keys__key_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/storage/v1/object/sign/{bucket}/{path}": {
         parameters: {
             query?: never;
@@ -465,6 +510,349 @@ export interface paths {
          *     declared when the link was made, and the object must not exist yet.
          */
         put: operations["upload_signed_storage_v1_object_upload_sign__bucket___path__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Health
+         * @description Up (no credentials needed, as before).
+         */
+        get: operations["health_api_v1_health_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate
+         * @description Queue a song: ``lyrics`` (LRC) and ``style_prompt``, ``audio_length`` 95 or
+         *     285 seconds, ``batch_size`` songs.
+         */
+        post: operations["generate_api_v1_generate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/status/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Job Status */
+        get: operations["job_status_api_v1_status__job_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/download/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download
+         * @description The song as WAV (16-bit PCM, 44.1 kHz stereo).
+         */
+        get: operations["download_api_v1_download__job_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Queue */
+        get: operations["queue_api_v1_queue_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Root
+         * @description The API's metadata; a browser asking for a page goes to the dashboard.
+         */
+        get: operations["root__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/voices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Voices
+         * @description The voices of every configured provider, or of one (no credentials).
+         */
+        get: operations["voices_voices_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queue/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Queue Status */
+        get: operations["queue_status_queue_status_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Jobs
+         * @description The caller's audiobooks, newest first, optionally of one status.
+         */
+        get: operations["list_jobs_jobs_get"];
+        put?: never;
+        /**
+         * Create Job
+         * @description Queue an audiobook from ``manuscript_text`` or an uploaded manuscript.
+         */
+        post: operations["create_job_jobs_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Job */
+        get: operations["get_job_jobs__job_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Job
+         * @description Delete the job and its files. A running job is asked to stop first (409:
+         *     delete it again once it has).
+         */
+        delete: operations["delete_job_jobs__job_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{job_id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download */
+        get: operations["download_jobs__job_id__download_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/upload/audio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Studio Upload Audio */
+        post: operations["studio_upload_audio_api_upload_audio_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/upload/midi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Studio Upload Midi */
+        post: operations["studio_upload_midi_api_upload_midi_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/upload/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Studio Upload Image */
+        post: operations["studio_upload_image_api_upload_image_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/vocals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Vocals
+         * @description Queue a sung vocal (the ``vocals`` job kind).
+         */
+        post: operations["vocals_api_jobs_vocals_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/effects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Effects
+         * @description Queue an effects chain on an uploaded file or a job's output (``effects``).
+         */
+        post: operations["effects_api_jobs_effects_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Jobs Health
+         * @description Whether background jobs run (they always do: the engine's queue).
+         */
+        get: operations["jobs_health_api_jobs_health_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Job Status */
+        get: operations["job_status_api_jobs__job_id__get"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -561,6 +949,146 @@ export interface components {
             /** True Peak Db */
             true_peak_db: number;
         };
+        /** ApiKey */
+        ApiKey: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Scopes */
+            scopes: string[];
+            /**
+             * Prefix
+             * @description the key's first characters, to recognise it by
+             */
+            prefix: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Last Used At
+             * @description recorded at most once a minute, so up to a minute old
+             */
+            last_used_at: string | null;
+            /** Revoked At */
+            revoked_at: string | null;
+        };
+        /** ApiKeyCreate */
+        ApiKeyCreate: {
+            /**
+             * Name
+             * @example render server
+             */
+            name: string;
+            /**
+             * Scopes
+             * @example [
+             *       "jobs:read",
+             *       "jobs:write"
+             *     ]
+             */
+            scopes: ("jobs:read" | "jobs:write" | "uploads:read" | "uploads:write" | "voices:read" | "lexicon:read" | "lexicon:write" | "usage:read")[];
+        };
+        /** ApiKeyCreated */
+        ApiKeyCreated: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Scopes */
+            scopes: string[];
+            /**
+             * Prefix
+             * @description the key's first characters, to recognise it by
+             */
+            prefix: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Last Used At
+             * @description recorded at most once a minute, so up to a minute old
+             */
+            last_used_at: string | null;
+            /** Revoked At */
+            revoked_at: string | null;
+            /**
+             * Key
+             * @description the key itself: shown this once, stored nowhere
+             */
+            key: string;
+        };
+        /** ApiKeyList */
+        ApiKeyList: {
+            /** Items */
+            items: components["schemas"]["ApiKey"][];
+        };
+        /** AudiobookJob */
+        AudiobookJob: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Title */
+            title: string | null;
+            /** Author */
+            author: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "processing" | "completed" | "failed";
+            /** Progress */
+            progress: number;
+            /** Progress Percent */
+            progress_percent: number;
+            /** Stage */
+            stage: string | null;
+            /** Error */
+            error: string | null;
+            /** Error Message */
+            error_message: string | null;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "single_voice" | "dual_voice";
+            /** Tts Provider */
+            tts_provider: string;
+            /** Narrator Voice Id */
+            narrator_voice_id: string | null;
+            /** Dialogue Voice Id */
+            dialogue_voice_id: string | null;
+            /** Audio Format */
+            audio_format: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Started At */
+            started_at: string | null;
+            /** Completed At */
+            completed_at: string | null;
+            /** Download Url */
+            download_url: string | null;
+        };
         /** AudiobookParams */
         AudiobookParams: {
             /**
@@ -629,6 +1157,30 @@ export interface components {
             /** @description refuse the file unless it is of this kind */
             category?: components["schemas"]["UploadCategory"] | null;
         };
+        /** Body_studio_upload_audio_api_upload_audio_post */
+        Body_studio_upload_audio_api_upload_audio_post: {
+            /**
+             * File
+             * Format: binary
+             */
+            file: Blob;
+        };
+        /** Body_studio_upload_image_api_upload_image_post */
+        Body_studio_upload_image_api_upload_image_post: {
+            /**
+             * File
+             * Format: binary
+             */
+            file: Blob;
+        };
+        /** Body_studio_upload_midi_api_upload_midi_post */
+        Body_studio_upload_midi_api_upload_midi_post: {
+            /**
+             * File
+             * Format: binary
+             */
+            file: Blob;
+        };
         /** DashboardConfig */
         DashboardConfig: {
             /** Env */
@@ -675,6 +1227,41 @@ export interface components {
             id: string;
             /** Email */
             email: string;
+        };
+        /** EffectsRequest */
+        EffectsRequest: {
+            /**
+             * Path
+             * @description an uploaded file's path
+             */
+            path?: string | null;
+            /**
+             * Input
+             * @description the same, under another name
+             */
+            input?: string | null;
+            /** Upload Id */
+            upload_id?: string | null;
+            /**
+             * Source
+             * @description {job_id, output}
+             */
+            source?: {
+                [key: string]: unknown;
+            } | null;
+            /** Effects */
+            effects?: {
+                [key: string]: unknown;
+            }[] | null;
+            /** Chain */
+            chain?: {
+                [key: string]: unknown;
+            }[] | null;
+            /**
+             * Format
+             * @default wav
+             */
+            format?: string;
         };
         /** ErrorBody */
         ErrorBody: {
@@ -731,16 +1318,67 @@ export interface components {
             /** Type */
             type: string;
         };
+        /** GenerateRequest */
+        GenerateRequest: {
+            /**
+             * Lyrics
+             * @description LRC
+             */
+            lyrics: string;
+            /**
+             * Style Prompt
+             * @default
+             */
+            style_prompt?: string;
+            /**
+             * Audio Length
+             * @default 95
+             * @enum {integer}
+             */
+            audio_length?: 95 | 285;
+            /**
+             * Batch Size
+             * @default 1
+             */
+            batch_size?: number;
+        };
+        /** GenerateResponse */
+        GenerateResponse: {
+            /** Job Id */
+            job_id: string;
+            /** Status */
+            status: string;
+            /** Message */
+            message: string;
+            /** Status Url */
+            status_url: string;
+            /** Download Url */
+            download_url: string;
+        };
         /** Health */
         Health: {
             /** Status */
             status: string;
         };
+        /** HealthResponse */
+        HealthResponse: {
+            /** Status */
+            status: string;
+            /** Service */
+            service: string;
+            /** Provider */
+            provider: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+        };
         /**
          * Job
          * @description A job; `params` is typed by `kind`.
          */
-        Job: components["schemas"]["AnalysisJob"] | components["schemas"]["AudiobookJob"] | components["schemas"]["EffectsJob"] | components["schemas"]["HumToBeatJob"] | components["schemas"]["MusicJob"] | components["schemas"]["SongJob"] | components["schemas"]["StemsJob"] | components["schemas"]["ToneJob"];
+        Job: components["schemas"]["JobAnalysis"] | components["schemas"]["JobAudiobook"] | components["schemas"]["JobEffects"] | components["schemas"]["JobHumToBeat"] | components["schemas"]["JobMusic"] | components["schemas"]["JobSong"] | components["schemas"]["JobStems"] | components["schemas"]["JobTone"];
         /** JobBatch */
         JobBatch: {
             /**
@@ -758,7 +1396,7 @@ export interface components {
             jobs: components["schemas"]["JobCreate"][];
         };
         /** JobCreate */
-        JobCreate: components["schemas"]["AnalysisJobCreate"] | components["schemas"]["AudiobookJobCreate"] | components["schemas"]["EffectsJobCreate"] | components["schemas"]["HumToBeatJobCreate"] | components["schemas"]["MusicJobCreate"] | components["schemas"]["SongJobCreate"] | components["schemas"]["StemsJobCreate"] | components["schemas"]["ToneJobCreate"];
+        JobCreate: components["schemas"]["JobCreateAnalysis"] | components["schemas"]["JobCreateAudiobook"] | components["schemas"]["JobCreateEffects"] | components["schemas"]["JobCreateHumToBeat"] | components["schemas"]["JobCreateMusic"] | components["schemas"]["JobCreateSong"] | components["schemas"]["JobCreateStems"] | components["schemas"]["JobCreateTone"];
         /** JobError */
         JobError: {
             /** Code */
@@ -898,6 +1536,22 @@ export interface components {
             /** Max Queued */
             max_queued: number;
         };
+        /** QueueResponse */
+        QueueResponse: {
+            /**
+             * Queue Length
+             * @description jobs waiting, every user's
+             */
+            queue_length: number;
+            /** Processing */
+            processing: number;
+            /** Workers */
+            workers: number;
+            /** Your Jobs */
+            your_jobs: {
+                [key: string]: number;
+            };
+        };
         /** QueueStatus */
         QueueStatus: {
             /**
@@ -951,6 +1605,15 @@ export interface components {
             used_this_month: number;
             /** Remaining */
             remaining: number;
+        };
+        /** Ready */
+        Ready: {
+            /** Status */
+            status: string;
+            /** Torch Device */
+            torch_device?: string | null;
+            /** Torch Dtype */
+            torch_dtype?: string | null;
         };
         /** RegenerateRequest */
         RegenerateRequest: {
@@ -1029,6 +1692,40 @@ export interface components {
              * Format: date-time
              */
             expires_at: string;
+        };
+        /** StatusResponse */
+        StatusResponse: {
+            /** Job Id */
+            job_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "processing" | "completed" | "failed";
+            /** Progress */
+            progress: number;
+            /** Stage */
+            stage: string | null;
+            /** Message */
+            message: string | null;
+            /** Error */
+            error: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Started At */
+            started_at: string | null;
+            /** Completed At */
+            completed_at: string | null;
+            /**
+             * Files
+             * @description the songs, in batch order
+             */
+            files: string[];
+            /** Download Url */
+            download_url: string | null;
         };
         /** SupabaseAuth */
         SupabaseAuth: {
@@ -1123,6 +1820,29 @@ export interface components {
             /** Remaining */
             remaining: number | null;
         };
+        /** VocalsRequest */
+        VocalsRequest: {
+            /** Lyrics */
+            lyrics: string;
+            /**
+             * Melody
+             * @description a MIDI path/upload id, {job_id, output}, or notes
+             */
+            melody?: unknown;
+            /** Voice */
+            voice?: string | null;
+            /** Bpm */
+            bpm?: number | null;
+            /** Key */
+            key?: unknown;
+            /**
+             * Backing
+             * @description a path/upload id or {job_id, output}
+             */
+            backing?: unknown;
+            /** Format */
+            format?: string | null;
+        };
         /** VoiceList */
         VoiceList: {
             /** Items */
@@ -1194,10 +1914,10 @@ export interface components {
             source?: components["schemas"]["OutputRef"] | null;
         };
         /**
-         * AnalysisJobCreate
+         * JobCreateAnalysis
          * @description Tempo, beats, key and mode, loudness and format of an audio upload or a job's audio output, as analysis.json.
          */
-        AnalysisJobCreate: {
+        JobCreateAnalysis: {
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -1210,8 +1930,8 @@ export interface components {
              */
             priority?: number;
         };
-        /** AnalysisJob */
-        AnalysisJob: {
+        /** JobAnalysis */
+        JobAnalysis: {
             /**
              * Id
              * Format: uuid
@@ -1255,10 +1975,10 @@ export interface components {
             finished_at: string | null;
         };
         /**
-         * AudiobookJobCreate
+         * JobCreateAudiobook
          * @description A manuscript (upload or text) to mastered, chaptered MP3s and an M4B, with a transcript and a quality report.
          */
-        AudiobookJobCreate: {
+        JobCreateAudiobook: {
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -1271,8 +1991,8 @@ export interface components {
              */
             priority?: number;
         };
-        /** AudiobookJob */
-        AudiobookJob: {
+        /** JobAudiobook */
+        JobAudiobook: {
             /**
              * Id
              * Format: uuid
@@ -1518,10 +2238,10 @@ export interface components {
             format?: "wav" | "mp3" | "flac";
         };
         /**
-         * EffectsJobCreate
+         * JobCreateEffects
          * @description An effects chain (gain, loudnorm, eq, compressor, reverb, delay, fade, trim, pitch_shift, time_stretch) applied to an audio upload or a job's audio output.
          */
-        EffectsJobCreate: {
+        JobCreateEffects: {
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -1534,8 +2254,8 @@ export interface components {
              */
             priority?: number;
         };
-        /** EffectsJob */
-        EffectsJob: {
+        /** JobEffects */
+        JobEffects: {
             /**
              * Id
              * Format: uuid
@@ -1625,10 +2345,10 @@ export interface components {
             prompt?: string;
         };
         /**
-         * HumToBeatJobCreate
+         * JobCreateHumToBeat
          * @description A hummed or sung melody to a beat: pitch tracking, notes quantised to the tempo and key, an arrangement around them (or MusicGen-melody conditioned on them, where installed); MP3 and MIDI out.
          */
-        HumToBeatJobCreate: {
+        JobCreateHumToBeat: {
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -1641,8 +2361,8 @@ export interface components {
              */
             priority?: number;
         };
-        /** HumToBeatJob */
-        HumToBeatJob: {
+        /** JobHumToBeat */
+        JobHumToBeat: {
             /**
              * Id
              * Format: uuid
@@ -1734,10 +2454,10 @@ export interface components {
             provider?: string;
         };
         /**
-         * MusicJobCreate
+         * JobCreateMusic
          * @description Music from a prompt, tempo (60-200 BPM), mood and key, 5-300 s, as WAV, MP3 or FLAC (procedural adds a MIDI file).
          */
-        MusicJobCreate: {
+        JobCreateMusic: {
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -1750,8 +2470,8 @@ export interface components {
              */
             priority?: number;
         };
-        /** MusicJob */
-        MusicJob: {
+        /** JobMusic */
+        JobMusic: {
             /**
              * Id
              * Format: uuid
@@ -1844,10 +2564,10 @@ export interface components {
             seed?: number;
         };
         /**
-         * SongJobCreate
+         * JobCreateSong
          * @description Lyrics (LRC) and a style to songs. Remote: DiffRhythm or ACE-Step; local: a labelled draft (procedural backing, lyrics spoken by a local voice).
          */
-        SongJobCreate: {
+        JobCreateSong: {
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -1860,8 +2580,8 @@ export interface components {
              */
             priority?: number;
         };
-        /** SongJob */
-        SongJob: {
+        /** JobSong */
+        JobSong: {
             /**
              * Id
              * Format: uuid
@@ -1919,10 +2639,10 @@ export interface components {
             source?: components["schemas"]["OutputRef"] | null;
         };
         /**
-         * StemsJobCreate
+         * JobCreateStems
          * @description Separate a track into drums, bass, vocals and other (Demucs when configured, else a built-in DSP separation, labelled in stems.json).
          */
-        StemsJobCreate: {
+        JobCreateStems: {
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -1935,8 +2655,8 @@ export interface components {
              */
             priority?: number;
         };
-        /** StemsJob */
-        StemsJob: {
+        /** JobStems */
+        JobStems: {
             /**
              * Id
              * Format: uuid
@@ -1999,10 +2719,10 @@ export interface components {
             format?: "wav" | "mp3";
         };
         /**
-         * ToneJobCreate
+         * JobCreateTone
          * @description A sine tone (20-20000 Hz, 0.1-600 s) as WAV or MP3.
          */
-        ToneJobCreate: {
+        JobCreateTone: {
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -2015,8 +2735,8 @@ export interface components {
              */
             priority?: number;
         };
-        /** ToneJob */
-        ToneJob: {
+        /** JobTone */
+        JobTone: {
             /**
              * Id
              * Format: uuid
@@ -2207,6 +2927,23 @@ export interface components {
             id: number;
             data: components["schemas"]["JobOutputEvent"];
         };
+        /**
+         * CompatDetailError
+         * @description The song and audiobook surfaces' errors (FastAPI's shape).
+         */
+        CompatDetailError: {
+            detail: string | components["schemas"]["FieldProblem"][];
+        };
+        /**
+         * CompatStudioError
+         * @description The studio surface's errors.
+         */
+        CompatStudioError: {
+            /** @constant */
+            success: false;
+            error: string;
+            details?: unknown;
+        };
     };
     responses: never;
     parameters: never;
@@ -2260,7 +2997,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Health"];
+                    "application/json": components["schemas"]["Ready"];
                 };
             };
             /** @description A dependency is unavailable (storage_unavailable, unavailable) */
@@ -3784,6 +4521,187 @@ export interface operations {
             };
         };
     };
+    list_api_keys_v1_api_keys_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyList"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    create_api_key_v1_api_keys_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyCreated"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the resource's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    revoke_api_key_v1_api_keys__key_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     download_signed: {
         parameters: {
             query: {
@@ -4037,6 +4955,815 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    health_api_v1_health_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthResponse"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatDetailError"];
+                };
+            };
+        };
+    };
+    generate_api_v1_generate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GenerateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenerateResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatDetailError"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatDetailError"];
+                };
+            };
+        };
+    };
+    job_status_api_v1_status__job_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatDetailError"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatDetailError"];
+                };
+            };
+        };
+    };
+    download_api_v1_download__job_id__get: {
+        parameters: {
+            query?: {
+                /** @description which song of the batch */
+                index?: number;
+            };
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the song as WAV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/wav": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatDetailError"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatDetailError"];
+                };
+            };
+        };
+    };
+    queue_api_v1_queue_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueResponse"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatDetailError"];
+                };
+            };
+        };
+    };
+    root__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description a browser (Accept: text/html) goes to the dashboard */
+            307: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatDetailError"];
+                };
+            };
+        };
+    };
+    voices_voices_get: {
+        parameters: {
+            query?: {
+                provider?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatDetailError"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatDetailError"];
+                };
+            };
+        };
+    };
+    queue_status_queue_status_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatDetailError"];
+                };
+            };
+        };
+    };
+    list_jobs_jobs_get: {
+        parameters: {
+            query?: {
+                status?: ("pending" | "processing" | "completed" | "failed") | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudiobookJob"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatDetailError"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatDetailError"];
+                };
+            };
+        };
+    };
+    create_job_jobs_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** Title */
+                    title: string;
+                    /** Source Type */
+                    source_type?: ("paste" | "upload") | null;
+                    /** Manuscript Text */
+                    manuscript_text?: string | null;
+                    /**
+                     * Manuscript Upload Id
+                     * @description a manuscript already uploaded to /v1/uploads
+                     */
+                    manuscript_upload_id?: string | null;
+                    /** Author */
+                    author?: string | null;
+                    /**
+                     * Mode
+                     * @default single_voice
+                     * @enum {string}
+                     */
+                    mode?: "single_voice" | "dual_voice";
+                    /**
+                     * Tts Provider
+                     * @default openai
+                     */
+                    tts_provider?: string;
+                    /** Narrator Voice Id */
+                    narrator_voice_id?: string | null;
+                    /** Dialogue Voice Id */
+                    dialogue_voice_id?: string | null;
+                    /**
+                     * Audio Format
+                     * @default mp3
+                     * @enum {string}
+                     */
+                    audio_format?: "mp3" | "m4b";
+                    /**
+                     * Audio Bitrate
+                     * @description accepted, not used
+                     */
+                    audio_bitrate?: string | null;
+                };
+                "multipart/form-data": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudiobookJob"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatDetailError"];
+                };
+            };
+        };
+    };
+    get_job_jobs__job_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudiobookJob"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatDetailError"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatDetailError"];
+                };
+            };
+        };
+    };
+    delete_job_jobs__job_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatDetailError"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatDetailError"];
+                };
+            };
+        };
+    };
+    download_jobs__job_id__download_get: {
+        parameters: {
+            query?: {
+                format?: ("mp3" | "m4b") | null;
+            };
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description to a signed URL of the audiobook */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatDetailError"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatDetailError"];
+                };
+            };
+        };
+    };
+    studio_upload_audio_api_upload_audio_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_studio_upload_audio_api_upload_audio_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatStudioError"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatStudioError"];
+                };
+            };
+        };
+    };
+    studio_upload_midi_api_upload_midi_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_studio_upload_midi_api_upload_midi_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatStudioError"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatStudioError"];
+                };
+            };
+        };
+    };
+    studio_upload_image_api_upload_image_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_studio_upload_image_api_upload_image_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatStudioError"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatStudioError"];
+                };
+            };
+        };
+    };
+    vocals_api_jobs_vocals_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VocalsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatStudioError"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatStudioError"];
+                };
+            };
+        };
+    };
+    effects_api_jobs_effects_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EffectsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatStudioError"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatStudioError"];
+                };
+            };
+        };
+    };
+    jobs_health_api_jobs_health_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatStudioError"];
+                };
+            };
+        };
+    };
+    job_status_api_jobs__job_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatStudioError"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatStudioError"];
                 };
             };
         };
