@@ -465,6 +465,262 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Projects
+         * @description ``scope``: ``mine`` (you own), ``shared`` (you are a member of) or ``public``.
+         */
+        get: operations["list_projects_v1_projects_get"];
+        put?: never;
+        /** Create Project */
+        post: operations["create_project_v1_projects_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Project */
+        get: operations["get_project_v1_projects__project_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete Project */
+        delete: operations["delete_project_v1_projects__project_id__delete"];
+        options?: never;
+        head?: never;
+        /** Update Project */
+        patch: operations["update_project_v1_projects__project_id__patch"];
+        trace?: never;
+    };
+    "/v1/projects/{project_id}/commits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Commit
+         * @description Commit uploads or job outputs (``files``), or a succeeded job's outputs
+         *     (``job_id``), on top of a branch head. 409 if ``parent_id`` is not the head.
+         */
+        post: operations["create_commit_v1_projects__project_id__commits_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project_id}/commits/{commit_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Commit */
+        get: operations["get_commit_v1_projects__project_id__commits__commit_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project_id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** History */
+        get: operations["history_v1_projects__project_id__history_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project_id}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Diff */
+        get: operations["diff_v1_projects__project_id__diff_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project_id}/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Checkout
+         * @description A commit's files (default: the default branch's head) as signed URLs, or one zip.
+         */
+        get: operations["checkout_v1_projects__project_id__checkout_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project_id}/fork": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fork
+         * @description A new project of yours from any commit of a project you can read: one
+         *     transaction, no bytes copied.
+         */
+        post: operations["fork_v1_projects__project_id__fork_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project_id}/branches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Branches */
+        get: operations["list_branches_v1_projects__project_id__branches_get"];
+        put?: never;
+        /** Create Branch */
+        post: operations["create_branch_v1_projects__project_id__branches_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project_id}/branches/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete Branch */
+        delete: operations["delete_branch_v1_projects__project_id__branches__name__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Move Branch
+         * @description Point the branch at any commit of the project (reset or fast-forward).
+         */
+        patch: operations["move_branch_v1_projects__project_id__branches__name__patch"];
+        trace?: never;
+    };
+    "/v1/projects/{project_id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Members */
+        get: operations["list_members_v1_projects__project_id__members_get"];
+        put?: never;
+        /**
+         * Invite Member
+         * @description Add a signed-up user by email as viewer, editor or owner (or change their role).
+         */
+        post: operations["invite_member_v1_projects__project_id__members_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project_id}/members/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove Member
+         * @description Remove a member (owners), or leave (yourself). Access ends at once.
+         */
+        delete: operations["remove_member_v1_projects__project_id__members__user_id__delete"];
+        options?: never;
+        head?: never;
+        /** Update Member */
+        patch: operations["update_member_v1_projects__project_id__members__user_id__patch"];
+        trace?: never;
+    };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Events
+         * @description Your jobs' ``job.status``, ``job.progress`` and ``job.output`` events and
+         *     your projects' ``project.*`` events (commits, branches, members, ...), live.
+         *     Reconnect with ``Last-Event-ID`` to resume without gaps.
+         */
+        get: operations["events_v1_events_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/storage/v1/object/sign/{bucket}/{path}": {
         parameters: {
             query?: never;
@@ -1181,6 +1437,159 @@ export interface components {
              */
             file: Blob;
         };
+        /** Branch */
+        Branch: {
+            /** Name */
+            name: string;
+            /** Head Id */
+            head_id: string | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** BranchCreate */
+        BranchCreate: {
+            /** Name */
+            name: string;
+            /**
+             * From Commit
+             * @description Default: the default branch head.
+             */
+            from_commit?: string | null;
+        };
+        /** BranchList */
+        BranchList: {
+            /** Items */
+            items: components["schemas"]["Branch"][];
+        };
+        /** BranchMove */
+        BranchMove: {
+            /**
+             * Head Id
+             * Format: uuid
+             */
+            head_id: string;
+        };
+        /** Checkout */
+        Checkout: {
+            /**
+             * Commit Id
+             * Format: uuid
+             */
+            commit_id: string;
+            /** Files */
+            files: components["schemas"]["CommitFile"][];
+        };
+        /** Commit */
+        Commit: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Project Id
+             * Format: uuid
+             */
+            project_id: string;
+            /** Parent Id */
+            parent_id: string | null;
+            /** Second Parent Id */
+            second_parent_id: string | null;
+            /** Author Id */
+            author_id: string | null;
+            /** Message */
+            message: string;
+            /** Bpm */
+            bpm: number | null;
+            /** Key Signature */
+            key_signature: string | null;
+            /** Params */
+            params: {
+                [key: string]: unknown;
+            };
+            /** Job Id */
+            job_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Files */
+            files: components["schemas"]["CommitFile"][];
+        };
+        /**
+         * CommitCreate
+         * @description A commit: the parent's files (unless ``keep_parent_files`` is false),
+         *     with ``files`` added or replaced by role and ``remove`` roles dropped;
+         *     or every audio/MIDI output of ``job_id`` mapped to roles by its kind.
+         */
+        CommitCreate: {
+            /** Branch */
+            branch?: string | null;
+            /**
+             * Message
+             * @default
+             */
+            message?: string;
+            /**
+             * Parent Id
+             * @description Default: the branch head. Must be the head (no lost commits).
+             */
+            parent_id?: string | null;
+            /**
+             * Merge Parent Id
+             * @description A second parent: a merge.
+             */
+            merge_parent_id?: string | null;
+            /**
+             * Job Id
+             * @description Commit this succeeded job's outputs.
+             */
+            job_id?: string | null;
+            /** Files */
+            files?: components["schemas"]["FileIn"][];
+            /** Remove */
+            remove?: string[];
+            /**
+             * Keep Parent Files
+             * @default true
+             */
+            keep_parent_files?: boolean;
+            /** Bpm */
+            bpm?: number | null;
+            /** Key Signature */
+            key_signature?: string | null;
+            /** Params */
+            params?: {
+                [key: string]: unknown;
+            };
+        };
+        /** CommitFile */
+        CommitFile: {
+            /** Role */
+            role: string;
+            /** Name */
+            name: string;
+            /** Sha256 */
+            sha256: string;
+            /** Bytes */
+            bytes: number;
+            /** Content Type */
+            content_type: string;
+            /** Duration S */
+            duration_s: number | null;
+            /** Params */
+            params: {
+                [key: string]: unknown;
+            };
+            /** Url */
+            url?: string | null;
+            /** Expires At */
+            expires_at?: string | null;
+        };
         /** DashboardConfig */
         DashboardConfig: {
             /** Env */
@@ -1227,6 +1636,32 @@ export interface components {
             id: string;
             /** Email */
             email: string;
+        };
+        /** Diff */
+        Diff: {
+            /**
+             * From Commit
+             * Format: uuid
+             */
+            from_commit: string;
+            /**
+             * To Commit
+             * Format: uuid
+             */
+            to_commit: string;
+            /**
+             * Params
+             * @description each changed field: {from, to}; bpm, key_signature, message and params.*
+             */
+            params: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            /** Files */
+            files: components["schemas"]["FileChange"][];
+            /** Unchanged */
+            unchanged: string[];
         };
         /** EffectsRequest */
         EffectsRequest: {
@@ -1318,6 +1753,55 @@ export interface components {
             /** Type */
             type: string;
         };
+        /** FileChange */
+        FileChange: {
+            /** Role */
+            role: string;
+            /**
+             * Change
+             * @enum {string}
+             */
+            change: "added" | "removed" | "changed";
+            /** From Sha256 */
+            from_sha256: string | null;
+            /** To Sha256 */
+            to_sha256: string | null;
+        };
+        /**
+         * FileIn
+         * @description One file of a new commit: an upload of yours or an output of a job of yours.
+         */
+        FileIn: {
+            /**
+             * Role
+             * @example mix
+             * @example drums
+             * @example midi
+             */
+            role: string;
+            /** Upload Id */
+            upload_id?: string | null;
+            /** Job Id */
+            job_id?: string | null;
+            /** Output */
+            output?: string | null;
+            /** Params */
+            params?: {
+                [key: string]: unknown;
+            };
+        };
+        /** ForkCreate */
+        ForkCreate: {
+            /** Name */
+            name?: string | null;
+            /**
+             * Commit Id
+             * @description Default: the head of the project's default branch.
+             */
+            commit_id?: string | null;
+            /** @default private */
+            visibility?: components["schemas"]["Visibility"];
+        };
         /** GenerateRequest */
         GenerateRequest: {
             /**
@@ -1355,6 +1839,29 @@ export interface components {
             /** Download Url */
             download_url: string;
         };
+        /** GraphCommit */
+        GraphCommit: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Parents */
+            parents: string[];
+            /** Author Id */
+            author_id: string | null;
+            /** Message */
+            message: string;
+            /** Bpm */
+            bpm: number | null;
+            /** Key Signature */
+            key_signature: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
         /** Health */
         Health: {
             /** Status */
@@ -1375,10 +1882,28 @@ export interface components {
             timestamp: string;
         };
         /**
+         * History
+         * @description Everything needed to draw the graph: commits oldest first, each with its
+         *     parents (two for a merge), and where each branch points.
+         */
+        History: {
+            /**
+             * Project Id
+             * Format: uuid
+             */
+            project_id: string;
+            /** Default Branch */
+            default_branch: string;
+            /** Commits */
+            commits: components["schemas"]["GraphCommit"][];
+            /** Branches */
+            branches: components["schemas"]["Branch"][];
+        };
+        /**
          * Job
          * @description A job; `params` is typed by `kind`.
          */
-        Job: components["schemas"]["JobAnalysis"] | components["schemas"]["JobAudiobook"] | components["schemas"]["JobEffects"] | components["schemas"]["JobHumToBeat"] | components["schemas"]["JobMusic"] | components["schemas"]["JobSong"] | components["schemas"]["JobStems"] | components["schemas"]["JobTone"];
+        Job: components["schemas"]["JobAnalysis"] | components["schemas"]["JobAudiobook"] | components["schemas"]["JobEffects"] | components["schemas"]["JobHumToBeat"] | components["schemas"]["JobMusic"] | components["schemas"]["JobSong"] | components["schemas"]["JobStems"] | components["schemas"]["JobTone"] | components["schemas"]["JobVocals"];
         /** JobBatch */
         JobBatch: {
             /**
@@ -1396,7 +1921,7 @@ export interface components {
             jobs: components["schemas"]["JobCreate"][];
         };
         /** JobCreate */
-        JobCreate: components["schemas"]["JobCreateAnalysis"] | components["schemas"]["JobCreateAudiobook"] | components["schemas"]["JobCreateEffects"] | components["schemas"]["JobCreateHumToBeat"] | components["schemas"]["JobCreateMusic"] | components["schemas"]["JobCreateSong"] | components["schemas"]["JobCreateStems"] | components["schemas"]["JobCreateTone"];
+        JobCreate: components["schemas"]["JobCreateAnalysis"] | components["schemas"]["JobCreateAudiobook"] | components["schemas"]["JobCreateEffects"] | components["schemas"]["JobCreateHumToBeat"] | components["schemas"]["JobCreateMusic"] | components["schemas"]["JobCreateSong"] | components["schemas"]["JobCreateStems"] | components["schemas"]["JobCreateTone"] | components["schemas"]["JobCreateVocals"];
         /** JobError */
         JobError: {
             /** Code */
@@ -1472,6 +1997,43 @@ export interface components {
             /** Items */
             items: components["schemas"]["LexiconEntry"][];
         };
+        /** Member */
+        Member: {
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Email */
+            email?: string | null;
+            role: components["schemas"]["MemberRole"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** MemberInvite */
+        MemberInvite: {
+            /** Email */
+            email: string;
+            /** @default viewer */
+            role?: components["schemas"]["MemberRole"];
+        };
+        /** MemberList */
+        MemberList: {
+            /** Items */
+            items: components["schemas"]["Member"][];
+        };
+        /**
+         * MemberRole
+         * @enum {string}
+         */
+        MemberRole: "viewer" | "editor" | "owner";
+        /** MemberUpdate */
+        MemberUpdate: {
+            role: components["schemas"]["MemberRole"];
+        };
         /** PipelineInfo */
         PipelineInfo: {
             /** Kind */
@@ -1521,6 +2083,120 @@ export interface components {
             characters: number;
             /** Estimated Seconds */
             estimated_seconds: number;
+        };
+        /** Project */
+        Project: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Owner Id
+             * Format: uuid
+             */
+            owner_id: string;
+            /** Name */
+            name: string;
+            /** Description */
+            description: string;
+            /** Genre */
+            genre: string;
+            visibility: components["schemas"]["Visibility"];
+            /** Default Branch */
+            default_branch: string;
+            /**
+             * Access
+             * @description the caller's access: owner, editor or reader
+             */
+            access: string;
+            /**
+             * Link Token
+             * @description only shown to owners: readers of an unlisted project send it
+             */
+            link_token?: string | null;
+            /** Forked From Project */
+            forked_from_project: string | null;
+            /** Forked From Commit */
+            forked_from_commit: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** ProjectCreate */
+        ProjectCreate: {
+            /**
+             * Name
+             * @example Night drive
+             */
+            name: string;
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /**
+             * Genre
+             * @default
+             */
+            genre?: string;
+            /** @default private */
+            visibility?: components["schemas"]["Visibility"];
+            /**
+             * Default Branch
+             * @default main
+             */
+            default_branch?: string;
+        };
+        /** ProjectList */
+        ProjectList: {
+            /** Items */
+            items: components["schemas"]["Project"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /**
+         * ProjectTarget
+         * @description Where a job's outputs go when it succeeds: a new commit on ``branch``.
+         */
+        ProjectTarget: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Branch
+             * @description Default: the project's default branch.
+             */
+            branch?: string | null;
+            /** Message */
+            message?: string | null;
+        };
+        /** ProjectUpdate */
+        ProjectUpdate: {
+            /** Name */
+            name?: string | null;
+            /** Description */
+            description?: string | null;
+            /** Genre */
+            genre?: string | null;
+            visibility?: components["schemas"]["Visibility"] | null;
+            /** Default Branch */
+            default_branch?: string | null;
+            /**
+             * Rotate Link Token
+             * @description Issue a new link token: the old unlisted link stops working.
+             * @default false
+             */
+            rotate_link_token?: boolean;
         };
         /** ProviderCost */
         ProviderCost: {
@@ -1647,6 +2323,11 @@ export interface components {
             /** Voice */
             voice?: string | null;
         };
+        /**
+         * Scope
+         * @enum {string}
+         */
+        Scope: "mine" | "shared" | "public";
         /**
          * SignUploadRequest
          * @description Ask for a URL to send one file straight to storage (large files).
@@ -1820,6 +2501,11 @@ export interface components {
             /** Remaining */
             remaining: number | null;
         };
+        /**
+         * Visibility
+         * @enum {string}
+         */
+        Visibility: "private" | "unlisted" | "public";
         /** VocalsRequest */
         VocalsRequest: {
             /** Lyrics */
@@ -1929,6 +2615,8 @@ export interface components {
              * @default 0
              */
             priority?: number;
+            /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
+            project?: components["schemas"]["ProjectTarget"] | null;
         };
         /** JobAnalysis */
         JobAnalysis: {
@@ -1959,6 +2647,7 @@ export interface components {
             max_attempts: number;
             /** Outputs */
             outputs: components["schemas"]["JobOutput"][];
+            project?: components["schemas"]["ProjectTarget"] | null;
             /**
              * Created At
              * Format: date-time
@@ -1990,6 +2679,8 @@ export interface components {
              * @default 0
              */
             priority?: number;
+            /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
+            project?: components["schemas"]["ProjectTarget"] | null;
         };
         /** JobAudiobook */
         JobAudiobook: {
@@ -2020,6 +2711,7 @@ export interface components {
             max_attempts: number;
             /** Outputs */
             outputs: components["schemas"]["JobOutput"][];
+            project?: components["schemas"]["ProjectTarget"] | null;
             /**
              * Created At
              * Format: date-time
@@ -2253,6 +2945,8 @@ export interface components {
              * @default 0
              */
             priority?: number;
+            /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
+            project?: components["schemas"]["ProjectTarget"] | null;
         };
         /** JobEffects */
         JobEffects: {
@@ -2283,6 +2977,7 @@ export interface components {
             max_attempts: number;
             /** Outputs */
             outputs: components["schemas"]["JobOutput"][];
+            project?: components["schemas"]["ProjectTarget"] | null;
             /**
              * Created At
              * Format: date-time
@@ -2360,6 +3055,8 @@ export interface components {
              * @default 0
              */
             priority?: number;
+            /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
+            project?: components["schemas"]["ProjectTarget"] | null;
         };
         /** JobHumToBeat */
         JobHumToBeat: {
@@ -2390,6 +3087,7 @@ export interface components {
             max_attempts: number;
             /** Outputs */
             outputs: components["schemas"]["JobOutput"][];
+            project?: components["schemas"]["ProjectTarget"] | null;
             /**
              * Created At
              * Format: date-time
@@ -2469,6 +3167,8 @@ export interface components {
              * @default 0
              */
             priority?: number;
+            /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
+            project?: components["schemas"]["ProjectTarget"] | null;
         };
         /** JobMusic */
         JobMusic: {
@@ -2499,6 +3199,7 @@ export interface components {
             max_attempts: number;
             /** Outputs */
             outputs: components["schemas"]["JobOutput"][];
+            project?: components["schemas"]["ProjectTarget"] | null;
             /**
              * Created At
              * Format: date-time
@@ -2553,7 +3254,7 @@ export interface components {
             batch_size?: number;
             /**
              * Voice
-             * @description local draft's voice
+             * @description the local draft's singer: local:<local TTS voice> or diffsinger:<voice>
              * @default local:hibari-us-female
              */
             voice?: string;
@@ -2565,7 +3266,7 @@ export interface components {
         };
         /**
          * JobCreateSong
-         * @description Lyrics (LRC) and a style to songs. Remote: DiffRhythm or ACE-Step; local: a labelled draft (procedural backing, lyrics spoken by a local voice).
+         * @description Lyrics (LRC) and a style to songs. Remote: DiffRhythm or ACE-Step; local: a labelled draft (procedural backing, a composed melody, the lyrics sung by a draft local voice).
          */
         JobCreateSong: {
             /**
@@ -2579,6 +3280,8 @@ export interface components {
              * @default 0
              */
             priority?: number;
+            /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
+            project?: components["schemas"]["ProjectTarget"] | null;
         };
         /** JobSong */
         JobSong: {
@@ -2609,6 +3312,7 @@ export interface components {
             max_attempts: number;
             /** Outputs */
             outputs: components["schemas"]["JobOutput"][];
+            project?: components["schemas"]["ProjectTarget"] | null;
             /**
              * Created At
              * Format: date-time
@@ -2654,6 +3358,8 @@ export interface components {
              * @default 0
              */
             priority?: number;
+            /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
+            project?: components["schemas"]["ProjectTarget"] | null;
         };
         /** JobStems */
         JobStems: {
@@ -2684,6 +3390,7 @@ export interface components {
             max_attempts: number;
             /** Outputs */
             outputs: components["schemas"]["JobOutput"][];
+            project?: components["schemas"]["ProjectTarget"] | null;
             /**
              * Created At
              * Format: date-time
@@ -2734,6 +3441,8 @@ export interface components {
              * @default 0
              */
             priority?: number;
+            /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
+            project?: components["schemas"]["ProjectTarget"] | null;
         };
         /** JobTone */
         JobTone: {
@@ -2764,6 +3473,147 @@ export interface components {
             max_attempts: number;
             /** Outputs */
             outputs: components["schemas"]["JobOutput"][];
+            project?: components["schemas"]["ProjectTarget"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Started At */
+            started_at: string | null;
+            /** Finished At */
+            finished_at: string | null;
+        };
+        /** InlineNote */
+        InlineNote: {
+            /**
+             * Pitch
+             * @description MIDI number (60 = middle C) or a name: "C4", "F#3".
+             */
+            pitch: number | string;
+            /**
+             * Start
+             * @description start, in beats from the beginning
+             */
+            start: number;
+            /**
+             * Beats
+             * @description length in beats
+             */
+            beats: number;
+        };
+        /** UploadRef */
+        UploadRef: {
+            /**
+             * Upload Id
+             * Format: uuid
+             * @description An upload of yours.
+             */
+            upload_id: string;
+        };
+        /** VocalsParams */
+        VocalsParams: {
+            /**
+             * Lyrics
+             * @description the words; plain text or LRC
+             */
+            lyrics: string;
+            /**
+             * Melody
+             * @description a MIDI upload {"upload_id"}, a job's MIDI output {"job_id", "output"} (e.g. a music job's "music.mid"), or inline notes [{"pitch", "start", "beats"}]
+             */
+            melody: components["schemas"]["UploadRef"] | components["schemas"]["OutputRef"] | components["schemas"]["InlineNote"][];
+            /**
+             * Voice
+             * @description local:<local TTS voice> (a draft-quality voice) or diffsinger:<voice>
+             * @default local:hibari-us-female
+             */
+            voice?: string;
+            /**
+             * Bpm
+             * @description tempo of inline notes (default 100); a MIDI melody is re-timed to it
+             * @default null
+             */
+            bpm?: number | null;
+            /**
+             * Key
+             * @description move the melody into this key, e.g. "A minor"
+             * @default null
+             */
+            key?: string | null;
+            /**
+             * Transpose
+             * @description semitones, after key
+             * @default 0
+             */
+            transpose?: number;
+            /**
+             * Backing
+             * @description an audio upload or job output to mix under the voice
+             * @default null
+             */
+            backing?: components["schemas"]["UploadRef"] | components["schemas"]["OutputRef"] | null;
+            /**
+             * Format
+             * @default wav
+             * @enum {string}
+             */
+            format?: "wav" | "mp3" | "flac";
+        };
+        /**
+         * JobCreateVocals
+         * @description Lyrics sung on a melody (a MIDI upload, a music job's MIDI, or inline notes): vocals, a mix over an optional backing, and the syllable-to-note alignment. The local voice is a draft (speech shaped onto the notes); diffsinger calls a singing server.
+         */
+        JobCreateVocals: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "vocals";
+            params: components["schemas"]["VocalsParams"];
+            /**
+             * Priority
+             * @default 0
+             */
+            priority?: number;
+            /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
+            project?: components["schemas"]["ProjectTarget"] | null;
+        };
+        /** JobVocals */
+        JobVocals: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "vocals";
+            status: components["schemas"]["JobStatus"];
+            params: components["schemas"]["VocalsParams"];
+            /** Priority */
+            priority: number;
+            /** Progress */
+            progress: number;
+            /** Stage */
+            stage: string | null;
+            /** Message */
+            message: string | null;
+            error: components["schemas"]["JobError"] | null;
+            /** Attempts */
+            attempts: number;
+            /** Max Attempts */
+            max_attempts: number;
+            /** Outputs */
+            outputs: components["schemas"]["JobOutput"][];
+            project?: components["schemas"]["ProjectTarget"] | null;
             /**
              * Created At
              * Format: date-time
@@ -4683,6 +5533,1325 @@ export interface operations {
                 };
             };
             /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_projects_v1_projects_get: {
+        parameters: {
+            query?: {
+                scope?: components["schemas"]["Scope"];
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectList"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    create_project_v1_projects_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_project_v1_projects__project_id__get: {
+        parameters: {
+            query?: {
+                link_token?: string | null;
+            };
+            header?: {
+                "X-Project-Token"?: string | null;
+            };
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    delete_project_v1_projects__project_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    update_project_v1_projects__project_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    create_commit_v1_projects__project_id__commits_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommitCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Commit"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the resource's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_commit_v1_projects__project_id__commits__commit_id__get: {
+        parameters: {
+            query?: {
+                link_token?: string | null;
+            };
+            header?: {
+                "X-Project-Token"?: string | null;
+            };
+            path: {
+                project_id: string;
+                commit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Commit"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    history_v1_projects__project_id__history_get: {
+        parameters: {
+            query?: {
+                link_token?: string | null;
+            };
+            header?: {
+                "X-Project-Token"?: string | null;
+            };
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["History"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    diff_v1_projects__project_id__diff_get: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+                link_token?: string | null;
+            };
+            header?: {
+                "X-Project-Token"?: string | null;
+            };
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Diff"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    checkout_v1_projects__project_id__checkout_get: {
+        parameters: {
+            query?: {
+                /** @description a commit id or branch */
+                ref?: string | null;
+                format?: "urls" | "zip";
+                link_token?: string | null;
+            };
+            header?: {
+                "X-Project-Token"?: string | null;
+            };
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Checkout"];
+                    "application/zip": unknown;
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    fork_v1_projects__project_id__fork_post: {
+        parameters: {
+            query?: {
+                link_token?: string | null;
+            };
+            header?: {
+                "X-Project-Token"?: string | null;
+            };
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ForkCreate"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the resource's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_branches_v1_projects__project_id__branches_get: {
+        parameters: {
+            query?: {
+                link_token?: string | null;
+            };
+            header?: {
+                "X-Project-Token"?: string | null;
+            };
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BranchList"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    create_branch_v1_projects__project_id__branches_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BranchCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Branch"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the resource's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    delete_branch_v1_projects__project_id__branches__name__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the resource's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    move_branch_v1_projects__project_id__branches__name__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BranchMove"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Branch"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_members_v1_projects__project_id__members_get: {
+        parameters: {
+            query?: {
+                link_token?: string | null;
+            };
+            header?: {
+                "X-Project-Token"?: string | null;
+            };
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberList"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    invite_member_v1_projects__project_id__members_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberInvite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    remove_member_v1_projects__project_id__members__user_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    update_member_v1_projects__project_id__members__user_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    events_v1_events_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Last-Event-ID"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Server-Sent Events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": unknown;
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error */
             422: {
                 headers: {
                     [name: string]: unknown;
