@@ -2661,7 +2661,7 @@ export interface components {
             id: number;
             data: components["schemas"]["JobOutputEvent"];
         };
-        /** @description The song and audiobook surfaces' errors (FastAPI's shape). */
+        /** @description The song, audiobook and projects surfaces' errors (FastAPI's). */
         CompatDetailError: {
             detail: string | components["schemas"]["FieldProblem"][];
         };

@@ -255,7 +255,7 @@ _COMPAT_ERRORS: dict[str, tuple[str, dict[str, Any]]] = {
         {
             "type": "object",
             "title": "CompatDetailError",
-            "description": "The song and audiobook surfaces' errors (FastAPI's shape).",
+            "description": "The song, audiobook and projects surfaces' errors (FastAPI's).",
             "required": ["detail"],
             "properties": {
                 "detail": {
@@ -282,19 +282,22 @@ _COMPAT_ERRORS: dict[str, tuple[str, dict[str, Any]]] = {
         },
     ),
 }
-_COMPAT_TAGS = {
-    "compat: song": "fastapi",
-    "compat: audiobook": "fastapi",
-    "compat: studio": "studio",
-}
+# By tag: the studio surface has a shape of its own; every other drop-in
+# surface (song, audiobook, projects) was a FastAPI app and answers in its shape.
+_COMPAT_TAGS = {"compat: studio": "studio"}
+
+
+def _compat_shape(tags: list[str]) -> str | None:
+    for tag in tags:
+        if tag.startswith("compat:"):
+            return _COMPAT_TAGS.get(tag, "fastapi")
+    return None
 
 
 def _compat_errors(document: dict[str, Any], schemas: dict[str, Any]) -> None:
     for item in document.get("paths", {}).values():
         for operation in item.values():
-            shape = next(
-                (_COMPAT_TAGS[t] for t in operation.get("tags", []) if t in _COMPAT_TAGS), None
-            )
+            shape = _compat_shape(operation.get("tags", []))
             if shape is None:
                 continue
             name, schema = _COMPAT_ERRORS[shape]

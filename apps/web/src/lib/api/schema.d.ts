@@ -3779,7 +3779,7 @@ export interface components {
         };
         /**
          * CompatDetailError
-         * @description The song and audiobook surfaces' errors (FastAPI's shape).
+         * @description The song, audiobook and projects surfaces' errors (FastAPI's).
          */
         CompatDetailError: {
             detail: string | components["schemas"]["FieldProblem"][];
