@@ -1248,7 +1248,7 @@ export interface components {
              *       "jobs:write"
              *     ]
              */
-            scopes: ("jobs:read" | "jobs:write" | "uploads:read" | "uploads:write" | "voices:read" | "lexicon:read" | "lexicon:write" | "usage:read")[];
+            scopes: ("jobs:read" | "jobs:write" | "uploads:read" | "uploads:write" | "voices:read" | "lexicon:read" | "lexicon:write" | "usage:read" | "projects:read" | "projects:write" | "events:read")[];
         };
         /** ApiKeyCreated */
         ApiKeyCreated: {
