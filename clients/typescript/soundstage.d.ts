@@ -7932,8 +7932,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "video/mp4": unknown;
+                    "video/mp4": Blob;
                 };
+            };
+            /** @description the Range asked for */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "video/mp4": Blob;
+                };
+            };
+            /** @description Supabase Storage serves it: a signed URL */
+            307: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Missing or invalid bearer token */
             401: {
@@ -7946,6 +7962,15 @@ export interface operations {
             };
             /** @description Not found (or another user's resource) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Range not satisfiable */
+            416: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -282,9 +282,10 @@ _COMPAT_ERRORS: dict[str, tuple[str, dict[str, Any]]] = {
         },
     ),
 }
-# By tag: the studio surface has a shape of its own; every other drop-in
-# surface (song, audiobook, projects) was a FastAPI app and answers in its shape.
-_COMPAT_TAGS = {"compat: studio": "studio"}
+# By tag: the studio surface has a shape of its own, the video surface keeps
+# the engine's envelope; every other drop-in surface (song, audiobook,
+# projects) was a FastAPI app and answers in its shape.
+_COMPAT_TAGS: dict[str, str | None] = {"compat: studio": "studio", "compat: video": None}
 
 
 def _compat_shape(tags: list[str]) -> str | None:

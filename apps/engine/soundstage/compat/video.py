@@ -115,7 +115,15 @@ async def progress(request: Request, who: CompatUser) -> Progress:
 @router.get(
     "/api/video/{filename}",
     response_class=Response,
-    responses={200: {"content": {"video/mp4": {}}}, **error_responses(401, 404)},
+    responses={
+        200: {"content": {"video/mp4": {"schema": {"type": "string", "format": "binary"}}}},
+        206: {
+            "description": "the Range asked for",
+            "content": {"video/mp4": {"schema": {"type": "string", "format": "binary"}}},
+        },
+        307: {"description": "Supabase Storage serves it: a signed URL"},
+        **error_responses(401, 404, 416),
+    },
 )
 async def video(request: Request, who: CompatUser, filename: str) -> Response:
     """The finished MP4, streamable with Range (seeking in a ``<video>``)."""

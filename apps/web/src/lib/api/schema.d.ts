@@ -1116,6 +1116,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/generate-video": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate Video
+         * @description Start a story video from the frontend's form; returns at once.
+         */
+        post: operations["generate_video_api_generate_video_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Progress
+         * @description The caller's most recent video job.
+         */
+        get: operations["progress_api_progress_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/video/{filename}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Video
+         * @description The finished MP4, streamable with Range (seeking in a ``<video>``).
+         */
+        get: operations["video_api_video__filename__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/app/config.json": {
         parameters: {
             query?: never;
@@ -1903,7 +1963,7 @@ export interface components {
          * Job
          * @description A job; `params` is typed by `kind`.
          */
-        Job: components["schemas"]["JobAnalysis"] | components["schemas"]["JobAudiobook"] | components["schemas"]["JobEffects"] | components["schemas"]["JobHumToBeat"] | components["schemas"]["JobMusic"] | components["schemas"]["JobSong"] | components["schemas"]["JobStems"] | components["schemas"]["JobTone"] | components["schemas"]["JobVocals"];
+        Job: components["schemas"]["JobAnalysis"] | components["schemas"]["JobAudiobook"] | components["schemas"]["JobEffects"] | components["schemas"]["JobHumToBeat"] | components["schemas"]["JobMusic"] | components["schemas"]["JobSong"] | components["schemas"]["JobStems"] | components["schemas"]["JobTone"] | components["schemas"]["JobVideo"] | components["schemas"]["JobVocals"];
         /** JobBatch */
         JobBatch: {
             /**
@@ -1921,7 +1981,7 @@ export interface components {
             jobs: components["schemas"]["JobCreate"][];
         };
         /** JobCreate */
-        JobCreate: components["schemas"]["JobCreateAnalysis"] | components["schemas"]["JobCreateAudiobook"] | components["schemas"]["JobCreateEffects"] | components["schemas"]["JobCreateHumToBeat"] | components["schemas"]["JobCreateMusic"] | components["schemas"]["JobCreateSong"] | components["schemas"]["JobCreateStems"] | components["schemas"]["JobCreateTone"] | components["schemas"]["JobCreateVocals"];
+        JobCreate: components["schemas"]["JobCreateAnalysis"] | components["schemas"]["JobCreateAudiobook"] | components["schemas"]["JobCreateEffects"] | components["schemas"]["JobCreateHumToBeat"] | components["schemas"]["JobCreateMusic"] | components["schemas"]["JobCreateSong"] | components["schemas"]["JobCreateStems"] | components["schemas"]["JobCreateTone"] | components["schemas"]["JobCreateVideo"] | components["schemas"]["JobCreateVocals"];
         /** JobError */
         JobError: {
             /** Code */
@@ -2083,6 +2143,24 @@ export interface components {
             characters: number;
             /** Estimated Seconds */
             estimated_seconds: number;
+        };
+        /** Progress */
+        Progress: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "idle" | "generating" | "complete" | "error";
+            /** Progress */
+            progress: number;
+            /** Substatus */
+            substatus?: string | null;
+            /** Details */
+            details?: string | null;
+            /** Video Path */
+            video_path?: string | null;
+            /** Error */
+            error?: string | null;
         };
         /** Project */
         Project: {
@@ -2373,6 +2451,17 @@ export interface components {
              * Format: date-time
              */
             expires_at: string;
+        };
+        /** Started */
+        Started: {
+            /**
+             * Status
+             * @default generating
+             * @constant
+             */
+            status?: "generating";
+            /** Job Id */
+            job_id: string;
         };
         /** StatusResponse */
         StatusResponse: {
@@ -3458,6 +3547,199 @@ export interface components {
             kind: "tone";
             status: components["schemas"]["JobStatus"];
             params: components["schemas"]["ToneParams"];
+            /** Priority */
+            priority: number;
+            /** Progress */
+            progress: number;
+            /** Stage */
+            stage: string | null;
+            /** Message */
+            message: string | null;
+            error: components["schemas"]["JobError"] | null;
+            /** Attempts */
+            attempts: number;
+            /** Max Attempts */
+            max_attempts: number;
+            /** Outputs */
+            outputs: components["schemas"]["JobOutput"][];
+            project?: components["schemas"]["ProjectTarget"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Started At */
+            started_at: string | null;
+            /** Finished At */
+            finished_at: string | null;
+        };
+        /** Character */
+        Character: {
+            /** Name */
+            name: string;
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+        };
+        /** MusicOptions */
+        MusicOptions: {
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled?: boolean;
+            /**
+             * Mood
+             * @default null
+             */
+            mood?: string | null;
+        };
+        /**
+         * SceneInput
+         * @description One scene of a user's own script (``script``), which skips writing.
+         */
+        SceneInput: {
+            /** Narration */
+            narration: string;
+            /**
+             * Image Prompt
+             * @default
+             */
+            image_prompt?: string;
+            /**
+             * Title
+             * @default
+             */
+            title?: string;
+        };
+        /** VideoParams */
+        VideoParams: {
+            /**
+             * Topic
+             * @default
+             */
+            topic?: string;
+            /**
+             * Story Type
+             * @default mystery
+             * @enum {string}
+             */
+            story_type?: "scary_horror" | "mystery" | "bedtime" | "documentary" | "motivational" | "sci_fi" | "fairy_tale";
+            /**
+             * Image Style
+             * @default cinematic
+             * @enum {string}
+             */
+            image_style?: "cinematic" | "anime" | "watercolor" | "photographic" | "comic" | "minimal";
+            /**
+             * Image Mode
+             * @default ai_only
+             * @enum {string}
+             */
+            image_mode?: "ai_only" | "stock" | "manual" | "mixed";
+            /**
+             * Voice Id
+             * @description any voice id from GET /v1/voices
+             * @default local:hibari-us-female
+             */
+            voice_id?: string;
+            /**
+             * Duration
+             * @description minutes of narration
+             * @default 1
+             */
+            duration?: number;
+            /**
+             * Hook Intensity
+             * @default medium
+             * @enum {string}
+             */
+            hook_intensity?: "low" | "medium" | "high" | "extreme";
+            /**
+             * Pacing
+             * @default steady
+             * @enum {string}
+             */
+            pacing?: "slow" | "steady" | "dynamic";
+            /**
+             * Num Scenes
+             * @default 6
+             */
+            num_scenes?: number;
+            /** Characters */
+            characters?: components["schemas"]["Character"][];
+            /**
+             * Manual Image Paths
+             * @description upload ids of images, in scene order
+             */
+            manual_image_paths?: string[];
+            /** Stock Keywords */
+            stock_keywords?: string[];
+            /**
+             * Aspect
+             * @default 9:16
+             * @enum {string}
+             */
+            aspect?: "9:16" | "16:9" | "1:1";
+            music?: components["schemas"]["MusicOptions"];
+            /**
+             * Subtitles
+             * @default both
+             * @enum {string}
+             */
+            subtitles?: "burned" | "sidecar" | "both" | "none";
+            /**
+             * Script
+             * @default null
+             */
+            script?: components["schemas"]["SceneInput"][] | null;
+            /**
+             * Resolution
+             * @default 1080p
+             * @enum {string}
+             */
+            resolution?: "480p" | "720p" | "1080p";
+        };
+        /**
+         * JobCreateVideo
+         * @description A topic (or your own script) to a narrated story video: script, scene images, narration, music and subtitles in an MP4, with a poster, captions and a report.
+         */
+        JobCreateVideo: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "video";
+            params?: components["schemas"]["VideoParams"];
+            /**
+             * Priority
+             * @default 0
+             */
+            priority?: number;
+            /** @description Commit the outputs to this project's branch when the job succeeds (you must be an editor or owner of it). */
+            project?: components["schemas"]["ProjectTarget"] | null;
+        };
+        /** JobVideo */
+        JobVideo: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "video";
+            status: components["schemas"]["JobStatus"];
+            params: components["schemas"]["VideoParams"];
             /** Priority */
             priority: number;
             /** Progress */
@@ -7933,6 +8215,198 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CompatStudioError"];
+                };
+            };
+        };
+    };
+    generate_video_api_generate_video_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Started"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Quota exceeded (quota_exceeded): the plan allows no more this month */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    progress_api_progress_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Progress"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    video_api_video__filename__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                filename: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "video/mp4": Blob;
+                };
+            };
+            /** @description the Range asked for */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "video/mp4": Blob;
+                };
+            };
+            /** @description Supabase Storage serves it: a signed URL */
+            307: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or another user's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Range not satisfiable */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Any other error (e.g. 500 internal_error, 503 storage_unavailable), in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
