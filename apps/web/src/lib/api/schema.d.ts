@@ -1423,10 +1423,11 @@ export interface components {
             author?: string | null;
             /**
              * Mode
+             * @description 'single': one narrator; 'dual': narrator and one dialogue voice; 'cast': a voice per character (speakers attributed per quote; see the preview's cast)
              * @default single
              * @enum {string}
              */
-            mode?: "single" | "dual";
+            mode?: "single" | "dual" | "cast";
             /**
              * Provider
              * @default local
@@ -1457,6 +1458,20 @@ export interface components {
              * @enum {string}
              */
             loudness?: "acx" | "podcast";
+            /**
+             * Gain
+             * @description 'chapter': each chapter levelled on its own (as ACX judges each file), mastered as soon as its last unit is synthesised; 'book': one gain for the whole book, chapters keep their relative levels (mastering waits for all synthesis)
+             * @default chapter
+             * @enum {string}
+             */
+            gain?: "chapter" | "book";
+            /**
+             * Cast
+             * @description mode 'cast': character name to a voice id (any configured provider)
+             */
+            cast?: {
+                [key: string]: string;
+            };
             /** Formats */
             formats?: ("mp3" | "m4b")[];
             /** Replacements */
@@ -1531,6 +1546,21 @@ export interface components {
              * Format: uuid
              */
             head_id: string;
+        };
+        /** CastMember */
+        CastMember: {
+            /** Name */
+            name: string;
+            /** Gender */
+            gender: string | null;
+            /** Lines */
+            lines: number;
+            /** Characters */
+            characters: number;
+            /** Samples */
+            samples: string[];
+            /** Proposed Voice */
+            proposed_voice: string;
         };
         /** Checkout */
         Checkout: {
@@ -2132,6 +2162,11 @@ export interface components {
             quota: components["schemas"]["QuotaInfo"];
             /** Warnings */
             warnings: string[];
+            /**
+             * Cast
+             * @description mode 'cast': the characters who speak, most lines first
+             */
+            cast?: components["schemas"]["CastMember"][] | null;
         };
         /** PreviewChapter */
         PreviewChapter: {
