@@ -65,7 +65,6 @@ _DESCRIPTIONS = {
     416: "Range not satisfiable",
     500: "Internal error",
     502: "Storage refused the request (storage_error)",
-    503: "A dependency is unavailable (storage_unavailable, unavailable)",
     429: "Too many requests (see Retry-After)",
     503: "Unavailable for now, the database for instance (see Retry-After)",
 }
