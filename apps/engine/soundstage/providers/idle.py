@@ -84,8 +84,6 @@ class IdleModels(Generic[K, V]):
             return len(self._entries)
 
 
-
-
 def unload_idle(idle_seconds: float) -> int:
     """Drop idle models from every cache and return the memory to the system;
     how many models went. Blocking (sessions are freed here): call it in a thread."""
