@@ -35,7 +35,7 @@ def test_a_model_in_use_is_never_dropped() -> None:
 def test_the_local_voice_is_unloaded_after_idle_and_reloads_on_use(tmp_path: Path) -> None:
     voice = local_hibari.available()[0]
     assert local_hibari.synthesize_to(tmp_path / "a.wav", "Hello there.", voice, 1) > 0
-    assert len(local_hibari._models) == 1
+    assert len(local_hibari._models) >= 1
     time.sleep(0.05)
     assert unload_idle(0.01) >= 1
     assert len(local_hibari._models) == 0

@@ -202,3 +202,16 @@ async def test_without_piper_only_hibari_is_offered(
     assert first == second and note is not None and "piper" in note
     with pytest.raises(PermanentError, match=r"piper extra: pip install 'soundstage\[piper\]'"):
         await local.synthesize("Hello.", "local:piper-joe", out_dir)
+
+
+def test_long_piper_sentences_are_spoken_clause_by_clause() -> None:
+    """Piper's memory grows with the audio of one call: a long sentence is cut
+    after its last clause mark (else a word break) inside each window."""
+    words = list("it was late, the road was long; we ran home and ate")
+    pieces = local_piper.split_phonemes(words, 20)
+    assert all(len(p) <= 20 for p in pieces)
+    assert "".join("".join(p) for p in pieces).replace(" ", "") == "".join(words).replace(" ", "")
+    assert "".join(pieces[0]) == "it was late,"
+    assert "".join(pieces[1]) == "the road was long;"
+    assert local_piper.split_phonemes(list("short"), 20) == [list("short")]
+    assert local_piper.split_phonemes([" ", " "], 20) == []

@@ -76,16 +76,48 @@ def _speak(path: Path, text: str, voice: Any, lock: threading.Lock) -> int:
     # normalize_audio=False and volume 1, for one sentence after another.)
     with lock:
         sentences = voice.phonemize(text)
+    clause_pause = np.zeros(int(rate * _CLAUSE_PAUSE_SECONDS), dtype=np.float32)
     parts: list[Any] = []
     for phonemes in sentences:
-        if not phonemes:
-            continue
-        audio = voice.phoneme_ids_to_audio(voice.phonemes_to_ids(phonemes), config)
-        if parts:
-            parts.append(pause)
-        parts.append(np.clip(audio, -1.0, 1.0).astype(np.float32))
+        for i, piece in enumerate(split_phonemes(phonemes, MAX_PHONEMES)):
+            audio = voice.phoneme_ids_to_audio(voice.phonemes_to_ids(piece), config)
+            if parts:
+                parts.append(clause_pause if i else pause)
+            parts.append(np.clip(audio, -1.0, 1.0).astype(np.float32))
     audio = (
         np.concatenate(parts) if parts else np.zeros(int(rate * _EMPTY_SECONDS), dtype=np.float32)
     )
     write_wav(path, audio, rate)
     return rate
+
+
+# Piper's decoder holds activations in proportion to the audio of one call: a
+# 1,500-character chunk with a long sentence peaked at 723 MB against 260 MB
+# before it (most of a dual-voice book's peak). Sentences longer than this many
+# phonemes (about 10 s of speech) are spoken clause by clause.
+MAX_PHONEMES = 160
+_CLAUSE_PAUSE_SECONDS = 0.12
+# comma, semicolon, colon, em dash, en dash (as espeak passes them through)
+_CLAUSE_MARKS = frozenset(",;:\u2014\u2013")
+
+
+def split_phonemes(phonemes: list[str], limit: int) -> list[list[str]]:
+    """``phonemes`` (one sentence) in pieces of at most ``limit``, cut after
+    the last clause mark (else the last word break) within each window; empty
+    pieces are dropped."""
+    pieces: list[list[str]] = []
+    rest = phonemes
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = next((i for i in range(limit - 1, 0, -1) if window[i] in _CLAUSE_MARKS), 0)
+        if cut == 0:
+            cut = next((i for i in range(limit - 1, 0, -1) if window[i] == " "), limit - 1)
+        piece = rest[: cut + 1]
+        while piece and piece[-1] == " ":
+            piece = piece[:-1]
+        pieces.append(piece)
+        rest = rest[cut + 1 :]
+        while rest and rest[0] == " ":
+            rest = rest[1:]
+    pieces.append(rest)
+    return [piece for piece in pieces if any(p.strip() for p in piece)]
