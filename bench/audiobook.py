@@ -553,12 +553,13 @@ async def _db_timeline(data_dir: Path, job_id: str) -> dict[str, Any]:
     conn = await asyncpg.connect(dsn)
     try:
         events = await conn.fetch(
-            "select created_at, type, data::text as data from job_events "
+            "select created_at, type, data::text as data from soundstage.job_events "
             "where job_id = $1 order by id",
             uuid.UUID(job_id),
         )
         checkpoints = await conn.fetch(
-            "select unit, created_at from job_checkpoints where job_id = $1 order by created_at",
+            "select unit, created_at from soundstage.job_checkpoints where job_id = $1 order by "
+            "created_at",
             uuid.UUID(job_id),
         )
     finally:

@@ -59,19 +59,20 @@ async def _user(conn: asyncpg.Connection, settings: Settings) -> tuple[Principal
 
 async def _seed(conn: asyncpg.Connection, owner: uuid.UUID, commits: int, files: int) -> uuid.UUID:
     pid: uuid.UUID = await conn.fetchval(
-        "insert into projects (owner_id, name, visibility) values ($1, 'bench', 'public') "
+        "insert into soundstage.projects (owner_id, name, visibility) values ($1, 'bench', "
+        "'public') "
         "returning id",
         owner,
     )
     shas = [uuid.uuid4().hex + uuid.uuid4().hex for _ in range(commits * files)]
     await conn.execute(
-        "insert into stored_objects (sha256, bucket, object_path, bytes, content_type) "
+        "insert into soundstage.stored_objects (sha256, bucket, object_path, bytes, content_type) "
         "select s, 'renders', 'objects/' || s, 1, 'audio/wav' from unnest($1::text[]) s",
         shas,
     )
     await conn.execute(
         """
-        insert into commits (id, project_id, parent_id, author_id, message, bpm)
+        insert into soundstage.commits (id, project_id, parent_id, author_id, message, bpm)
         select md5($1::uuid::text || i)::uuid, $1::uuid,
                case when i = 1 then null else md5($1::uuid::text || (i - 1))::uuid end,
                $2, 'commit ' || i, 120
@@ -83,7 +84,8 @@ async def _seed(conn: asyncpg.Connection, owner: uuid.UUID, commits: int, files:
     )
     await conn.execute(
         """
-        insert into commit_files (commit_id, project_id, role, sha256, name, bytes, content_type)
+        insert into soundstage.commit_files (commit_id, project_id, role, sha256, name, bytes,
+          content_type)
         select md5($1::uuid::text || (1 + (k - 1) / $3))::uuid, $1::uuid, 'r' || ((k - 1) % $3),
                ($2::text[])[k], 'f.wav', 1, 'audio/wav'
         from generate_series(1, $4) k
@@ -94,7 +96,7 @@ async def _seed(conn: asyncpg.Connection, owner: uuid.UUID, commits: int, files:
         commits * files,
     )
     await conn.execute(
-        "insert into branches (project_id, name, head_id) "
+        "insert into soundstage.branches (project_id, name, head_id) "
         "values ($1, 'main', md5($1::uuid::text || $2::int)::uuid)",
         pid,
         commits,
@@ -159,10 +161,12 @@ async def run(commits: int, files: int, runs: int) -> dict[str, dict[str, float]
                         hist_r.append(h_ms)
                 results["fork (route)"] = _summary(fork_r)
                 results["history (route)"] = _summary(hist_r)
-        copied = await conn.fetchval("select count(*) from commit_files") - commits * files
+        copied = (
+            await conn.fetchval("select count(*) from soundstage.commit_files") - commits * files
+        )
         results["check"] = {"files_copied_as_rows": float(copied),
                             "stored_objects": float(await conn.fetchval(
-                                "select count(*) from stored_objects"))}  # fmt: skip
+                                "select count(*) from soundstage.stored_objects"))}  # fmt: skip
         await conn.close()
         return results
     finally:

@@ -384,7 +384,8 @@ class Soundstage:
         offset = random.randrange(len(self.users))
         owners = [self.users[(offset + i) % len(self.users)] for i in range(n)]
         rows = await self.conn.fetch(
-            "insert into jobs (user_id, kind) select u, $2 from unnest($1::uuid[]) u returning id",
+            "insert into soundstage.jobs (user_id, kind) select u, $2 from unnest($1::uuid[]) u "
+            "returning id",
             owners,
             NOOP_KIND,
         )
@@ -392,27 +393,29 @@ class Soundstage:
 
     async def create_one(self) -> Any:
         return await self.conn.fetchval(
-            "insert into jobs (user_id, kind) values ($1, $2) returning id",
+            "insert into soundstage.jobs (user_id, kind) values ($1, $2) returning id",
             random.choice(self.users),
             NOOP_KIND,
         )
 
     async def unfinished(self) -> int:
         n: int = await self.conn.fetchval(
-            "select count(*) from jobs where status in ('queued', 'running', 'canceling')"
+            "select count(*) from soundstage.jobs where status in ('queued', 'running', "
+            "'canceling')"
         )
         return n
 
     async def succeeded(self, ids: Sequence[Any]) -> int:
         n: int = await self.conn.fetchval(
-            "select count(*) from jobs where id = any($1::uuid[]) and status = 'succeeded'",
+            "select count(*) from soundstage.jobs where id = any($1::uuid[]) and status = "
+            "'succeeded'",
             list(ids),
         )
         return n
 
     async def last_finish(self, ids: Sequence[Any]) -> float:
         t: float = await self.conn.fetchval(
-            "select extract(epoch from max(finished_at))::float8 from jobs "
+            "select extract(epoch from max(finished_at))::float8 from soundstage.jobs "
             "where id = any($1::uuid[])",
             list(ids),
         )
@@ -420,13 +423,13 @@ class Soundstage:
 
     async def is_running(self, job_id: Any) -> bool:
         status: str | None = await self.conn.fetchval(
-            "select status from jobs where id = $1", job_id
+            "select status from soundstage.jobs where id = $1", job_id
         )
         return status != "queued"
 
     async def db_latencies(self, ids: Sequence[Any]) -> list[float]:
         rows = await self.conn.fetch(
-            "select extract(epoch from started_at - created_at)::float8 as s from jobs "
+            "select extract(epoch from started_at - created_at)::float8 as s from soundstage.jobs "
             "where id = any($1::uuid[])",
             list(ids),
         )

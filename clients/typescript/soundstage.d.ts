@@ -2581,7 +2581,7 @@ export interface components {
             started_at: string | null;
             finished_at: string | null;
         };
-        /** @description A ``public.job_events`` row (Realtime INSERTs): the same events as the SSE stream. */
+        /** @description A ``soundstage.job_events`` row (Realtime INSERTs): the same events as the SSE stream. */
         JobEventRow: {
             id: number;
             /** Format: uuid */
@@ -2609,7 +2609,7 @@ export interface components {
             message: string | null;
         };
         /**
-         * @description A ``public.jobs`` row as Supabase Realtime delivers it (``payload.new``)
+         * @description A ``soundstage.jobs`` row as Supabase Realtime delivers it (``payload.new``)
          *     to a signed-in page: the columns granted to ``authenticated``, own rows only.
          */
         JobRow: {

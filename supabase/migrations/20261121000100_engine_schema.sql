@@ -16,11 +16,19 @@ end
 $$;
 -- The engine connects as the migrating user and switches into soundstage_api.
 grant soundstage_api to current_user;
-grant usage on schema public to soundstage_api;
+-- Everything the engine owns lives in two schemas of its own, beside (never in)
+-- the app's tables in public: soundstage, exposed to the Data API (what a
+-- frontend reads, under RLS), and soundstage_private (the queue's functions,
+-- counters, bookkeeping: never exposed). Upgrading a deployment made before
+-- this split: 20261205000100_soundstage_schema.sql.
+create schema if not exists soundstage;
+create schema if not exists soundstage_private;
+revoke all on schema soundstage_private from public;
+grant usage on schema soundstage, soundstage_private to authenticated, soundstage_api;
 grant usage on schema auth to soundstage_api;
 
 -- keeps updated_at honest without trusting callers
-create or replace function public.soundstage_touch_updated_at() returns trigger
+create or replace function soundstage_private.touch_updated_at() returns trigger
 language plpgsql
 as $$
 begin
@@ -30,7 +38,7 @@ end
 $$;
 
 -- ---------------------------------------------------------------- uploads
-create table public.uploads (
+create table soundstage.uploads (
   id uuid primary key default gen_random_uuid(),
   user_id uuid not null references auth.users (id) on delete cascade,
   category text not null check (category in ('manuscript', 'audio', 'midi', 'image')),
@@ -43,10 +51,10 @@ create table public.uploads (
   sha256 text not null,
   created_at timestamptz not null default now()
 );
-create index uploads_user_id_created_at_idx on public.uploads (user_id, created_at desc, id desc);
+create index uploads_user_id_created_at_idx on soundstage.uploads (user_id, created_at desc, id desc);
 
 -- ------------------------------------------------------------------- jobs
-create table public.jobs (
+create table soundstage.jobs (
   id uuid primary key default gen_random_uuid(),
   user_id uuid not null references auth.users (id) on delete cascade,
   kind text not null check (kind ~ '^[a-z][a-z0-9_]{0,63}$'),
@@ -71,17 +79,17 @@ create table public.jobs (
   finished_at timestamptz,
   constraint jobs_user_idempotency_key unique (user_id, idempotency_key)
 );
-create index jobs_user_id_created_at_idx on public.jobs (user_id, created_at desc, id desc);
+create index jobs_user_id_created_at_idx on soundstage.jobs (user_id, created_at desc, id desc);
 -- the claim query walks only queued rows, in dispatch order
-create index jobs_queued_idx on public.jobs (priority desc, run_after, created_at)
+create index jobs_queued_idx on soundstage.jobs (priority desc, run_after, created_at)
   where status = 'queued';
-create index jobs_lease_idx on public.jobs (lease_expires_at) where status in ('running', 'canceling');
+create index jobs_lease_idx on soundstage.jobs (lease_expires_at) where status in ('running', 'canceling');
 
-create trigger jobs_touch_updated_at before update on public.jobs
-  for each row execute function public.soundstage_touch_updated_at();
+create trigger jobs_touch_updated_at before update on soundstage.jobs
+  for each row execute function soundstage_private.touch_updated_at();
 
 -- Wake workers the moment a job becomes runnable (LISTEN soundstage_jobs).
-create or replace function public.soundstage_notify_job() returns trigger
+create or replace function soundstage_private.notify_job() returns trigger
 language plpgsql
 as $$
 begin
@@ -93,13 +101,13 @@ begin
   return null;
 end
 $$;
-create trigger jobs_notify after insert or update of status on public.jobs
-  for each row execute function public.soundstage_notify_job();
+create trigger jobs_notify after insert or update of status on soundstage.jobs
+  for each row execute function soundstage_private.notify_job();
 
 -- ------------------------------------------------------------ job_outputs
-create table public.job_outputs (
+create table soundstage.job_outputs (
   id uuid primary key default gen_random_uuid(),
-  job_id uuid not null references public.jobs (id) on delete cascade,
+  job_id uuid not null references soundstage.jobs (id) on delete cascade,
   user_id uuid not null references auth.users (id) on delete cascade,
   name text not null check (name ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$'),
   content_type text not null,
@@ -109,32 +117,32 @@ create table public.job_outputs (
   created_at timestamptz not null default now(),
   constraint job_outputs_job_name unique (job_id, name)
 );
-create index job_outputs_user_id_idx on public.job_outputs (user_id);
+create index job_outputs_user_id_idx on soundstage.job_outputs (user_id);
 
 -- -------------------------------------------------------------------- RLS
-alter table public.uploads enable row level security;
-alter table public.jobs enable row level security;
-alter table public.job_outputs enable row level security;
+alter table soundstage.uploads enable row level security;
+alter table soundstage.jobs enable row level security;
+alter table soundstage.job_outputs enable row level security;
 
-create policy uploads_select_own on public.uploads for select
+create policy uploads_select_own on soundstage.uploads for select
   to authenticated, soundstage_api using ((select auth.uid()) = user_id);
-create policy uploads_insert_own on public.uploads for insert
+create policy uploads_insert_own on soundstage.uploads for insert
   to soundstage_api with check ((select auth.uid()) = user_id);
-create policy uploads_delete_own on public.uploads for delete
+create policy uploads_delete_own on soundstage.uploads for delete
   to soundstage_api using ((select auth.uid()) = user_id);
 
-create policy jobs_select_own on public.jobs for select
+create policy jobs_select_own on soundstage.jobs for select
   to authenticated, soundstage_api using ((select auth.uid()) = user_id);
-create policy jobs_insert_own on public.jobs for insert
+create policy jobs_insert_own on soundstage.jobs for insert
   to soundstage_api with check ((select auth.uid()) = user_id);
-create policy jobs_update_own on public.jobs for update
+create policy jobs_update_own on soundstage.jobs for update
   to soundstage_api using ((select auth.uid()) = user_id) with check ((select auth.uid()) = user_id);
-create policy jobs_delete_own on public.jobs for delete
+create policy jobs_delete_own on soundstage.jobs for delete
   to soundstage_api using ((select auth.uid()) = user_id);
 
-create policy job_outputs_select_own on public.job_outputs for select
+create policy job_outputs_select_own on soundstage.job_outputs for select
   to authenticated, soundstage_api using ((select auth.uid()) = user_id);
-create policy job_outputs_delete_own on public.job_outputs for delete
+create policy job_outputs_delete_own on soundstage.job_outputs for delete
   to soundstage_api using ((select auth.uid()) = user_id);
 
 -- Grants: the frontend reads its own rows (not the queue's internals: lease
@@ -142,11 +150,11 @@ create policy job_outputs_delete_own on public.job_outputs for delete
 -- user may change: new jobs, cancellation (status) and deletion, and a retry
 -- (which resets the run columns, see the queue migration). Outputs and the
 -- running status transitions are the worker's alone.
-grant select on public.uploads, public.job_outputs to authenticated;
+grant select on soundstage.uploads, soundstage.job_outputs to authenticated;
 grant select (id, user_id, kind, params, status, priority, progress, stage, message, error,
               attempts, max_attempts, run_after, created_at, updated_at, started_at, finished_at)
-  on public.jobs to authenticated;
-grant select, insert, delete on public.uploads to soundstage_api;
-grant select, insert, delete on public.jobs to soundstage_api;
-grant update (status, finished_at) on public.jobs to soundstage_api;
-grant select, delete on public.job_outputs to soundstage_api;
+  on soundstage.jobs to authenticated;
+grant select, insert, delete on soundstage.uploads to soundstage_api;
+grant select, insert, delete on soundstage.jobs to soundstage_api;
+grant update (status, finished_at) on soundstage.jobs to soundstage_api;
+grant select, delete on soundstage.job_outputs to soundstage_api;

@@ -37,17 +37,17 @@ begin
   end if;
   foreach tbl in array array['jobs', 'job_events'] loop
     if exists (select from pg_publication_tables
-               where pubname = 'supabase_realtime' and schemaname = 'public'
+               where pubname = 'supabase_realtime' and schemaname = 'soundstage'
                  and tablename = tbl) then
       continue;
     end if;
     if not pub.ours then
       -- Only the publication's owner may change it; do not block the deploy.
-      raise warning 'cannot add public.% to supabase_realtime: not its owner', tbl
-        using hint = format('alter publication supabase_realtime add table public.%I', tbl);
+      raise warning 'cannot add soundstage.% to supabase_realtime: not its owner', tbl
+        using hint = format('alter publication supabase_realtime add table soundstage.%I', tbl);
       continue;
     end if;
-    execute format('alter publication supabase_realtime add table public.%I', tbl);
+    execute format('alter publication supabase_realtime add table soundstage.%I', tbl);
   end loop;
 end
 $$;

@@ -16,12 +16,12 @@
 -- A later migration that adds a table or function to schema public must do
 -- the same for it (tests/db/test_supabase_migrations.py checks every one).
 
-revoke all on public.uploads, public.jobs, public.job_outputs, public.job_checkpoints,
-  public.job_events from anon, authenticated;
+revoke all on soundstage.uploads, soundstage.jobs, soundstage.job_outputs, soundstage.job_checkpoints,
+  soundstage.job_events from anon, authenticated;
 
 do $$
 declare
-  seq text := pg_get_serial_sequence('public.job_events', 'id');
+  seq text := pg_get_serial_sequence('soundstage.job_events', 'id');
 begin
   if seq is not null then
     execute format('revoke all on sequence %s from anon, authenticated', seq);
@@ -31,15 +31,15 @@ $$;
 
 -- Trigger functions need no EXECUTE grant to fire; the queue functions are the
 -- engine request role's alone.
-revoke all on function public.soundstage_touch_updated_at(), public.soundstage_notify_job(),
-  public.soundstage_job_event(), public.soundstage_queue_stats(),
-  public.soundstage_queue_positions(), public.soundstage_recent_durations()
+revoke all on function soundstage_private.touch_updated_at(), soundstage_private.notify_job(),
+  soundstage_private.job_event(), soundstage_private.queue_stats(),
+  soundstage_private.queue_positions(), soundstage_private.recent_durations()
   from public, anon, authenticated;
-grant execute on function public.soundstage_queue_stats(), public.soundstage_queue_positions(),
-  public.soundstage_recent_durations() to soundstage_api;
+grant execute on function soundstage_private.queue_stats(), soundstage_private.queue_positions(),
+  soundstage_private.recent_durations() to soundstage_api;
 
-grant select on public.uploads, public.job_outputs, public.job_checkpoints, public.job_events
+grant select on soundstage.uploads, soundstage.job_outputs, soundstage.job_checkpoints, soundstage.job_events
   to authenticated;
 grant select (id, user_id, kind, params, status, priority, progress, stage, message, error,
               attempts, max_attempts, run_after, created_at, updated_at, started_at, finished_at)
-  on public.jobs to authenticated;
+  on soundstage.jobs to authenticated;

@@ -8,25 +8,26 @@
 --
 -- UNLOGGED: losing the counters in a database crash only resets everyone's
 -- quota, and skipping the WAL keeps a write per limited request cheap.
--- The table lives in schema soundstage, which neither `authenticated` nor the
--- engine's request role can use: only the privileged connection touches it.
+-- The table lives in schema soundstage_private, where neither `authenticated`
+-- nor the engine's request role has any grant on it: only the privileged
+-- connection touches it.
 create schema if not exists soundstage;
 
-create unlogged table soundstage.rate_limits (
+create unlogged table soundstage_private.rate_limits (
   key text primary key check (length(key) <= 200),
   tat timestamptz not null,
   -- the outcome of the last hit, returned by the same upsert that decided it
   allowed boolean not null default true
 );
 
-revoke all on soundstage.rate_limits from public;
+revoke all on soundstage_private.rate_limits from public;
 do $$
 declare
   r text;
 begin
   foreach r in array array['anon', 'authenticated', 'service_role', 'soundstage_api'] loop
     if exists (select from pg_roles where rolname = r) then
-      execute format('revoke all on soundstage.rate_limits from %I', r);
+      execute format('revoke all on soundstage_private.rate_limits from %I', r);
     end if;
   end loop;
 end

@@ -2,5 +2,5 @@
 -- authenticated in full by default (see 20261121000301_supabase_default_grants.sql).
 -- The lexicon is for authenticated to SELECT (its own rows, by RLS) and nothing
 -- more; elsewhere this re-grants what is already there.
-revoke all on public.lexicon_entries from anon, authenticated;
-grant select on public.lexicon_entries to authenticated;
+revoke all on soundstage.lexicon_entries from anon, authenticated;
+grant select on soundstage.lexicon_entries to authenticated;

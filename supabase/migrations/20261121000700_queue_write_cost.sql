@@ -14,16 +14,16 @@
 -- queued row for each user and sorted them: a claim took milliseconds per
 -- thousand queued jobs. Nothing else needs it: queue positions count queued
 -- rows through the per-user index just as well.
-drop index public.jobs_queued_idx;
+drop index soundstage.jobs_queued_idx;
 
 -- Most jobs carry no idempotency key; a unique index over NULLs indexes them all.
-alter table public.jobs drop constraint jobs_user_idempotency_key;
-create unique index jobs_user_idempotency_key_idx on public.jobs (user_id, idempotency_key)
+alter table soundstage.jobs drop constraint jobs_user_idempotency_key;
+create unique index jobs_user_idempotency_key_idx on soundstage.jobs (user_id, idempotency_key)
   where idempotency_key is not null;
 
 -- Quotas sum units, and only metered kinds (audiobooks) have units.
-drop index public.jobs_user_kind_created_idx;
-create index jobs_user_kind_created_idx on public.jobs (user_id, kind, created_at)
+drop index soundstage.jobs_user_kind_created_idx;
+create index jobs_user_kind_created_idx on soundstage.jobs (user_id, kind, created_at)
   where units is not null;
 
 -- An event's user is its job's user (the trigger copies it), and deleting a
@@ -31,5 +31,5 @@ create index jobs_user_kind_created_idx on public.jobs (user_id, kind, created_a
 -- foreign key cost a lookup of auth.users per event, and its index an entry;
 -- nothing reads events by user but RLS, which filters rows already fetched by
 -- job_id.
-alter table public.job_events drop constraint job_events_user_id_fkey;
-drop index public.job_events_user_id_idx;
+alter table soundstage.job_events drop constraint job_events_user_id_fkey;
+drop index soundstage.job_events_user_id_idx;

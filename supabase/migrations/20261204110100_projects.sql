@@ -28,7 +28,7 @@ grant usage on schema soundstage_private to authenticated, soundstage_api;
 -- an object is removed (row and file together, see projects/objects.py
 -- collect) only at refcount 0, under its row lock; the count trigger refuses
 -- a file whose object row is missing.
-create table public.stored_objects (
+create table soundstage.stored_objects (
   sha256 text primary key check (sha256 ~ '^[0-9a-f]{64}$'),
   bucket text not null,
   object_path text not null,
@@ -40,11 +40,11 @@ create table public.stored_objects (
 -- refcount changes on every commit and fork: room on the page for HOT updates,
 -- and no index on refcount (not even a partial one), which would forbid them
 with (fillfactor = 70);
-alter table public.stored_objects enable row level security;
+alter table soundstage.stored_objects enable row level security;
 -- no policies: only the owner (worker, maintenance) and the definer functions touch it
 
 -- ------------------------------------------------------------------ projects
-create table public.projects (
+create table soundstage.projects (
   id uuid primary key default gen_random_uuid(),
   owner_id uuid not null references auth.users (id) on delete cascade,
   name text not null check (length(btrim(name)) between 1 and 200),
@@ -55,33 +55,33 @@ create table public.projects (
   link_token text not null
     default replace(gen_random_uuid()::text, '-', '') || replace(gen_random_uuid()::text, '-', ''),
   default_branch text not null default 'main',
-  forked_from_project uuid references public.projects (id) on delete set null,
+  forked_from_project uuid references soundstage.projects (id) on delete set null,
   forked_from_commit uuid,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
 );
-create index projects_owner_id_created_idx on public.projects (owner_id, created_at desc, id desc);
-create index projects_public_created_idx on public.projects (created_at desc, id desc)
+create index projects_owner_id_created_idx on soundstage.projects (owner_id, created_at desc, id desc);
+create index projects_public_created_idx on soundstage.projects (created_at desc, id desc)
   where visibility = 'public';
-create index projects_forked_from_idx on public.projects (forked_from_project);
-create trigger projects_touch_updated_at before update on public.projects
-  for each row execute function public.soundstage_touch_updated_at();
+create index projects_forked_from_idx on soundstage.projects (forked_from_project);
+create trigger projects_touch_updated_at before update on soundstage.projects
+  for each row execute function soundstage_private.touch_updated_at();
 
 -- ------------------------------------------------------------------- members
-create table public.project_members (
-  project_id uuid not null references public.projects (id) on delete cascade,
+create table soundstage.project_members (
+  project_id uuid not null references soundstage.projects (id) on delete cascade,
   user_id uuid not null references auth.users (id) on delete cascade,
   role text not null check (role in ('viewer', 'editor', 'owner')),
   invited_by uuid references auth.users (id) on delete set null,
   created_at timestamptz not null default now(),
   primary key (project_id, user_id)
 );
-create index project_members_user_id_idx on public.project_members (user_id, created_at desc);
+create index project_members_user_id_idx on soundstage.project_members (user_id, created_at desc);
 
 -- ------------------------------------------------------------------- commits
-create table public.commits (
+create table soundstage.commits (
   id uuid primary key default gen_random_uuid(),
-  project_id uuid not null references public.projects (id) on delete cascade,
+  project_id uuid not null references soundstage.projects (id) on delete cascade,
   -- insertion order (a fork copies in order): history sorts by it
   seq bigint generated always as identity,
   parent_id uuid,
@@ -97,18 +97,18 @@ create table public.commits (
   constraint commits_project_id_id unique (project_id, id),
   -- parents belong to the same project
   constraint commits_parent_fk foreign key (project_id, parent_id)
-    references public.commits (project_id, id) on delete cascade,
+    references soundstage.commits (project_id, id) on delete cascade,
   constraint commits_second_parent_fk foreign key (project_id, second_parent_id)
-    references public.commits (project_id, id) on delete cascade
+    references soundstage.commits (project_id, id) on delete cascade
 );
-create index commits_project_seq_idx on public.commits (project_id, seq);
-create index commits_parent_idx on public.commits (project_id, parent_id);
-create index commits_second_parent_idx on public.commits (project_id, second_parent_id)
+create index commits_project_seq_idx on soundstage.commits (project_id, seq);
+create index commits_parent_idx on soundstage.commits (project_id, parent_id);
+create index commits_second_parent_idx on soundstage.commits (project_id, second_parent_id)
   where second_parent_id is not null;
-create index commits_author_idx on public.commits (author_id);
+create index commits_author_idx on soundstage.commits (author_id);
 
 -- -------------------------------------------------------------- commit_files
-create table public.commit_files (
+create table soundstage.commit_files (
   commit_id uuid not null,
   project_id uuid not null,
   role text not null check (role ~ '^[a-z][a-z0-9_]{0,31}$'),
@@ -124,35 +124,35 @@ create table public.commit_files (
   duration_s double precision,
   params jsonb not null default '{}'::jsonb,
   primary key (commit_id, role),
-  foreign key (project_id, commit_id) references public.commits (project_id, id) on delete cascade
+  foreign key (project_id, commit_id) references soundstage.commits (project_id, id) on delete cascade
 );
-create index commit_files_project_idx on public.commit_files (project_id);
-create index commit_files_sha256_idx on public.commit_files (sha256);
+create index commit_files_project_idx on soundstage.commit_files (project_id);
+create index commit_files_sha256_idx on soundstage.commit_files (sha256);
 
 -- ------------------------------------------------------------------ branches
-create table public.branches (
-  project_id uuid not null references public.projects (id) on delete cascade,
+create table soundstage.branches (
+  project_id uuid not null references soundstage.projects (id) on delete cascade,
   name text not null check (name ~ '^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$'),
   head_id uuid,
   updated_at timestamptz not null default now(),
   primary key (project_id, name),
-  foreign key (project_id, head_id) references public.commits (project_id, id) on delete cascade
+  foreign key (project_id, head_id) references soundstage.commits (project_id, id) on delete cascade
 );
-create index branches_head_idx on public.branches (project_id, head_id);
-create trigger branches_touch_updated_at before update on public.branches
-  for each row execute function public.soundstage_touch_updated_at();
+create index branches_head_idx on soundstage.branches (project_id, head_id);
+create trigger branches_touch_updated_at before update on soundstage.branches
+  for each row execute function soundstage_private.touch_updated_at();
 
 -- ------------------------------------------------------------ project_events
-create table public.project_events (
+create table soundstage.project_events (
   id bigint generated always as identity primary key,
-  project_id uuid not null references public.projects (id) on delete cascade,
+  project_id uuid not null references soundstage.projects (id) on delete cascade,
   actor_id uuid references auth.users (id) on delete set null,
   type text not null check (type ~ '^[a-z][a-z0-9_.]{0,63}$'),
   data jsonb not null default '{}'::jsonb,
   created_at timestamptz not null default now()
 );
-create index project_events_project_id_idx on public.project_events (project_id, id);
-create index project_events_actor_idx on public.project_events (actor_id);
+create index project_events_project_id_idx on soundstage.project_events (project_id, id);
+create index project_events_actor_idx on soundstage.project_events (actor_id);
 
 -- ------------------------------------------------------------- access helper
 -- security definer: reads projects and project_members as their owner, so
@@ -171,7 +171,7 @@ as $$
       when p.owner_id = p_user then 3
       else greatest(
         coalesce((select case m.role when 'owner' then 3 when 'editor' then 2 else 1 end
-                  from public.project_members m
+                  from soundstage.project_members m
                   where m.project_id = p.id and m.user_id = p_user), 0),
         case
           when p.visibility = 'public' and p_user is not null then 1
@@ -180,7 +180,7 @@ as $$
           else 0
         end)
     end
-    from public.projects p
+    from soundstage.projects p
     where p.id = p_project), 0)
 $$;
 revoke all on function soundstage_private.project_level(uuid, uuid) from public;
@@ -202,18 +202,18 @@ declare
 begin
   if tg_op = 'INSERT' then
     select count(distinct n.sha256) into expected from new_rows n;
-    perform 1 from public.stored_objects s
+    perform 1 from soundstage.stored_objects s
       where s.sha256 in (select n.sha256 from new_rows n)
       order by s.sha256 for no key update;
-    update public.stored_objects s set refcount = s.refcount + d.n
+    update soundstage.stored_objects s set refcount = s.refcount + d.n
       from (select n.sha256, count(*)::integer as n from new_rows n group by n.sha256) d
       where s.sha256 = d.sha256;
   else
     select count(distinct o.sha256) into expected from old_rows o;
-    perform 1 from public.stored_objects s
+    perform 1 from soundstage.stored_objects s
       where s.sha256 in (select o.sha256 from old_rows o)
       order by s.sha256 for no key update;
-    update public.stored_objects s set refcount = s.refcount - d.n
+    update soundstage.stored_objects s set refcount = s.refcount - d.n
       from (select o.sha256, count(*)::integer as n from old_rows o group by o.sha256) d
       where s.sha256 = d.sha256;
   end if;
@@ -228,10 +228,10 @@ end
 $$;
 revoke all on function soundstage_private.commit_files_count_refs() from public;
 
-create trigger commit_files_refs_insert after insert on public.commit_files
+create trigger commit_files_refs_insert after insert on soundstage.commit_files
   referencing new table as new_rows
   for each statement execute function soundstage_private.commit_files_count_refs();
-create trigger commit_files_refs_delete after delete on public.commit_files
+create trigger commit_files_refs_delete after delete on soundstage.commit_files
   referencing old table as old_rows
   for each statement execute function soundstage_private.commit_files_count_refs();
 
@@ -246,7 +246,7 @@ language sql
 security definer
 set search_path = ''
 as $$
-  insert into public.stored_objects as s (sha256, bucket, object_path, bytes, content_type)
+  insert into soundstage.stored_objects as s (sha256, bucket, object_path, bytes, content_type)
   values (p_sha256, p_bucket, p_path, p_bytes, p_content_type)
   on conflict (sha256) do update set refcount = s.refcount
   returning s.refcount = 0
@@ -297,12 +297,12 @@ begin
     union
     select x.pid
     from anc
-    join public.commits c on c.project_id = p_source and c.id = anc.id
+    join soundstage.commits c on c.project_id = p_source and c.id = anc.id
     cross join lateral (values (c.parent_id), (c.second_parent_id)) as x(pid)
     where x.pid is not null
   )
   select array_agg(id) into p_commits from anc;
-  insert into public.commits (id, project_id, parent_id, second_parent_id, author_id, message,
+  insert into soundstage.commits (id, project_id, parent_id, second_parent_id, author_id, message,
                               bpm, key_signature, params, created_at)
   select md5(p_target::text || c.id::text)::uuid, p_target,
          case when c.parent_id is null then null
@@ -310,15 +310,15 @@ begin
          case when c.second_parent_id is null then null
               else md5(p_target::text || c.second_parent_id::text)::uuid end,
          c.author_id, c.message, c.bpm, c.key_signature, c.params, c.created_at
-  from public.commits c
+  from soundstage.commits c
   where c.project_id = p_source and c.id = any(p_commits)
   order by c.seq;
   get diagnostics copied = row_count;
-  insert into public.commit_files (commit_id, project_id, role, sha256, name, bytes,
+  insert into soundstage.commit_files (commit_id, project_id, role, sha256, name, bytes,
                                    content_type, duration_s, params)
   select md5(p_target::text || f.commit_id::text)::uuid, p_target, f.role, f.sha256, f.name,
          f.bytes, f.content_type, f.duration_s, f.params
-  from public.commit_files f
+  from soundstage.commit_files f
   where f.project_id = p_source and f.commit_id = any(p_commits);
   return copied;
 end
@@ -327,67 +327,67 @@ revoke all on function soundstage_private.copy_history(uuid, uuid, uuid) from pu
 grant execute on function soundstage_private.copy_history(uuid, uuid, uuid) to soundstage_api;
 
 -- ---------------------------------------------------------------------- RLS
-alter table public.projects enable row level security;
-alter table public.project_members enable row level security;
-alter table public.commits enable row level security;
-alter table public.commit_files enable row level security;
-alter table public.branches enable row level security;
-alter table public.project_events enable row level security;
+alter table soundstage.projects enable row level security;
+alter table soundstage.project_members enable row level security;
+alter table soundstage.commits enable row level security;
+alter table soundstage.commit_files enable row level security;
+alter table soundstage.branches enable row level security;
+alter table soundstage.project_events enable row level security;
 
-create policy projects_select on public.projects for select to authenticated, soundstage_api
+create policy projects_select on soundstage.projects for select to authenticated, soundstage_api
   using (owner_id = (select auth.uid()) or visibility = 'public'
          or soundstage_private.project_level(id, (select auth.uid())) > 0);
-create policy projects_insert on public.projects for insert to soundstage_api
+create policy projects_insert on soundstage.projects for insert to soundstage_api
   with check (owner_id = (select auth.uid()));
-create policy projects_update on public.projects for update to soundstage_api
+create policy projects_update on soundstage.projects for update to soundstage_api
   using (soundstage_private.project_level(id, (select auth.uid())) >= 3)
   with check (soundstage_private.project_level(id, (select auth.uid())) >= 3);
-create policy projects_delete on public.projects for delete to soundstage_api
+create policy projects_delete on soundstage.projects for delete to soundstage_api
   using (owner_id = (select auth.uid()));
 
-create policy project_members_select on public.project_members for select
+create policy project_members_select on soundstage.project_members for select
   to authenticated, soundstage_api
   using (user_id = (select auth.uid())
          or soundstage_private.project_level(project_id, (select auth.uid())) > 0);
-create policy project_members_insert on public.project_members for insert to soundstage_api
+create policy project_members_insert on soundstage.project_members for insert to soundstage_api
   with check (soundstage_private.project_level(project_id, (select auth.uid())) >= 3);
-create policy project_members_update on public.project_members for update to soundstage_api
+create policy project_members_update on soundstage.project_members for update to soundstage_api
   using (soundstage_private.project_level(project_id, (select auth.uid())) >= 3)
   with check (soundstage_private.project_level(project_id, (select auth.uid())) >= 3);
 -- owners remove anyone; a member may leave
-create policy project_members_delete on public.project_members for delete to soundstage_api
+create policy project_members_delete on soundstage.project_members for delete to soundstage_api
   using (user_id = (select auth.uid())
          or soundstage_private.project_level(project_id, (select auth.uid())) >= 3);
 
-create policy commits_select on public.commits for select to authenticated, soundstage_api
+create policy commits_select on soundstage.commits for select to authenticated, soundstage_api
   using (soundstage_private.project_level(project_id, (select auth.uid())) > 0);
 -- author_id is not pinned to the caller: a fork copies commits with their authors
-create policy commits_insert on public.commits for insert to soundstage_api
+create policy commits_insert on soundstage.commits for insert to soundstage_api
   with check (soundstage_private.project_level(project_id, (select auth.uid())) >= 2);
 
-create policy commit_files_select on public.commit_files for select
+create policy commit_files_select on soundstage.commit_files for select
   to authenticated, soundstage_api
   using (soundstage_private.project_level(project_id, (select auth.uid())) > 0);
-create policy commit_files_insert on public.commit_files for insert to soundstage_api
+create policy commit_files_insert on soundstage.commit_files for insert to soundstage_api
   with check (soundstage_private.project_level(project_id, (select auth.uid())) >= 2);
 -- deleting a project releases its files in one statement first (see the repository)
-create policy commit_files_delete on public.commit_files for delete to soundstage_api
+create policy commit_files_delete on soundstage.commit_files for delete to soundstage_api
   using (soundstage_private.project_level(project_id, (select auth.uid())) >= 3);
 
-create policy branches_select on public.branches for select to authenticated, soundstage_api
+create policy branches_select on soundstage.branches for select to authenticated, soundstage_api
   using (soundstage_private.project_level(project_id, (select auth.uid())) > 0);
-create policy branches_insert on public.branches for insert to soundstage_api
+create policy branches_insert on soundstage.branches for insert to soundstage_api
   with check (soundstage_private.project_level(project_id, (select auth.uid())) >= 2);
-create policy branches_update on public.branches for update to soundstage_api
+create policy branches_update on soundstage.branches for update to soundstage_api
   using (soundstage_private.project_level(project_id, (select auth.uid())) >= 2)
   with check (soundstage_private.project_level(project_id, (select auth.uid())) >= 2);
-create policy branches_delete on public.branches for delete to soundstage_api
+create policy branches_delete on soundstage.branches for delete to soundstage_api
   using (soundstage_private.project_level(project_id, (select auth.uid())) >= 2);
 
-create policy project_events_select on public.project_events for select
+create policy project_events_select on soundstage.project_events for select
   to authenticated, soundstage_api
   using (soundstage_private.project_level(project_id, (select auth.uid())) > 0);
-create policy project_events_insert on public.project_events for insert to soundstage_api
+create policy project_events_insert on soundstage.project_events for insert to soundstage_api
   with check (actor_id = (select auth.uid())
               and soundstage_private.project_level(project_id, (select auth.uid())) > 0);
 
@@ -395,31 +395,31 @@ create policy project_events_insert on public.project_events for insert to sound
 -- As 20261121000301: nothing for anon, SELECT (under RLS) for authenticated,
 -- the writes the API makes for soundstage_api. The link token is the owner's
 -- to hand out: the frontend's role never reads it.
-revoke all on public.projects, public.project_members, public.commits, public.commit_files,
-  public.branches, public.project_events, public.stored_objects from anon, authenticated;
+revoke all on soundstage.projects, soundstage.project_members, soundstage.commits, soundstage.commit_files,
+  soundstage.branches, soundstage.project_events, soundstage.stored_objects from anon, authenticated;
 grant select (id, owner_id, name, description, genre, visibility, default_branch,
               forked_from_project, forked_from_commit, created_at, updated_at)
-  on public.projects to authenticated;
-grant select on public.project_members, public.commits, public.commit_files, public.branches,
-  public.project_events to authenticated;
+  on soundstage.projects to authenticated;
+grant select on soundstage.project_members, soundstage.commits, soundstage.commit_files, soundstage.branches,
+  soundstage.project_events to authenticated;
 
-grant select, insert, delete on public.projects to soundstage_api;
+grant select, insert, delete on soundstage.projects to soundstage_api;
 grant update (name, description, genre, visibility, default_branch, link_token)
-  on public.projects to soundstage_api;
-grant select, insert, delete on public.project_members to soundstage_api;
-grant update (role) on public.project_members to soundstage_api;
-grant select, insert on public.commits, public.commit_files, public.project_events
+  on soundstage.projects to soundstage_api;
+grant select, insert, delete on soundstage.project_members to soundstage_api;
+grant update (role) on soundstage.project_members to soundstage_api;
+grant select, insert on soundstage.commits, soundstage.commit_files, soundstage.project_events
   to soundstage_api;
-grant delete on public.commit_files to soundstage_api;
-grant select, insert, delete on public.branches to soundstage_api;
-grant update (head_id) on public.branches to soundstage_api;
+grant delete on soundstage.commit_files to soundstage_api;
+grant select, insert, delete on soundstage.branches to soundstage_api;
+grant update (head_id) on soundstage.branches to soundstage_api;
 
 do $$
 declare
   seq text;
 begin
-  foreach seq in array array[pg_get_serial_sequence('public.commits', 'seq'),
-                             pg_get_serial_sequence('public.project_events', 'id')] loop
+  foreach seq in array array[pg_get_serial_sequence('soundstage.commits', 'seq'),
+                             pg_get_serial_sequence('soundstage.project_events', 'id')] loop
     if seq is not null then
       execute format('revoke all on sequence %s from anon, authenticated', seq);
     end if;
@@ -431,8 +431,8 @@ $$;
 -- A job may target a project: {"id", "branch", "message"}, validated when the
 -- job is created (the caller must be an editor); the worker turns the
 -- succeeded job's outputs into a commit on that branch.
-alter table public.jobs add column if not exists project jsonb;
-grant select (project) on public.jobs to authenticated;
+alter table soundstage.jobs add column if not exists project jsonb;
+grant select (project) on soundstage.jobs to authenticated;
 
 -- /v1/events reads a user's job events in id order
-create index if not exists job_events_user_id_id_idx on public.job_events (user_id, id);
+create index if not exists job_events_user_id_id_idx on soundstage.job_events (user_id, id);

@@ -4,7 +4,7 @@
 -- a request's identity (soundstage.db.Database.as_user), so every user request
 -- checks that its user still exists at the cost of one primary-key probe and no
 -- extra round trip. SQLSTATE SS401 becomes 401 user_not_found (soundstage.db.errors).
-create or replace function public.soundstage_require_request_user(p_sub text) returns void
+create or replace function soundstage_private.require_request_user(p_sub text) returns void
   language plpgsql stable security definer set search_path = ''
 as $$
 begin
@@ -16,18 +16,18 @@ begin
 end
 $$;
 
--- In public (schema soundstage stays out of reach of request roles), callable by
+-- In soundstage_private (never exposed to the Data API), callable by
 -- the engine's request role only: not by anon or authenticated through PostgREST.
-revoke all on function public.soundstage_require_request_user(text) from public;
+revoke all on function soundstage_private.require_request_user(text) from public;
 do $$
 declare
   r text;
 begin
   foreach r in array array['anon', 'authenticated', 'service_role'] loop
     if exists (select from pg_roles where rolname = r) then
-      execute format('revoke all on function public.soundstage_require_request_user(text) from %I', r);
+      execute format('revoke all on function soundstage_private.require_request_user(text) from %I', r);
     end if;
   end loop;
 end
 $$;
-grant execute on function public.soundstage_require_request_user(text) to soundstage_api;
+grant execute on function soundstage_private.require_request_user(text) to soundstage_api;

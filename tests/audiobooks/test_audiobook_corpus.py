@@ -120,7 +120,9 @@ async def test_a_book_interrupted_mid_way_resumes_without_rendering_finished_chu
         first = spawn_worker()
         for _ in range(600):
             n = await conn.fetchval(
-                "select count(*) from job_checkpoints where job_id = $1 and unit like 'c%'", job_id
+                "select count(*) from soundstage.job_checkpoints where job_id = $1 and unit like "
+                "'c%'",
+                job_id,
             )
             if n >= 4:
                 break
@@ -130,7 +132,8 @@ async def test_a_book_interrupted_mid_way_resumes_without_rendering_finished_chu
         before = {
             r["unit"]: r["created_at"]
             for r in await conn.fetch(
-                "select unit, created_at from job_checkpoints where job_id = $1 and unit like 'c%'",
+                "select unit, created_at from soundstage.job_checkpoints where job_id = $1 and "
+                "unit like 'c%'",
                 job_id,
             )
         }
@@ -142,7 +145,8 @@ async def test_a_book_interrupted_mid_way_resumes_without_rendering_finished_chu
         after = {
             r["unit"]: r["created_at"]
             for r in await conn.fetch(
-                "select unit, created_at from job_checkpoints where job_id = $1 and unit like 'c%'",
+                "select unit, created_at from soundstage.job_checkpoints where job_id = $1 and "
+                "unit like 'c%'",
                 job_id,
             )
         }

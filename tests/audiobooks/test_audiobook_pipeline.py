@@ -87,7 +87,8 @@ async def test_pasted_dual_voice_book_renders_chapters_m4b_vtt_and_report(
     conn = await asyncpg.connect(dsn)
     try:
         rows = await conn.fetch(
-            "select unit, data from job_checkpoints where job_id = $1 and unit like 'c0%'",
+            "select unit, data from soundstage.job_checkpoints where job_id = $1 and unit like "
+            "'c0%'",
             job["id"],
         )
     finally:
@@ -116,7 +117,8 @@ async def test_regenerate_renders_only_the_named_chunk_and_masters_only_its_chap
         before = {
             r["unit"]: r["created_at"]
             for r in await conn.fetch(
-                "select unit, created_at from job_checkpoints where job_id = $1", job["id"]
+                "select unit, created_at from soundstage.job_checkpoints where job_id = $1",
+                job["id"],
             )
         }
         r = await client.post(
@@ -130,7 +132,8 @@ async def test_regenerate_renders_only_the_named_chunk_and_masters_only_its_chap
         after = {
             r["unit"]: r["created_at"]
             for r in await conn.fetch(
-                "select unit, created_at from job_checkpoints where job_id = $1", job["id"]
+                "select unit, created_at from soundstage.job_checkpoints where job_id = $1",
+                job["id"],
             )
         }
     finally:
@@ -241,7 +244,8 @@ async def test_cast_preview_and_a_book_with_a_voice_per_character(
     conn = await asyncpg.connect(dsn)
     try:
         rows = await conn.fetch(
-            "select data from job_checkpoints where job_id = $1 and unit like 'c0%'", job["id"]
+            "select data from soundstage.job_checkpoints where job_id = $1 and unit like 'c0%'",
+            job["id"],
         )
     finally:
         await conn.close()

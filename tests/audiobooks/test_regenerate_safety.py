@@ -60,7 +60,7 @@ async def test_a_failed_regeneration_keeps_the_render_and_can_be_redone(
     conn = await asyncpg.connect(dsn)
     try:
         await conn.execute(
-            """update jobs set status = 'failed', finished_at = now(),
+            """update soundstage.jobs set status = 'failed', finished_at = now(),
                  error = '{"code": "permanent_error", "message": "voice gone"}',
                  params = jsonb_set(params, '{replacements}',
                    '[{"chapter": 1, "chunk": 0, "text": null, "voice": "local:gone"}]')

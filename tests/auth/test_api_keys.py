@@ -67,18 +67,18 @@ async def test_the_key_is_shown_once_and_stored_as_a_hash_only(
 
     conn = await asyncpg.connect(dsn)
     try:
-        row = await conn.fetchrow("select * from public.api_keys where id = $1", created["id"])
+        row = await conn.fetchrow("select * from soundstage.api_keys where id = $1", created["id"])
         assert row is not None
         assert bytes(row["key_hash"]) == hashlib.sha256(key.encode()).digest()
         # the key appears nowhere in the row, nor anywhere in the table's text
         assert all(key not in str(v) for v in row.values())
-        dump = await conn.fetchval("select string_agg(t::text, '\n') from public.api_keys t")
+        dump = await conn.fetchval("select string_agg(t::text, '\n') from soundstage.api_keys t")
         assert key not in dump and key[11:] not in dump
         # and the request roles cannot read the hash at all
         async with conn.transaction():
             await conn.execute("set local role authenticated")
             with pytest.raises(asyncpg.InsufficientPrivilegeError):
-                await conn.fetch("select key_hash from public.api_keys")
+                await conn.fetch("select key_hash from soundstage.api_keys")
     finally:
         await conn.close()
 
@@ -183,12 +183,12 @@ async def test_last_use_is_recorded_without_a_write_per_request(
     try:
         # the row is not rewritten by the next requests within the minute
         xmin = await conn.fetchval(
-            "select xmin::text from public.api_keys where id = $1", item["id"]
+            "select xmin::text from soundstage.api_keys where id = $1", item["id"]
         )
         for _ in range(3):
             assert (await client.get("/v1/jobs", headers={"X-API-Key": key})).status_code == 200
         again = await conn.fetchval(
-            "select xmin::text from public.api_keys where id = $1", item["id"]
+            "select xmin::text from soundstage.api_keys where id = $1", item["id"]
         )
         assert again == xmin
     finally:
@@ -208,7 +208,7 @@ async def test_rate_limits_are_the_owners(
     conn = await asyncpg.connect(dsn)
     try:
         charged = await conn.fetchval(
-            "select count(*) from soundstage.rate_limits where key = $1",
+            "select count(*) from soundstage_private.rate_limits where key = $1",
             f"user:{owner.id}:jobs",
         )
     finally:

@@ -108,7 +108,7 @@ async def test_the_frontend_makes_a_video_under_node(
     conn = await asyncpg.connect(dsn)
     try:
         row = await conn.fetchrow(
-            "select j.params, u.email from jobs j join auth.users u on u.id = j.user_id"
+            "select j.params, u.email from soundstage.jobs j join auth.users u on u.id = j.user_id"
             " where j.id = $1",
             job_id,
         )

@@ -15,7 +15,12 @@ from soundstage.resources import Engine
 
 @pytest.mark.parametrize(
     "email",
-    ["o'brien@example.com", "back\\slash@example.com", "x'); drop table jobs; --", "ünï\u2019"],
+    [
+        "o'brien@example.com",
+        "back\\slash@example.com",
+        "x'); drop table soundstage.jobs; --",
+        "ünï\u2019",
+    ],
 )
 async def test_claims_with_quotes_and_backslashes_round_trip(
     engine: Engine, dsn: str, email: str
@@ -32,7 +37,7 @@ async def test_claims_with_quotes_and_backslashes_round_trip(
         assert json.loads(stored) == claims
         assert str(await conn.fetchval("select auth.uid()")) == claims["sub"]
     async with engine.db.privileged() as conn:
-        assert await conn.fetchval("select to_regclass('public.jobs')") is not None
+        assert await conn.fetchval("select to_regclass('soundstage.jobs')") is not None
 
 
 async def test_an_error_rolls_back_and_the_identity_does_not_outlive_it(
@@ -50,11 +55,12 @@ async def test_an_error_rolls_back_and_the_identity_does_not_outlive_it(
     with pytest.raises(asyncpg.PostgresError):
         async with engine.db.as_user(claims) as c:
             await c.execute(
-                "insert into jobs (user_id, kind, params) values ($1, 'tone', '{}')", user_id
+                "insert into soundstage.jobs (user_id, kind, params) values ($1, 'tone', '{}')",
+                user_id,
             )
             await c.execute("select 1/0")
     async with engine.db.as_user(claims) as c:
-        assert await c.fetchval("select count(*) from jobs") == 0  # rolled back
+        assert await c.fetchval("select count(*) from soundstage.jobs") == 0  # rolled back
     # every pooled connection is back to the owner role with no claims
     for _ in range(engine.db.pool.get_size()):
         async with engine.db.privileged() as c:

@@ -51,13 +51,13 @@ async def seed(conn: asyncpg.Connection) -> AsyncIterator[Seed]:
         for who in ("alice", "bob")
     ]
     job = await conn.fetchval(
-        "insert into jobs (user_id, kind, status, finished_at) "
+        "insert into soundstage.jobs (user_id, kind, status, finished_at) "
         "values ($1, 'tone', 'succeeded', now()) returning id",
         alice,
     )
     upload = await conn.fetchval(
         """
-        insert into uploads (user_id, category, format, content_type, original_name,
+        insert into soundstage.uploads (user_id, category, format, content_type, original_name,
                              object_path, bytes, sha256)
         values ($1, 'manuscript', 'txt', 'text/plain', 'book.txt', $2, 10, 'x')
         returning id
@@ -67,7 +67,7 @@ async def seed(conn: asyncpg.Connection) -> AsyncIterator[Seed]:
     )
     output = await conn.fetchval(
         """
-        insert into job_outputs (job_id, user_id, name, content_type, bytes, object_path)
+        insert into soundstage.job_outputs (job_id, user_id, name, content_type, bytes, object_path)
         values ($1, $2, 'tone.mp3', 'audio/mpeg', 10, $3) returning id
         """,
         job,
@@ -104,19 +104,23 @@ async def acting_as(
 
 async def _visible(conn: asyncpg.Connection, seed: Seed) -> dict[str, int]:
     return {
-        "jobs": await conn.fetchval("select count(*) from jobs where user_id = $1", seed.alice),
-        "job by id": await conn.fetchval("select count(*) from jobs where id = $1", seed.job),
+        "jobs": await conn.fetchval(
+            "select count(*) from soundstage.jobs where user_id = $1", seed.alice
+        ),
+        "job by id": await conn.fetchval(
+            "select count(*) from soundstage.jobs where id = $1", seed.job
+        ),
         "uploads": await conn.fetchval(
-            "select count(*) from uploads where user_id = $1", seed.alice
+            "select count(*) from soundstage.uploads where user_id = $1", seed.alice
         ),
         "upload by id": await conn.fetchval(
-            "select count(*) from uploads where id = $1", seed.upload
+            "select count(*) from soundstage.uploads where id = $1", seed.upload
         ),
         "outputs": await conn.fetchval(
-            "select count(*) from job_outputs where user_id = $1", seed.alice
+            "select count(*) from soundstage.job_outputs where user_id = $1", seed.alice
         ),
         "outputs by job": await conn.fetchval(
-            "select count(*) from job_outputs where job_id = $1", seed.job
+            "select count(*) from soundstage.job_outputs where job_id = $1", seed.job
         ),
     }
 
@@ -146,7 +150,12 @@ async def test_another_user_sees_nothing(conn: asyncpg.Connection, seed: Seed, r
     async with acting_as(conn, role, _claims(seed.bob)):
         assert await _visible(conn, seed) == NOTHING
         # not even by scanning everything
-        assert await conn.fetchval("select count(*) from jobs where user_id <> $1", seed.bob) == 0
+        assert (
+            await conn.fetchval(
+                "select count(*) from soundstage.jobs where user_id <> $1", seed.bob
+            )
+            == 0
+        )
 
 
 @pytest.mark.parametrize(
@@ -169,7 +178,7 @@ async def test_anon_cannot_read_at_all(conn: asyncpg.Connection, seed: Seed) -> 
     for table in ("jobs", "uploads", "job_outputs"):
         with pytest.raises(asyncpg.exceptions.InsufficientPrivilegeError):
             async with acting_as(conn, "anon", _claims(seed.alice)):
-                await conn.fetchval(f"select count(*) from {table}")
+                await conn.fetchval(f"select count(*) from soundstage.{table}")
 
 
 # ------------------------------------------------------------ engine writes
@@ -181,14 +190,15 @@ async def test_api_role_cannot_insert_rows_for_another_user(
     with pytest.raises(asyncpg.exceptions.InsufficientPrivilegeError, match="row-level security"):
         async with acting_as(conn, API, _claims(seed.bob)):
             await conn.execute(
-                "insert into jobs (user_id, kind) values ($1, 'tone')",
+                "insert into soundstage.jobs (user_id, kind) values ($1, 'tone')",
                 seed.alice,
             )
     with pytest.raises(asyncpg.exceptions.InsufficientPrivilegeError, match="row-level security"):
         async with acting_as(conn, API, _claims(seed.bob)):
             await conn.execute(
                 """
-                insert into uploads (user_id, category, format, content_type, original_name,
+                insert into soundstage.uploads (user_id, category, format, content_type,
+                  original_name,
                                      object_path, bytes, sha256)
                 values ($1, 'manuscript', 'txt', 'text/plain', 'x.txt', $2, 1, 'x')
                 """,
@@ -200,12 +210,12 @@ async def test_api_role_cannot_insert_rows_for_another_user(
 async def test_api_role_can_insert_its_own_rows(conn: asyncpg.Connection, seed: Seed) -> None:
     async with acting_as(conn, API, _claims(seed.bob)):
         job = await conn.fetchval(
-            "insert into jobs (user_id, kind) values ($1, 'tone') returning id", seed.bob
+            "insert into soundstage.jobs (user_id, kind) values ($1, 'tone') returning id", seed.bob
         )
         assert job is not None
         upload = await conn.fetchval(
             """
-            insert into uploads (user_id, category, format, content_type, original_name,
+            insert into soundstage.uploads (user_id, category, format, content_type, original_name,
                                  object_path, bytes, sha256)
             values ($1, 'manuscript', 'txt', 'text/plain', 'x.txt', $2, 1, 'x') returning id
             """,
@@ -220,35 +230,58 @@ async def test_api_role_cannot_change_or_delete_another_users_rows(
 ) -> None:
     async with acting_as(conn, API, _claims(seed.bob)):
         assert (
-            await conn.execute("update jobs set status = 'canceled' where id = $1", seed.job)
+            await conn.execute(
+                "update soundstage.jobs set status = 'canceled' where id = $1", seed.job
+            )
             == "UPDATE 0"
         )
-        assert await conn.execute("update jobs set progress = 1") == "UPDATE 0"
-        assert await conn.execute("delete from jobs where id = $1", seed.job) == "DELETE 0"
-        assert await conn.execute("delete from uploads where id = $1", seed.upload) == "DELETE 0"
-        assert await conn.execute("delete from uploads") == "DELETE 0"
+        assert await conn.execute("update soundstage.jobs set progress = 1") == "UPDATE 0"
         assert (
-            await conn.execute("delete from job_outputs where id = $1", seed.output) == "DELETE 0"
+            await conn.execute("delete from soundstage.jobs where id = $1", seed.job) == "DELETE 0"
+        )
+        assert (
+            await conn.execute("delete from soundstage.uploads where id = $1", seed.upload)
+            == "DELETE 0"
+        )
+        assert await conn.execute("delete from soundstage.uploads") == "DELETE 0"
+        assert (
+            await conn.execute("delete from soundstage.job_outputs where id = $1", seed.output)
+            == "DELETE 0"
         )
     # and the rows are untouched
-    assert await conn.fetchval("select status from jobs where id = $1", seed.job) == "succeeded"
-    assert await conn.fetchval("select count(*) from uploads where id = $1", seed.upload) == 1
-    assert await conn.fetchval("select count(*) from job_outputs where id = $1", seed.output) == 1
+    assert (
+        await conn.fetchval("select status from soundstage.jobs where id = $1", seed.job)
+        == "succeeded"
+    )
+    assert (
+        await conn.fetchval("select count(*) from soundstage.uploads where id = $1", seed.upload)
+        == 1
+    )
+    assert (
+        await conn.fetchval(
+            "select count(*) from soundstage.job_outputs where id = $1", seed.output
+        )
+        == 1
+    )
 
 
 async def test_api_role_cannot_give_a_job_away(conn: asyncpg.Connection, seed: Seed) -> None:
     # user_id is not among the updatable columns at all ...
     with pytest.raises(asyncpg.exceptions.InsufficientPrivilegeError):
         async with acting_as(conn, API, _claims(seed.alice)):
-            await conn.execute("update jobs set user_id = $2 where id = $1", seed.job, seed.bob)
+            await conn.execute(
+                "update soundstage.jobs set user_id = $2 where id = $1", seed.job, seed.bob
+            )
     # ... and neither is the worker's lease, nor the outputs table.
     with pytest.raises(asyncpg.exceptions.InsufficientPrivilegeError):
         async with acting_as(conn, API, _claims(seed.alice)):
-            await conn.execute("update jobs set lease_owner = 'me' where id = $1", seed.job)
+            await conn.execute(
+                "update soundstage.jobs set lease_owner = 'me' where id = $1", seed.job
+            )
     with pytest.raises(asyncpg.exceptions.InsufficientPrivilegeError):
         async with acting_as(conn, API, _claims(seed.alice)):
             await conn.execute(
-                "insert into job_outputs (job_id, user_id, name, content_type, bytes, "
+                "insert into soundstage.job_outputs (job_id, user_id, name, content_type, bytes, "
                 "object_path) values ($1, $2, 'x.mp3', 'audio/mpeg', 1, 'x/y/x.mp3')",
                 seed.job,
                 seed.alice,
@@ -260,16 +293,23 @@ async def test_api_role_may_update_and_delete_its_own_rows(
 ) -> None:
     async with acting_as(conn, API, _claims(seed.alice)):
         assert (
-            await conn.execute("update jobs set status = 'canceled' where id = $1", seed.job)
+            await conn.execute(
+                "update soundstage.jobs set status = 'canceled' where id = $1", seed.job
+            )
             == "UPDATE 1"
         )
-        assert await conn.execute("delete from job_outputs where job_id = $1", seed.job) == (
-            "DELETE 1"
+        assert await conn.execute(
+            "delete from soundstage.job_outputs where job_id = $1", seed.job
+        ) == ("DELETE 1")
+        assert (
+            await conn.execute("delete from soundstage.jobs where id = $1", seed.job) == "DELETE 1"
         )
-        assert await conn.execute("delete from jobs where id = $1", seed.job) == "DELETE 1"
-        assert await conn.execute("delete from uploads where id = $1", seed.upload) == "DELETE 1"
+        assert (
+            await conn.execute("delete from soundstage.uploads where id = $1", seed.upload)
+            == "DELETE 1"
+        )
     # acting_as rolled back: still there
-    assert await conn.fetchval("select count(*) from jobs where id = $1", seed.job) == 1
+    assert await conn.fetchval("select count(*) from soundstage.jobs where id = $1", seed.job) == 1
 
 
 # ---------------------------------------------------------- frontend writes
@@ -277,19 +317,20 @@ async def test_api_role_may_update_and_delete_its_own_rows(
 
 async def test_authenticated_may_only_select(conn: asyncpg.Connection, seed: Seed) -> None:
     statements: list[tuple[str, tuple[Any, ...]]] = [
-        ("insert into jobs (user_id, kind) values ($1, 'tone')", (seed.alice,)),
-        ("insert into jobs (user_id, kind) values ($1, 'tone')", (seed.bob,)),
-        ("update jobs set status = 'canceled' where id = $1", (seed.job,)),
-        ("update jobs set progress = 5 where id = $1", (seed.job,)),
-        ("delete from jobs where id = $1", (seed.job,)),
+        ("insert into soundstage.jobs (user_id, kind) values ($1, 'tone')", (seed.alice,)),
+        ("insert into soundstage.jobs (user_id, kind) values ($1, 'tone')", (seed.bob,)),
+        ("update soundstage.jobs set status = 'canceled' where id = $1", (seed.job,)),
+        ("update soundstage.jobs set progress = 5 where id = $1", (seed.job,)),
+        ("delete from soundstage.jobs where id = $1", (seed.job,)),
         (
-            "insert into uploads (user_id, category, format, content_type, original_name, "
+            "insert into soundstage.uploads (user_id, category, format, content_type, "
+            "original_name, "
             "object_path, bytes, sha256) values ($1, 'manuscript', 'txt', 'text/plain', "
             "'x.txt', 'a/b/c.txt', 1, 'x')",
             (seed.alice,),
         ),
-        ("delete from uploads where id = $1", (seed.upload,)),
-        ("delete from job_outputs where id = $1", (seed.output,)),
+        ("delete from soundstage.uploads where id = $1", (seed.upload,)),
+        ("delete from soundstage.job_outputs where id = $1", (seed.output,)),
     ]
     for who in (seed.alice, seed.bob):  # own rows and another user's alike
         for sql, args in statements:
@@ -297,7 +338,10 @@ async def test_authenticated_may_only_select(conn: asyncpg.Connection, seed: See
                 async with acting_as(conn, FRONTEND, _claims(who)):
                     await conn.execute(sql, *args)
                     pytest.fail(f"authenticated was allowed: {sql}")
-    assert await conn.fetchval("select status from jobs where id = $1", seed.job) == "succeeded"
+    assert (
+        await conn.fetchval("select status from soundstage.jobs where id = $1", seed.job)
+        == "succeeded"
+    )
 
 
 # ------------------------------------------------------- the auth functions
@@ -335,7 +379,7 @@ async def test_a_rolled_back_identity_does_not_leak_into_the_next_transaction(
 ) -> None:
     with pytest.raises(asyncpg.exceptions.InsufficientPrivilegeError):
         async with acting_as(conn, API, _claims(seed.alice)):
-            await conn.execute("update jobs set lease_owner = 'x'")
+            await conn.execute("update soundstage.jobs set lease_owner = 'x'")
     async with conn.transaction():
         assert await conn.fetchval("select auth.uid()") is None
         assert await conn.fetchval("select current_user") != API
@@ -377,7 +421,7 @@ async def test_migrations_apply_once_then_refuse_edits(scratch_dsn: str, tmp_pat
     conn = await asyncpg.connect(scratch_dsn)
     try:
         recorded = await conn.fetch(
-            "select version from soundstage.schema_migrations order by version"
+            "select version from soundstage_private.schema_migrations order by version"
         )
         assert [r["version"] for r in recorded] == versions
         # the fresh database got RLS too
@@ -401,7 +445,7 @@ async def test_migrations_apply_once_then_refuse_edits(scratch_dsn: str, tmp_pat
     added = tmp_path / "added"
     shutil.copytree(source, added)
     (added / "29991231235959_extra_table.sql").write_text(
-        "create table public.migration_probe (id int primary key);"
+        "create table soundstage.migration_probe (id int primary key);"
     )
     assert await migrate(scratch_dsn, added) == ["29991231235959"]
     assert await migrate(scratch_dsn, added) == []
@@ -411,16 +455,16 @@ async def test_a_failing_migration_leaves_nothing_behind(scratch_dsn: str, tmp_p
     directory = tmp_path / "failing"
     shutil.copytree(default_migrations_dir(), directory)
     (directory / "29991231235958_half_done.sql").write_text(
-        "create table public.half_done (id int);\nselect * from no_such_table;"
+        "create table soundstage.half_done (id int);\nselect * from no_such_table;"
     )
     with pytest.raises(asyncpg.exceptions.UndefinedTableError):
         await migrate(scratch_dsn, directory)
     conn = await asyncpg.connect(scratch_dsn)
     try:
-        assert await conn.fetchval("select to_regclass('public.half_done')") is None
+        assert await conn.fetchval("select to_regclass('soundstage.half_done')") is None
         assert (
             await conn.fetchval(
-                "select count(*) from soundstage.schema_migrations where version = $1",
+                "select count(*) from soundstage_private.schema_migrations where version = $1",
                 "29991231235958",
             )
             == 0

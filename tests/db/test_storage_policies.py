@@ -68,7 +68,8 @@ async def test_on_the_embedded_database_it_does_nothing(dsn: str) -> None:
     try:
         assert await conn.fetchval("select to_regclass('storage.objects')") is None
         applied = await conn.fetchval(
-            "select count(*) from soundstage.schema_migrations where version = '20261121000320'"
+            "select count(*) from soundstage_private.schema_migrations where version = "
+            "'20261121000320'"
         )
         assert applied == 1
         assert await _policies(conn) == set()

@@ -64,13 +64,14 @@ async def test_worker_process_serves_metrics_and_logs_job_ids(
             f"wm-{uuid.uuid4().hex[:10]}@example.com",
         )
         job_id = await conn.fetchval(
-            "insert into jobs (user_id, kind, params) values ($1, 'tone', $2::jsonb) returning id",
+            "insert into soundstage.jobs (user_id, kind, params) values ($1, 'tone', $2::jsonb) "
+            "returning id",
             user_id,
             json.dumps({"seconds": 0.1, "format": "wav"}),
         )
         loop = asyncio.get_running_loop()
         deadline = loop.time() + 60
-        while await conn.fetchval("select status from jobs where id = $1", job_id) in (
+        while await conn.fetchval("select status from soundstage.jobs where id = $1", job_id) in (
             "queued",
             "running",
         ):

@@ -1,4 +1,4 @@
-"""/v1/projects end to end: commits from uploads, history with branches and a
+"""/v1/projects end to end: commits from soundstage.uploads, history with branches and a
 merge, diff, checkout, fork, members, and every role and visibility through
 the routes (another user's private project is 404)."""
 

@@ -67,7 +67,8 @@ async def seed_project(
     """A linear history written straight into the tables (privileged), each
     commit with its own objects (no bytes: these objects are rows only)."""
     pid = await conn.fetchval(
-        "insert into projects (owner_id, name, visibility) values ($1, 'seeded', $2) returning id",
+        "insert into soundstage.projects (owner_id, name, visibility) values ($1, 'seeded', $2) "
+        "returning id",
         owner,
         visibility,
     )
@@ -75,7 +76,7 @@ async def seed_project(
     own = shas or [uuid.uuid4().hex + uuid.uuid4().hex for _ in range(n_files)]
     await conn.execute(
         """
-        insert into stored_objects (sha256, bucket, object_path, bytes, content_type)
+        insert into soundstage.stored_objects (sha256, bucket, object_path, bytes, content_type)
         select s, 'renders', 'objects/' || left(s, 2) || '/' || s, 1000, 'audio/wav'
         from unnest($1::text[]) s on conflict do nothing
         """,
@@ -83,7 +84,7 @@ async def seed_project(
     )
     await conn.execute(
         """
-        insert into commits (id, project_id, parent_id, author_id, message, bpm)
+        insert into soundstage.commits (id, project_id, parent_id, author_id, message, bpm)
         select md5($1::uuid::text || i)::uuid, $1::uuid,
                case when i = 1 then null else md5($1::uuid::text || (i - 1))::uuid end,
                $2, 'commit ' || i, 120
@@ -95,7 +96,8 @@ async def seed_project(
     )
     await conn.execute(
         """
-        insert into commit_files (commit_id, project_id, role, sha256, name, bytes, content_type)
+        insert into soundstage.commit_files (commit_id, project_id, role, sha256, name, bytes,
+          content_type)
         select md5($1::uuid::text || (1 + (k - 1) / $3))::uuid, $1::uuid,
                'r' || ((k - 1) % $3), ($2::text[])[k], 'f.wav', 1000, 'audio/wav'
         from generate_series(1, $4) k
@@ -106,7 +108,7 @@ async def seed_project(
         n_files,
     )
     await conn.execute(
-        "insert into branches (project_id, name, head_id) "
+        "insert into soundstage.branches (project_id, name, head_id) "
         "values ($1, 'main', md5($1::uuid::text || $2::int)::uuid)",
         pid,
         commits,
@@ -122,9 +124,10 @@ async def test_rls_every_role_and_visibility(dsn: str, make_user: MakeUser) -> N
     conn = await asyncpg.connect(dsn)
     try:
         pid = await seed_project(conn, owner.id, commits=2, files_per_commit=1)
-        token = await conn.fetchval("select link_token from projects where id = $1", pid)
+        token = await conn.fetchval("select link_token from soundstage.projects where id = $1", pid)
         await conn.execute(
-            "insert into project_members (project_id, user_id, role) values ($1, $2, 'viewer'), "
+            "insert into soundstage.project_members (project_id, user_id, role) values ($1, $2, "
+            "'viewer'), "
             "($1, $3, 'editor')",
             pid,
             viewer.id,
@@ -134,10 +137,14 @@ async def test_rls_every_role_and_visibility(dsn: str, make_user: MakeUser) -> N
         async def sees(role: str, user: User, tok: str | None = None) -> dict[str, int]:
             async with acting(conn, role, user, tok) as c:
                 return {
-                    t: await c.fetchval(f"select count(*) from {t} where project_id = $1", pid)
+                    t: await c.fetchval(
+                        f"select count(*) from soundstage.{t} where project_id = $1", pid
+                    )
                     for t in ("commits", "commit_files", "branches", "project_members")
                 } | {
-                    "projects": await c.fetchval("select count(*) from projects where id = $1", pid)
+                    "projects": await c.fetchval(
+                        "select count(*) from soundstage.projects where id = $1", pid
+                    )
                 }
 
         everything = {"commits": 2, "commit_files": 2, "branches": 1, "project_members": 2,
@@ -151,43 +158,53 @@ async def test_rls_every_role_and_visibility(dsn: str, make_user: MakeUser) -> N
             # a wrong token is no token
             assert await sees(role, stranger, "0" * 64) == nothing
 
-        await conn.execute("update projects set visibility = 'unlisted' where id = $1", pid)
+        await conn.execute(
+            "update soundstage.projects set visibility = 'unlisted' where id = $1", pid
+        )
         assert await sees("authenticated", stranger) == nothing
         assert await sees("authenticated", stranger, token) == everything
-        await conn.execute("update projects set visibility = 'public' where id = $1", pid)
+        await conn.execute(
+            "update soundstage.projects set visibility = 'public' where id = $1", pid
+        )
         assert await sees("authenticated", stranger) == everything
 
         # the frontend never reads the link token, nor the objects table
         async with acting(conn, "authenticated", owner) as c:
             with pytest.raises(asyncpg.InsufficientPrivilegeError):
-                await c.fetchval("select link_token from projects where id = $1", pid)
+                await c.fetchval("select link_token from soundstage.projects where id = $1", pid)
         for role in ("authenticated", "soundstage_api"):
             async with acting(conn, role, owner) as c:
                 with pytest.raises(asyncpg.InsufficientPrivilegeError):
-                    await c.fetchval("select count(*) from stored_objects")
+                    await c.fetchval("select count(*) from soundstage.stored_objects")
             async with acting(conn, "authenticated", owner) as c:
                 with pytest.raises(asyncpg.InsufficientPrivilegeError):
-                    await c.execute("insert into branches (project_id, name) values ($1, 'x')", pid)
+                    await c.execute(
+                        "insert into soundstage.branches (project_id, name) values ($1, 'x')", pid
+                    )
 
         # writes by role, as the engine's request role
         async def can_branch(user: User) -> bool:
             async with acting(conn, "soundstage_api", user) as c:
                 try:
-                    await c.execute("insert into branches (project_id, name) values ($1, 'x')", pid)
+                    await c.execute(
+                        "insert into soundstage.branches (project_id, name) values ($1, 'x')", pid
+                    )
                 except asyncpg.InsufficientPrivilegeError:
                     return False
                 return True
 
         async def can_rename(user: User) -> bool:
             async with acting(conn, "soundstage_api", user) as c:
-                done = await c.execute("update projects set name = 'y' where id = $1", pid)
+                done = await c.execute(
+                    "update soundstage.projects set name = 'y' where id = $1", pid
+                )
                 return str(done) == "UPDATE 1"
 
         async def can_invite(user: User) -> bool:
             async with acting(conn, "soundstage_api", user) as c:
                 try:
                     await c.execute(
-                        "insert into project_members (project_id, user_id, role) "
+                        "insert into soundstage.project_members (project_id, user_id, role) "
                         "values ($1, $2, 'viewer')",
                         pid,
                         stranger.id,
@@ -204,15 +221,20 @@ async def test_rls_every_role_and_visibility(dsn: str, make_user: MakeUser) -> N
             True, False, False, False]  # fmt: skip
 
         # promoted to owner: owner powers at once; removed: nothing at once
-        await conn.execute("update projects set visibility = 'private' where id = $1", pid)
         await conn.execute(
-            "update project_members set role = 'owner' where project_id = $1 and user_id = $2",
+            "update soundstage.projects set visibility = 'private' where id = $1", pid
+        )
+        await conn.execute(
+            "update soundstage.project_members set role = 'owner' where project_id = $1 and "
+            "user_id = $2",
             pid,
             viewer.id,
         )
         assert await can_rename(viewer)
         await conn.execute(
-            "delete from project_members where project_id = $1 and user_id = $2", pid, viewer.id
+            "delete from soundstage.project_members where project_id = $1 and user_id = $2",
+            pid,
+            viewer.id,
         )
         assert await sees("authenticated", viewer) == nothing
         assert not await can_branch(viewer)
@@ -299,7 +321,8 @@ async def test_refcounts_under_concurrent_forks_and_deletes(
                 assert await engine.storage.exists(objects.BUCKET, objects.object_key(sha))
             # now delete the forks, concurrently
             owners = {r["id"]: r["owner_id"] for r in await conn.fetch(
-                "select id, owner_id from projects where id = any($1::uuid[])", forks)}  # fmt: skip
+                "select id, owner_id from soundstage.projects where id = "
+                "any($1::uuid[])", forks)}  # fmt: skip
             by_id = {u.id: u for u in forkers}
             await asyncio.gather(*(service.delete(principal(by_id[owners[f]]), f) for f in forks))
             await _assert_counts_true(conn, shas)
@@ -347,13 +370,20 @@ async def test_fork_of_500_commits_and_2000_files_in_one_transaction(
             conn, owner.id, commits=500, files_per_commit=4, visibility="public"
         )
         shas = [r["sha256"] for r in await conn.fetch(
-            "select sha256 from commit_files where project_id = $1", pid)]  # fmt: skip
+            "select sha256 from soundstage.commit_files where project_id = $1", pid)]  # fmt: skip
         assert len(shas) == 2000
         made = await service.fork(principal(forker), pid, ForkCreate(name="big fork"))
         new = made.id
-        assert await conn.fetchval("select count(*) from commits where project_id = $1", new) == 500
         assert (
-            await conn.fetchval("select count(*) from commit_files where project_id = $1", new)
+            await conn.fetchval(
+                "select count(*) from soundstage.commits where project_id = $1", new
+            )
+            == 500
+        )
+        assert (
+            await conn.fetchval(
+                "select count(*) from soundstage.commit_files where project_id = $1", new
+            )
             == 2000
         )
         # the same objects, each now named twice; no bytes anywhere were written
@@ -365,7 +395,7 @@ async def test_fork_of_500_commits_and_2000_files_in_one_transaction(
         assert hist.branches[0].head_id == hist.commits[-1].id
         assert [c.message for c in hist.commits] == [f"commit {i}" for i in range(1, 501)]
         # one transaction: a fork that fails at its last statement leaves nothing
-        commits_before = await conn.fetchval("select count(*) from commits")
+        commits_before = await conn.fetchval("select count(*) from soundstage.commits")
 
         async def boom(*args: object) -> None:
             raise RuntimeError("failed after the copies")
@@ -373,9 +403,10 @@ async def test_fork_of_500_commits_and_2000_files_in_one_transaction(
         monkeypatch.setattr(repo, "insert_event", boom)
         with pytest.raises(RuntimeError):
             await service.fork(principal(forker), pid, ForkCreate(name="doomed"))
-        assert await conn.fetchval("select count(*) from commits") == commits_before
+        assert await conn.fetchval("select count(*) from soundstage.commits") == commits_before
         assert await conn.fetchval(
-            "select count(*) from projects where owner_id = $1", forker.id) == 1  # fmt: skip
+            "select count(*) from soundstage.projects where owner_id = "
+            "$1", forker.id) == 1  # fmt: skip
         assert set((await repo.object_refcounts(conn, shas)).values()) == {2}
     finally:
         await conn.close()

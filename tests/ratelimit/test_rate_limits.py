@@ -184,7 +184,7 @@ async def test_the_upsert_is_atomic_under_concurrency_and_replenishes(
         await asyncio.sleep(0.55)  # fully replenished: the row is prunable
         await repo.prune(conns[0])
         assert not await conns[0].fetchval(
-            "select exists (select from soundstage.rate_limits where key = $1)", key
+            "select exists (select from soundstage_private.rate_limits where key = $1)", key
         )
     finally:
         for conn in conns:
@@ -200,7 +200,9 @@ async def test_two_keys_in_one_statement_charge_the_second_only_when_the_first_a
         period, minute = timedelta(seconds=60), timedelta(seconds=30)  # 2 per minute each
 
         async def tat_of(key: str) -> Any:
-            return await conn.fetchval("select tat from soundstage.rate_limits where key = $1", key)
+            return await conn.fetchval(
+                "select tat from soundstage_private.rate_limits where key = $1", key
+            )
 
         for _ in range(2):
             answers = await repo.hit_in_turn(conn, [(user, minute), (address, minute)], period)
@@ -226,12 +228,12 @@ async def test_the_table_is_out_of_reach_of_request_roles(dsn: str) -> None:
     conn = await asyncpg.connect(dsn)
     try:
         for role in ("authenticated", "soundstage_api", "anon"):
-            assert not await conn.fetchval(
-                "select has_table_privilege($1, 'soundstage.rate_limits', 'select')", role
-            )
-            assert not await conn.fetchval(
-                "select has_schema_privilege($1, 'soundstage', 'usage')", role
-            )
+            for privilege in ("select", "insert", "update", "delete"):
+                assert not await conn.fetchval(
+                    "select has_table_privilege($1, 'soundstage_private.rate_limits', $2)",
+                    role,
+                    privilege,
+                ), (role, privilege)
     finally:
         await conn.close()
 

@@ -441,7 +441,7 @@ async def test_the_frontend_role_never_sees_pending_uploads(
                 " set_config('request.jwt.claims', $1, true)",
                 json.dumps({"sub": str(alice.id), "role": "authenticated"}),
             )
-            rows = await conn.fetch("select id, status from public.uploads")
+            rows = await conn.fetch("select id, status from soundstage.uploads")
     finally:
         await conn.close()
     assert [(str(r["id"]), r["status"]) for r in rows] == [(ready["id"], "ready")]
@@ -465,7 +465,7 @@ async def test_unfinished_uploads_are_capped_and_swept(
         old_file.write_bytes(b"abandoned")
         await conn.execute(
             """
-            insert into uploads (id, user_id, status, original_name, object_path, bytes,
+            insert into soundstage.uploads (id, user_id, status, original_name, object_path, bytes,
                                  upload_expires_at)
             values ($1, $2, 'pending', 'old.txt', $3, 9, $4)
             """,
@@ -477,7 +477,8 @@ async def test_unfinished_uploads_are_capped_and_swept(
         for _ in range(MAX_PENDING_UPLOADS - 1):
             await conn.execute(
                 """
-                insert into uploads (id, user_id, status, original_name, object_path, bytes,
+                insert into soundstage.uploads (id, user_id, status, original_name, object_path,
+                  bytes,
                                      upload_expires_at)
                 values ($1, $2, 'pending', 'live.txt', $3, 9, now() + interval '1 hour')
                 """,
@@ -488,7 +489,10 @@ async def test_unfinished_uploads_are_capped_and_swept(
         # the abandoned one is swept first, so one more fits
         assert (await _sign(client, alice, "a.txt", 5)).status_code == 201
         assert not old_file.exists()
-        assert await conn.fetchval("select count(*) from uploads where id = $1", old_id) == 0
+        assert (
+            await conn.fetchval("select count(*) from soundstage.uploads where id = $1", old_id)
+            == 0
+        )
         error = _error(await _sign(client, alice, "b.txt", 5), 409, "conflict")
         assert str(MAX_PENDING_UPLOADS) in error["message"]
         # another user is not affected
@@ -517,7 +521,7 @@ async def test_only_the_owner_can_complete_at_the_database_level(
             return result
 
     ready = (
-        "update uploads set status = 'ready', category = 'manuscript', format = 'txt',"
+        "update soundstage.uploads set status = 'ready', category = 'manuscript', format = 'txt',"
         " content_type = 'text/plain', sha256 = 'x' where id = $1"
     )
     try:
@@ -527,12 +531,16 @@ async def test_only_the_owner_can_complete_at_the_database_level(
         with pytest.raises(asyncpg.exceptions.InsufficientPrivilegeError):
             # no grant on user_id: an upload cannot be given away
             await as_role(
-                "soundstage_api", alice, f"update uploads set user_id = '{bob.id}' where id = $1"
+                "soundstage_api",
+                alice,
+                f"update soundstage.uploads set user_id = '{bob.id}' where id = $1",
             )
         with pytest.raises(asyncpg.exceptions.CheckViolationError):
             # ready without a type is refused by the table itself
             await as_role(
-                "soundstage_api", alice, "update uploads set status = 'ready' where id = $1"
+                "soundstage_api",
+                alice,
+                "update soundstage.uploads set status = 'ready' where id = $1",
             )
         assert await as_role("soundstage_api", alice, ready) == "UPDATE 1"
     finally:

@@ -74,7 +74,9 @@ async def test_disconnect_mid_upload_leaves_nothing(
 
     conn = await asyncpg.connect(dsn)
     try:
-        rows = await conn.fetchval("select count(*) from uploads where user_id = $1", user.id)
+        rows = await conn.fetchval(
+            "select count(*) from soundstage.uploads where user_id = $1", user.id
+        )
     finally:
         await conn.close()
     assert rows == 0

@@ -39,7 +39,8 @@ async def _progress_events(dsn: str, job_id: str) -> list[dict[str, object]]:
     conn = await asyncpg.connect(dsn)
     try:
         rows = await conn.fetch(
-            "select data from job_events where job_id = $1 and type = 'progress' order by id",
+            "select data from soundstage.job_events where job_id = $1 and type = 'progress' "
+            "order by id",
             job_id,
         )
     finally:

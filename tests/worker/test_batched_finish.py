@@ -36,7 +36,7 @@ async def _running_jobs(dsn: str, worker_id: str, n: int) -> list[uuid.UUID]:
     try:
         user_id = await _new_user(conn)
         rows = await conn.fetch(
-            "insert into jobs (user_id, kind, params, status, attempts, lease_owner, "
+            "insert into soundstage.jobs (user_id, kind, params, status, attempts, lease_owner, "
             "lease_expires_at, started_at, stage) "
             "select $1, 'test_steps', '{}'::jsonb, 'running', 1, $2, "
             "now() + interval '1 minute', now(), 'starting' from generate_series(1, $3) "
@@ -55,10 +55,10 @@ async def _rows(dsn: str, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, asyncpg.R
     try:
         rows = await conn.fetch(
             "select j.id, j.status, j.error, j.progress, j.stage, j.finished_at, j.lease_owner, "
-            "  (select array_agg(e.data ->> 'status' order by e.id) from job_events e "
+            "  (select array_agg(e.data ->> 'status' order by e.id) from soundstage.job_events e "
             "   where e.job_id = j.id and e.type = 'status') as statuses, "
-            "  (select count(*) from job_outputs o where o.job_id = j.id) as outputs "
-            "from jobs j where j.id = any($1::uuid[])",
+            "  (select count(*) from soundstage.job_outputs o where o.job_id = j.id) as outputs "
+            "from soundstage.jobs j where j.id = any($1::uuid[])",
             list(ids),
         )
     finally:
@@ -92,7 +92,7 @@ async def test_many_jobs_finishing_at_once_all_succeed_with_outputs_and_events(
         ids = [
             r["id"]
             for r in await conn.fetch(
-                "insert into jobs (user_id, kind, params) "
+                "insert into soundstage.jobs (user_id, kind, params) "
                 "select $1, 'test_steps', $2::jsonb from generate_series(1, $3) returning id",
                 user_id,
                 json.dumps({"steps": 1}),
@@ -139,7 +139,9 @@ async def test_a_job_whose_lease_was_lost_is_not_marked_succeeded_by_its_batch(
     conn = await asyncpg.connect(dsn)
     try:
         # the reaper re-queued it and another worker claimed it meanwhile
-        await conn.execute("update jobs set lease_owner = 'someone-else' where id = $1", stolen)
+        await conn.execute(
+            "update soundstage.jobs set lease_owner = 'someone-else' where id = $1", stolen
+        )
     finally:
         await conn.close()
 
@@ -267,7 +269,7 @@ async def test_the_next_claim_overlaps_the_completion_write(
         first, second = [
             r["id"]
             for r in await conn.fetch(
-                "insert into jobs (user_id, kind, params, created_at) "
+                "insert into soundstage.jobs (user_id, kind, params, created_at) "
                 "select $1, 'test_steps', $2::jsonb, now() + make_interval(secs => g) "
                 "from generate_series(1, 2) g returning id",
                 user_id,

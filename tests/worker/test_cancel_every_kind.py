@@ -72,7 +72,8 @@ async def test_a_cancel_that_lands_after_the_last_tick_still_wins(
     conn = await asyncpg.connect(dsn)
     try:
         job_id = await conn.fetchval(
-            "insert into jobs (user_id, kind, params, status, lease_owner, lease_expires_at,"
+            "insert into soundstage.jobs (user_id, kind, params, status, lease_owner, "
+            "lease_expires_at,"
             " started_at) values ($1, 'tone', '{}', 'canceling', $2, now() + interval '1 min',"
             " now()) returning id",
             user.id,
@@ -81,7 +82,7 @@ async def test_a_cancel_that_lands_after_the_last_tick_still_wins(
         async with engine.db.privileged() as c:
             written = await repo.finish_succeeded(c, worker_id, [(job_id, "done")])
         assert written == {job_id}
-        row = await conn.fetchrow("select status, stage from jobs where id = $1", job_id)
+        row = await conn.fetchrow("select status, stage from soundstage.jobs where id = $1", job_id)
         assert (row["status"], row["stage"]) == ("canceled", "canceled")
     finally:
         await conn.close()

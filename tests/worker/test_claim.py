@@ -54,7 +54,7 @@ async def test_a_job_canceled_while_a_claim_runs_is_not_claimed(
     worker_id = "test-claim-race"
     async with engine.db.privileged() as conn:
         job_id = await conn.fetchval(
-            "insert into jobs (user_id, kind) values ($1, 'tone') returning id", user.id
+            "insert into soundstage.jobs (user_id, kind) values ($1, 'tone') returning id", user.id
         )
     async with engine.db.privileged() as canceler, engine.db.privileged() as claimer:
         claimer_pid = await claimer.fetchval("select pg_backend_pid()")
@@ -62,7 +62,9 @@ async def test_a_job_canceled_while_a_claim_runs_is_not_claimed(
         # still sees the job queued: the claim picks it, then waits for the row.
         cancel = canceler.transaction()
         await cancel.start()
-        await canceler.execute("update jobs set status = 'canceled' where id = $1", job_id)
+        await canceler.execute(
+            "update soundstage.jobs set status = 'canceled' where id = $1", job_id
+        )
         claim = asyncio.create_task(
             repo.claim(claimer, worker_id, 30.0, limit=1000, max_running_per_user=1000)
         )
@@ -84,12 +86,13 @@ async def test_a_job_canceled_while_a_claim_runs_is_not_claimed(
                 await claim
             # other tests' leftover queued jobs this claim took go back as they were
             await canceler.execute(
-                "update jobs set status = 'queued', attempts = attempts - 1, lease_owner = null,"
+                "update soundstage.jobs set status = 'queued', attempts = attempts - 1, "
+                "lease_owner = null,"
                 " lease_expires_at = null where lease_owner = $1",
                 worker_id,
             )
         row = await canceler.fetchrow(
-            "select status, lease_owner, attempts from jobs where id = $1", job_id
+            "select status, lease_owner, attempts from soundstage.jobs where id = $1", job_id
         )
     assert job_id not in claimed
     assert dict(row) == {"status": "canceled", "lease_owner": None, "attempts": 0}
@@ -102,13 +105,13 @@ async def test_a_claim_gives_up_on_a_row_held_too_long(
     user = await make_user()
     async with engine.db.privileged() as conn:
         job_id = await conn.fetchval(
-            "insert into jobs (user_id, kind) values ($1, 'tone') returning id", user.id
+            "insert into soundstage.jobs (user_id, kind) values ($1, 'tone') returning id", user.id
         )
     async with engine.db.privileged() as holder, engine.db.privileged() as claimer:
         # a transaction left open on a queued job (a console session, say)
         held = holder.transaction()
         await held.start()
-        await holder.execute("select 1 from jobs where id = $1 for update", job_id)
+        await holder.execute("select 1 from soundstage.jobs where id = $1 for update", job_id)
         try:
             with pytest.raises(asyncpg.LockNotAvailableError):
                 # (bounded here too: without the claim's own timeout it would wait
@@ -123,10 +126,10 @@ async def test_a_claim_gives_up_on_a_row_held_too_long(
             assert not await _claim_lock_held(claimer)
         finally:
             await held.rollback()
-        status = await holder.fetchval("select status from jobs where id = $1", job_id)
+        status = await holder.fetchval("select status from soundstage.jobs where id = $1", job_id)
     assert status == "queued"  # the failed claim took nothing
     async with engine.db.privileged() as conn:
-        await conn.execute("delete from jobs where id = $1", job_id)
+        await conn.execute("delete from soundstage.jobs where id = $1", job_id)
 
 
 async def test_a_failed_claim_does_not_stop_the_worker(

@@ -37,8 +37,8 @@ async def _objects(dsn: str, user: User) -> list[tuple[str, str]]:
     conn = await asyncpg.connect(dsn)
     try:
         rows = await conn.fetch(
-            "select bucket, object_path from uploads where user_id = $1 union all "
-            "select bucket, object_path from job_outputs where user_id = $1",
+            "select bucket, object_path from soundstage.uploads where user_id = $1 union all "
+            "select bucket, object_path from soundstage.job_outputs where user_id = $1",
             user.id,
         )
     finally:

@@ -63,7 +63,8 @@ def spawn_pool(dsn: str, data_dir: Path) -> Iterator[Any]:
 async def _insert(conn: asyncpg.Connection, user: uuid.UUID, kind: str, log_dir: Path) -> str:
     params = {"steps": 2, "step_seconds": 0.25, "log_dir": str(log_dir)}
     job_id = await conn.fetchval(
-        "insert into jobs (user_id, kind, params) values ($1, $2, $3::jsonb) returning id",
+        "insert into soundstage.jobs (user_id, kind, params) values ($1, $2, $3::jsonb) "
+        "returning id",
         user,
         kind,
         json.dumps(params),
@@ -101,7 +102,8 @@ async def test_two_pools_claim_only_their_kinds_and_share_the_per_user_cap(
         deadline = asyncio.get_running_loop().time() + 120
         while True:
             done = await conn.fetchval(
-                "select count(*) from jobs where id = any($1::uuid[]) and status = 'succeeded'",
+                "select count(*) from soundstage.jobs where id = any($1::uuid[]) and status = "
+                "'succeeded'",
                 ids,
             )
             if done == len(ids):

@@ -27,7 +27,8 @@ async def test_the_reaper_collects_unreferenced_objects(
     conn = await asyncpg.connect(dsn)
     try:
         await conn.execute(
-            "insert into stored_objects (sha256, bucket, object_path, bytes, content_type)"
+            "insert into soundstage.stored_objects (sha256, bucket, object_path, bytes, "
+            "content_type)"
             " values ($1, 'renders', $2, $3, 'application/octet-stream')",
             sha,
             path,
@@ -40,7 +41,7 @@ async def test_the_reaper_collects_unreferenced_objects(
             for _ in range(100):
                 if (
                     await conn.fetchval(
-                        "select count(*) from stored_objects where sha256 = $1", sha
+                        "select count(*) from soundstage.stored_objects where sha256 = $1", sha
                     )
                     == 0
                 ):
@@ -50,7 +51,10 @@ async def test_the_reaper_collects_unreferenced_objects(
             worker.stop()
             await task
         assert (
-            await conn.fetchval("select count(*) from stored_objects where sha256 = $1", sha) == 0
+            await conn.fetchval(
+                "select count(*) from soundstage.stored_objects where sha256 = $1", sha
+            )
+            == 0
         )
         assert not await engine.storage.exists("renders", path)
     finally:

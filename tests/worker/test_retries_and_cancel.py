@@ -159,9 +159,12 @@ async def test_one_users_backlog_does_not_starve_another_user(
         await running
     conn = await asyncpg.connect(dsn)
     try:
-        third = await conn.fetchrow("select finished_at from jobs where id = $1", a_jobs[2]["id"])
+        third = await conn.fetchrow(
+            "select finished_at from soundstage.jobs where id = $1", a_jobs[2]["id"]
+        )
         await conn.execute(
-            "update jobs set status = 'canceled' where user_id = $1 and status = 'queued'",
+            "update soundstage.jobs set status = 'canceled' where user_id = $1 and status = "
+            "'queued'",
             alice.id,
         )
     finally:
@@ -185,7 +188,8 @@ async def test_events_stream_every_change_in_order_and_resumes(
     conn = await asyncpg.connect(dsn)
     try:
         logged = await conn.fetch(
-            "select id, type, data from job_events where job_id = $1 order by id", job["id"]
+            "select id, type, data from soundstage.job_events where job_id = $1 order by id",
+            job["id"],
         )
     finally:
         await conn.close()

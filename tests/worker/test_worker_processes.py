@@ -68,7 +68,7 @@ async def _insert_job(
     conn: asyncpg.Connection, user_id: uuid.UUID, params: dict[str, Any]
 ) -> uuid.UUID:
     job_id: uuid.UUID = await conn.fetchval(
-        "insert into jobs (user_id, kind, params) "
+        "insert into soundstage.jobs (user_id, kind, params) "
         "values ($1, 'test_steps', $2::jsonb) returning id",
         user_id,
         json.dumps(params),
@@ -98,24 +98,32 @@ async def test_kill_9_mid_job_another_worker_resumes_from_checkpoints(
             conn, user, {"steps": 8, "step_seconds": 0.4, "log_dir": str(tmp_path)}
         )
         first = spawn_worker()
-        await _wait(conn, "select count(*) >= 3 from job_checkpoints where job_id = $1", job)
+        await _wait(
+            conn, "select count(*) >= 3 from soundstage.job_checkpoints where job_id = $1", job
+        )
         first.send_signal(signal.SIGKILL)
         first.wait()
         checkpointed = {
             r["unit"]
-            for r in await conn.fetch("select unit from job_checkpoints where job_id = $1", job)
+            for r in await conn.fetch(
+                "select unit from soundstage.job_checkpoints where job_id = $1", job
+            )
         }
-        assert await conn.fetchval("select status from jobs where id = $1", job) == "running"
+        assert (
+            await conn.fetchval("select status from soundstage.jobs where id = $1", job)
+            == "running"
+        )
 
         spawn_worker()  # takes over once the dead worker's lease lapses
         status = await _wait(
             conn,
-            "select status from jobs where id = $1 and status in ('succeeded', 'failed')",
+            "select status from soundstage.jobs where id = $1 and status in ('succeeded', "
+            "'failed')",
             job,
             within=60,
         )
         assert status == "succeeded"
-        row = await conn.fetchrow("select attempts, error from jobs where id = $1", job)
+        row = await conn.fetchrow("select attempts, error from soundstage.jobs where id = $1", job)
         assert row is not None and row["attempts"] == 2
     finally:
         await conn.close()
@@ -140,7 +148,8 @@ async def test_sigterm_finishes_short_jobs_and_requeues_long_ones(
         worker = spawn_worker(concurrency=2, grace=2)
         await _wait(
             conn,
-            "select count(*) = 2 from jobs where id = any($1::uuid[]) and status = 'running'",
+            "select count(*) = 2 from soundstage.jobs where id = any($1::uuid[]) and status = "
+            "'running'",
             [short, long],
         )
         worker.send_signal(signal.SIGTERM)
@@ -148,7 +157,8 @@ async def test_sigterm_finishes_short_jobs_and_requeues_long_ones(
         rows = {
             r["id"]: r
             for r in await conn.fetch(
-                "select id, status, attempts, lease_owner from jobs where id = any($1::uuid[])",
+                "select id, status, attempts, lease_owner from soundstage.jobs where id = "
+                "any($1::uuid[])",
                 [short, long],
             )
         }
@@ -156,7 +166,7 @@ async def test_sigterm_finishes_short_jobs_and_requeues_long_ones(
         assert rows[long]["status"] == "queued"
         assert rows[long]["attempts"] == 0  # handed back without counting an attempt
         assert rows[long]["lease_owner"] is None
-        await conn.execute("update jobs set status = 'canceled' where id = $1", long)
+        await conn.execute("update soundstage.jobs set status = 'canceled' where id = $1", long)
     finally:
         await conn.close()
 
@@ -172,20 +182,22 @@ async def test_no_job_lost_or_run_twice_at_once_across_processes(
             {"steps": 1, "log_dir": str(tmp_path), "fail": "random", "fail_rate": 0.1}
         )
         await conn.executemany(
-            "insert into jobs (user_id, kind, params) values ($1, 'test_steps', $2::jsonb)",
+            "insert into soundstage.jobs (user_id, kind, params) values ($1, 'test_steps', "
+            "$2::jsonb)",
             [(users[i % len(users)], params) for i in range(n_jobs)],
         )
         for _ in range(4):  # 4 processes x 2 tasks = 8 concurrent workers
             spawn_worker(concurrency=2, SOUNDSTAGE_QUEUE_MAX_RUNNING_PER_USER="8")
         await _wait(
             conn,
-            "select count(*) = 0 from jobs where user_id = any($1::uuid[]) "
+            "select count(*) = 0 from soundstage.jobs where user_id = any($1::uuid[]) "
             "and status not in ('succeeded', 'failed')",
             users,
             within=240,
         )
         rows = await conn.fetch(
-            "select id, status, attempts from jobs where user_id = any($1::uuid[])", users
+            "select id, status, attempts from soundstage.jobs where user_id = any($1::uuid[])",
+            users,
         )
     finally:
         await conn.close()

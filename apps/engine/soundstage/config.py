@@ -140,7 +140,7 @@ class Settings(BaseSettings):
     compat_studio_max_upload_mb: int = Field(default=32, ge=1, le=1024)
 
     # Rate limits, requests per minute per user and per client address; 0 turns
-    # one off. Kept in Postgres (soundstage.rate_limits), so API replicas share them.
+    # one off. Kept in Postgres (soundstage_private.rate_limits), so API replicas share them.
     rate_limit_jobs_per_minute: int = Field(default=60, ge=0)
     rate_limit_jobs_per_ip_per_minute: int = Field(default=120, ge=0)
     rate_limit_uploads_per_minute: int = Field(default=20, ge=0)

@@ -12,7 +12,7 @@ from soundstage.db import Connection
 async def chapter_characters(conn: Connection, upload_id: UUID) -> list[int] | None:
     """The stored per-chapter character counts of a parsed manuscript upload."""
     counts: list[int] | None = await conn.fetchval(
-        "select chapter_characters from manuscript_stats where upload_id = $1", upload_id
+        "select chapter_characters from soundstage.manuscript_stats where upload_id = $1", upload_id
     )
     return counts
 
@@ -22,8 +22,8 @@ async def save_chapter_characters(conn: Connection, upload_id: UUID, counts: lis
     the upload's)."""
     await conn.execute(
         """
-        insert into manuscript_stats (upload_id, user_id, chapter_characters)
-        select id, user_id, $2 from uploads where id = $1
+        insert into soundstage.manuscript_stats (upload_id, user_id, chapter_characters)
+        select id, user_id, $2 from soundstage.uploads where id = $1
         on conflict (upload_id) do update set chapter_characters = excluded.chapter_characters
         """,
         upload_id,

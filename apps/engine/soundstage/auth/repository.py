@@ -1,5 +1,5 @@
 """All SQL of auth: development sign-in (the ``auth.users`` row a local token
-names) and API keys (``public.api_keys``)."""
+names) and API keys (``soundstage.api_keys``)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ async def ensure_user(conn: Connection, email: str) -> UUID:
     return user_id
 
 
-# --- API keys (table public.api_keys) ---------------------------------------
+# --- API keys (table soundstage.api_keys) ---------------------------------------
 # The request role may read every column but the hash (see the migration), so
 # every RETURNING here names its columns.
 _KEY_COLUMNS = "id, user_id, name, scopes, prefix, created_at, last_used_at, revoked_at"
@@ -42,7 +42,7 @@ async def insert_api_key(
     """Under the owner's RLS transaction."""
     row: asyncpg.Record | None = await conn.fetchrow(
         f"""
-        insert into public.api_keys (user_id, name, scopes, prefix, key_hash)
+        insert into soundstage.api_keys (user_id, name, scopes, prefix, key_hash)
         values ($1, $2, $3, $4, $5)
         returning {_KEY_COLUMNS}
         """,
@@ -59,7 +59,7 @@ async def insert_api_key(
 async def count_active_api_keys(conn: Connection) -> int:
     """The caller's unrevoked keys (RLS limits the count to them)."""
     count: int = await conn.fetchval(
-        "select count(*) from public.api_keys where revoked_at is null"
+        "select count(*) from soundstage.api_keys where revoked_at is null"
     )
     return count
 
@@ -67,7 +67,7 @@ async def count_active_api_keys(conn: Connection) -> int:
 async def list_api_keys(conn: Connection) -> list[asyncpg.Record]:
     """The caller's keys, newest first (RLS limits them to the caller's)."""
     rows: list[asyncpg.Record] = await conn.fetch(
-        f"select {_KEY_COLUMNS} from public.api_keys order by created_at desc, id desc"
+        f"select {_KEY_COLUMNS} from soundstage.api_keys order by created_at desc, id desc"
     )
     return rows
 
@@ -77,7 +77,7 @@ async def revoke_api_key(conn: Connection, key_id: UUID) -> asyncpg.Record | Non
     first revocation time). None when there is no such key of the caller's."""
     row: asyncpg.Record | None = await conn.fetchrow(
         f"""
-        update public.api_keys set revoked_at = coalesce(revoked_at, now())
+        update soundstage.api_keys set revoked_at = coalesce(revoked_at, now())
         where id = $1
         returning {_KEY_COLUMNS}
         """,
@@ -92,7 +92,7 @@ async def resolve_api_key(conn: Connection, key_hash: bytes) -> asyncpg.Record |
     row: asyncpg.Record | None = await conn.fetchrow(
         """
         select k.id, k.user_id, k.scopes, k.last_used_at, u.email
-        from public.api_keys k join auth.users u on u.id = k.user_id
+        from soundstage.api_keys k join auth.users u on u.id = k.user_id
         where k.key_hash = $1 and k.revoked_at is null
         """,
         key_hash,
@@ -105,7 +105,7 @@ async def touch_api_key(conn: Connection, key_id: UUID, every_seconds: float) ->
     ``every_seconds`` (so many processes using one key write rarely too)."""
     await conn.execute(
         """
-        update public.api_keys set last_used_at = now()
+        update soundstage.api_keys set last_used_at = now()
         where id = $1
           and (last_used_at is null or last_used_at < now() - make_interval(secs => $2))
         """,

@@ -100,7 +100,7 @@ class Database:
                     "begin; select set_config('role', "
                     f"{_literal(self.api_role)}, true), set_config('request.jwt.claims', "
                     f"{_literal(claims_json)}, true); "
-                    f"select public.soundstage_require_request_user({_literal(sub)})"
+                    f"select soundstage_private.require_request_user({_literal(sub)})"
                 )
             except BaseException:
                 if not conn.is_closed():

@@ -19,7 +19,7 @@ from soundstage.errors import (
     ValidationFailed,
 )
 
-# Raised by public.soundstage_require_request_user() (migration 20261204150000): the
+# Raised by soundstage_private.require_request_user() (migration 20261204150000): the
 # verified token's subject has no auth.users row (the user was deleted, and
 # Supabase keeps access tokens valid for up to an hour after).
 USER_NOT_FOUND_SQLSTATE = "SS401"

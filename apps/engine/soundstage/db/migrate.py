@@ -36,15 +36,50 @@ _LOCK_KEY = 0x50554E44  # any constant shared by every engine process
 # from Supabase's own (see _is_supabase).
 AUTH_BOOTSTRAP_MARK = "soundstage bootstrap: stands in for the auth schema of Supabase"
 
+# The tracking table lives in soundstage_private (never exposed to the Data
+# API). Deployments made before 20261205000100 kept it in schema soundstage:
+# it moves, with its history, the first time this version migrates them.
 _TRACKING_TABLE = """
-create schema if not exists soundstage;
-create table if not exists soundstage.schema_migrations (
+create schema if not exists soundstage_private;
+do $$
+begin
+  if to_regclass('soundstage.schema_migrations') is not null
+     and to_regclass('soundstage_private.schema_migrations') is null then
+    alter table soundstage.schema_migrations set schema soundstage_private;
+  end if;
+end
+$$;
+create table if not exists soundstage_private.schema_migrations (
   version text primary key,
   name text not null,
   checksum text not null,
   applied_at timestamptz not null default now()
 );
 """
+
+# Files rewritten in place when the engine's tables moved out of schema public
+# (20261205000100_soundstage_schema.sql): a fresh database gets them in
+# schema soundstage directly, so an app's own soundstage.jobs is never touched.
+# A deployment that applied the earlier text recorded these checksums; that
+# text is still correct history for it, and 20261205000100 moves what it made.
+# The earlier files are kept in tests/data/migrations/before_soundstage_schema.
+REWRITTEN_IN_PLACE: dict[str, str] = {
+    "20261121000100": "6fca28a78dd7866406e7f4bdf0066860d222ef2341e5d69b052bf3bf2ee0e461",
+    "20261121000200": "4f715daea7a600c8c9691a482ef9dcda18cf9f069712ce938456ad80ed9df872",
+    "20261121000300": "8718963171b6f8f413b000ba12dad8405fc9ebc70b2fe5321f5d3e5a89fc9a9d",
+    "20261121000301": "714081bbac13874324608510540d66f2d7cb01491014f94e0424226c39a07b25",
+    "20261121000310": "6958edbfd142178b01835658346a7453c7f709efedf84f9510a405cdac122c72",
+    "20261121000400": "ba792e56f685063fc7cbcd42f231448c0fbd9b061e755d99ad4f0e528dc06107",
+    "20261121000500": "56926dd75721da437636357032506be076c0461a77db4798a1a4d96a1b1fa260",
+    "20261121000501": "3cd30019bd8801b938f629d3a4a67ae92ff9032dc4046661c9b1a2f04a2c2186",
+    "20261121000600": "c8adb95cd8f9349090f505eb217093e3d4a9abe5b6b903eb259d27d9096961ef",
+    "20261121000700": "c4f7a148bacfe10f53001451270c247adb13a03d24138b62b47b17b528ce153b",
+    "20261204110100": "b67f181f8bb343084dddb966f919d397823d2c179081ec6301b73c6ae4be8b6e",
+    "20261204130100": "9296446071d338c98d4a7d55651a28600b5304e5adc0380a77a7f0068f89ad63",
+    "20261204150000": "fe08356d0a8a3c2a2e993f6c209f2a7dfc36ba0ea29dae168df567ef0bab167c",
+    "20261204150100": "2d8177172f7ed82b9b75c168f53375955df4ef43ac94372eeba1395a1e8e15fa",
+    "20261204150200": "43f9dc4f317d3f361f7094c63ad30bac0a3dfe5abfe290b0837ccc724127ef15",
+}
 
 # A plain owner may comment; anything else (an auth schema someone else made)
 # keeps its comment and simply stays unmarked.
@@ -168,10 +203,11 @@ async def _migrate(conn: asyncpg.Connection, migrations: list[Migration]) -> lis
         async with conn.transaction():
             await _lock(conn)
             checksum = await conn.fetchval(
-                "select checksum from soundstage.schema_migrations where version = $1", m.version
+                "select checksum from soundstage_private.schema_migrations where version = $1",
+                m.version,
             )
             if checksum is not None:
-                if checksum != m.checksum:
+                if checksum != m.checksum and checksum != REWRITTEN_IN_PLACE.get(m.version):
                     raise MigrationError(
                         f"migration {m.version}_{m.name}.sql changed after it was applied; "
                         "add a new migration instead of editing an applied one"
@@ -181,7 +217,7 @@ async def _migrate(conn: asyncpg.Connection, migrations: list[Migration]) -> lis
             if not adopted:
                 await conn.execute(m.sql)
             await conn.execute(
-                "insert into soundstage.schema_migrations (version, name, checksum) "
+                "insert into soundstage_private.schema_migrations (version, name, checksum) "
                 "values ($1, $2, $3)",
                 m.version,
                 m.name,

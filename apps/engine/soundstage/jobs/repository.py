@@ -36,7 +36,7 @@ WITH_OUTPUTS = """
              'name', o.name, 'content_type', o.content_type, 'bytes', o.bytes,
              'bucket', o.bucket, 'object_path', o.object_path) order by o.name),
            '[]'::json) as outputs
-    from job_outputs o where o.job_id = j.id
+    from soundstage.job_outputs o where o.job_id = j.id
   ) o
 """
 
@@ -57,7 +57,7 @@ async def insert_job(
     """Insert a job; ``None`` when the user already used ``idempotency_key``."""
     return await conn.fetchrow(
         f"""
-        insert into jobs as j (user_id, kind, params, priority, max_attempts,
+        insert into soundstage.jobs as j (user_id, kind, params, priority, max_attempts,
                                idempotency_key, request_hash, units, project)
         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
         on conflict (user_id, idempotency_key) where idempotency_key is not null do nothing
@@ -78,20 +78,22 @@ async def insert_job(
 async def get_by_idempotency_key(conn: Connection, key: str) -> asyncpg.Record | None:
     # RLS limits this to the caller's own rows.
     return await conn.fetchrow(
-        f"select {JOB_COLUMNS}, j.request_hash from jobs j where j.idempotency_key = $1", key
+        f"select {JOB_COLUMNS}, j.request_hash from soundstage.jobs j where j.idempotency_key = $1",
+        key,
     )
 
 
 async def get_job(conn: Connection, job_id: UUID) -> asyncpg.Record | None:
     """The job with its ``outputs`` (see WITH_OUTPUTS)."""
     return await conn.fetchrow(
-        f"select {JOB_COLUMNS}, o.outputs from jobs j {WITH_OUTPUTS} where j.id = $1", job_id
+        f"select {JOB_COLUMNS}, o.outputs from soundstage.jobs j {WITH_OUTPUTS} where j.id = $1",
+        job_id,
     )
 
 
 async def get_job_for_update(conn: Connection, job_id: UUID) -> asyncpg.Record | None:
     return await conn.fetchrow(
-        f"select {JOB_COLUMNS} from jobs j where j.id = $1 for update", job_id
+        f"select {JOB_COLUMNS} from soundstage.jobs j where j.id = $1 for update", job_id
     )
 
 
@@ -106,7 +108,7 @@ async def list_jobs(
     """A page of jobs, newest first, each with its ``outputs`` (see WITH_OUTPUTS)."""
     return await conn.fetch(
         f"""
-        select {JOB_COLUMNS}, o.outputs from jobs j {WITH_OUTPUTS}
+        select {JOB_COLUMNS}, o.outputs from soundstage.jobs j {WITH_OUTPUTS}
         where ($1::text is null or j.status = $1)
           and ($2::text is null or j.kind = $2)
           and ($3::timestamptz is null or (j.created_at, j.id) < ($3, $4::uuid))
@@ -125,7 +127,7 @@ async def list_outputs(conn: Connection, job_ids: list[UUID]) -> list[asyncpg.Re
     return await conn.fetch(
         """
         select job_id, name, content_type, bytes, bucket, object_path
-        from job_outputs where job_id = any($1::uuid[]) order by job_id, name
+        from soundstage.job_outputs where job_id = any($1::uuid[]) order by job_id, name
         """,
         job_ids,
     )
@@ -136,7 +138,7 @@ async def set_status(
 ) -> asyncpg.Record | None:
     return await conn.fetchrow(
         f"""
-        update jobs j set status = $2,
+        update soundstage.jobs j set status = $2,
           finished_at = case when $3 then now() else j.finished_at end
         where j.id = $1
         returning {JOB_COLUMNS}
@@ -148,7 +150,7 @@ async def set_status(
 
 
 async def delete_job(conn: Connection, job_id: UUID) -> None:
-    await conn.execute("delete from jobs where id = $1", job_id)
+    await conn.execute("delete from soundstage.jobs where id = $1", job_id)
 
 
 async def units_this_month(conn: Connection, kind: str) -> int:
@@ -156,7 +158,7 @@ async def units_this_month(conn: Connection, kind: str) -> int:
     failed ones excepted (a job that failed cost the user nothing)."""
     n: int = await conn.fetchval(
         """
-        select coalesce(sum(units), 0) from jobs
+        select coalesce(sum(units), 0) from soundstage.jobs
         where kind = $1 and status <> 'failed' and units is not null
           and created_at >= date_trunc('month', now() at time zone 'utc') at time zone 'utc'
         """,
@@ -169,7 +171,8 @@ async def count_queued(conn: Connection, at_most: int) -> int:
     """The caller's queued jobs (RLS), counted up to ``at_most``: the cap check
     needs no more, and a plan with a high cap would otherwise pay for every row."""
     n: int = await conn.fetchval(
-        "select count(*) from (select 1 from jobs where status = 'queued' limit $1) q", at_most
+        "select count(*) from (select 1 from soundstage.jobs where status = 'queued' limit $1) q",
+        at_most,
     )
     return n
 
@@ -182,7 +185,8 @@ async def requeue_finished(
     are kept, so finished units are not redone)."""
     return await conn.fetchrow(
         f"""
-        update jobs j set params = coalesce($2, j.params), status = 'queued', attempts = 0,
+        update soundstage.jobs j set params = coalesce($2, j.params), status = 'queued', attempts
+          = 0,
           run_after = now(), progress = 0, stage = 'queued', message = null, error = null,
           finished_at = null, started_at = null
         where j.id = $1
@@ -196,7 +200,7 @@ async def requeue_finished(
 async def get_plan(conn: Connection, job_id: UUID) -> dict[str, Any] | None:
     """What a pipeline recorded as its ``plan`` checkpoint (an audiobook's chunk counts)."""
     data: dict[str, Any] | None = await conn.fetchval(
-        "select data from job_checkpoints where job_id = $1 and unit = 'plan'", job_id
+        "select data from soundstage.job_checkpoints where job_id = $1 and unit = 'plan'", job_id
     )
     return data
 
@@ -208,11 +212,11 @@ async def get_source_job(conn: Connection, job_id: UUID) -> asyncpg.Record | Non
     return await conn.fetchrow(
         """
         select j.status,
-               array(select o.name from job_outputs o
+               array(select o.name from soundstage.job_outputs o
                      where o.job_id = j.id order by o.name) as names,
-               array(select o.content_type from job_outputs o
+               array(select o.content_type from soundstage.job_outputs o
                      where o.job_id = j.id order by o.name) as content_types
-        from jobs j where j.id = $1
+        from soundstage.jobs j where j.id = $1
         """,
         job_id,
     )
@@ -221,7 +225,8 @@ async def get_source_job(conn: Connection, job_id: UUID) -> asyncpg.Record | Non
 async def get_output(conn: Connection, job_id: UUID, name: str) -> asyncpg.Record | None:
     """One output of a job, by name (under RLS: only the caller's own)."""
     return await conn.fetchrow(
-        "select bucket, object_path, content_type from job_outputs where job_id = $1 and name = $2",
+        "select bucket, object_path, content_type from soundstage.job_outputs where job_id = $1 "
+        "and name = $2",
         job_id,
         name,
     )
@@ -236,7 +241,7 @@ async def queue_depth(conn: Connection) -> dict[str, int]:
     """Jobs per unfinished status, across all users (privileged; for metrics)."""
     rows = await conn.fetch(
         """
-        select status, count(*)::int as n from public.jobs
+        select status, count(*)::int as n from soundstage.jobs
         where status = any($1::text[])
         group by status
         """,
@@ -248,33 +253,33 @@ async def queue_depth(conn: Connection) -> dict[str, int]:
 
 async def list_checkpoint_files(conn: Connection, job_id: UUID) -> list[asyncpg.Record]:
     return await conn.fetch(
-        "select bucket, object_path from job_checkpoints "
+        "select bucket, object_path from soundstage.job_checkpoints "
         "where job_id = $1 and object_path is not null",
         job_id,
     )
 
 
 async def count_mine_by_status(conn: Connection) -> dict[str, int]:
-    rows = await conn.fetch("select status, count(*) as n from jobs group by status")
+    rows = await conn.fetch("select status, count(*) as n from soundstage.jobs group by status")
     return {r["status"]: r["n"] for r in rows}
 
 
 async def queue_stats(conn: Connection) -> list[asyncpg.Record]:
-    return await conn.fetch("select status, jobs, workers from soundstage_queue_stats()")
+    return await conn.fetch("select status, jobs, workers from soundstage_private.queue_stats()")
 
 
 async def queue_positions(conn: Connection) -> list[asyncpg.Record]:
     return await conn.fetch(
         """
         select p.job_id, p.ahead, j.kind
-        from soundstage_queue_positions() p join jobs j on j.id = p.job_id
+        from soundstage_private.queue_positions() p join soundstage.jobs j on j.id = p.job_id
         order by p.ahead
         """
     )
 
 
 async def recent_durations(conn: Connection) -> dict[str, float]:
-    rows = await conn.fetch("select kind, avg_seconds from soundstage_recent_durations()")
+    rows = await conn.fetch("select kind, avg_seconds from soundstage_private.recent_durations()")
     return {r["kind"]: float(r["avg_seconds"]) for r in rows}
 
 
@@ -283,7 +288,7 @@ async def events_after(
 ) -> list[asyncpg.Record]:
     return await conn.fetch(
         """
-        select id, type, data from job_events
+        select id, type, data from soundstage.job_events
         where job_id = $1 and id > $2 order by id limit $3
         """,
         job_id,
@@ -293,7 +298,9 @@ async def events_after(
 
 
 async def get_status(conn: Connection, job_id: UUID) -> str | None:
-    status: str | None = await conn.fetchval("select status from jobs where id = $1", job_id)
+    status: str | None = await conn.fetchval(
+        "select status from soundstage.jobs where id = $1", job_id
+    )
     return status
 
 
@@ -351,15 +358,15 @@ async def claim(
         rows = await conn.fetch(
             """
             with recursive users as (
-              (select user_id from jobs where status = 'queued' order by user_id limit 1)
+              (select user_id from soundstage.jobs where status = 'queued' order by user_id limit 1)
               union all
-              select (select j.user_id from jobs j
+              select (select j.user_id from soundstage.jobs j
                       where j.status = 'queued' and j.user_id > u.user_id
                       order by j.user_id limit 1)
               from users u where u.user_id is not null
             ),
             running as (
-              select user_id, count(*) as n from jobs
+              select user_id, count(*) as n from soundstage.jobs
               where status in ('running', 'canceling') group by user_id
             ),
             candidates as (
@@ -368,7 +375,7 @@ async def claim(
               left join running r on r.user_id = u.user_id
               cross join lateral (
                 select j.id, j.user_id, j.status, j.priority, j.run_after, j.created_at
-                from jobs j
+                from soundstage.jobs j
                 where j.user_id = u.user_id and j.status = 'queued' and j.run_after <= now()
                   and ($5::text[] is null or j.kind = any($5::text[]))
                   and not (j.kind = any($6::text[]))
@@ -390,7 +397,7 @@ async def claim(
               order by slot, priority desc, run_after, created_at
               limit $3
             )
-            update jobs j
+            update soundstage.jobs j
             set status = 'running', attempts = j.attempts + 1, lease_owner = $1,
                 lease_expires_at = now() + make_interval(secs => $2),
                 started_at = coalesce(j.started_at, now()), stage = 'starting', error = null
@@ -428,7 +435,7 @@ async def heartbeat(
     """Extend the lease and flush progress; the job's status, or None if the lease is lost."""
     status: str | None = await conn.fetchval(
         """
-        update jobs set lease_expires_at = now() + make_interval(secs => $3),
+        update soundstage.jobs set lease_expires_at = now() + make_interval(secs => $3),
           progress = coalesce($4, progress), stage = coalesce($5, stage),
           message = coalesce($6, message)
         where id = $1 and lease_owner = $2 and status in ('running', 'canceling')
@@ -447,7 +454,7 @@ async def heartbeat(
 async def current_status(conn: Connection, job_id: UUID, worker_id: str) -> str | None:
     """The job's status while this worker holds it; None once the lease is lost."""
     status: str | None = await conn.fetchval(
-        "select status from jobs where id = $1 and lease_owner = $2 "
+        "select status from soundstage.jobs where id = $1 and lease_owner = $2 "
         "and status in ('running', 'canceling') and lease_expires_at > now()",
         job_id,
         worker_id,
@@ -466,7 +473,7 @@ async def finish(
 ) -> bool:
     result = await conn.execute(
         """
-        update jobs set status = $3,
+        update soundstage.jobs set status = $3,
           progress = case when $3 = 'succeeded' then 100 else progress end,
           stage = coalesce($4, stage), error = $5, finished_at = now(),
           lease_owner = null, lease_expires_at = null
@@ -495,7 +502,7 @@ async def finish_succeeded(
     ordered = sorted(jobs, key=lambda job: job[0])
     rows = await conn.fetch(
         """
-        update jobs j set
+        update soundstage.jobs j set
           -- A cancel that arrived after the pipeline's last tick but before this
           -- write still wins: the user was told 'canceling', so the job ends
           -- 'canceled', never 'succeeded' (a short tone job raced it every time).
@@ -529,7 +536,7 @@ async def release_for_retry(
     ``count_attempt=False`` gives the attempt back), fenced by its lease."""
     result = await conn.execute(
         """
-        update jobs set status = 'queued', run_after = now() + make_interval(secs => $3),
+        update soundstage.jobs set status = 'queued', run_after = now() + make_interval(secs => $3),
           error = $4, attempts = case when $5 then attempts else greatest(attempts - 1, 0) end,
           stage = case when $4::jsonb is null then 'queued' else 'waiting to retry' end,
           lease_owner = null, lease_expires_at = null
@@ -558,9 +565,10 @@ async def upsert_output(
 ) -> bool:
     result = await conn.execute(
         """
-        insert into job_outputs (job_id, user_id, name, content_type, bytes, bucket, object_path)
+        insert into soundstage.job_outputs (job_id, user_id, name, content_type, bytes, bucket,
+          object_path)
         select $1, $2, $4, $5, $6, $7, $8
-        where exists (select 1 from jobs where id = $1 and lease_owner = $3)
+        where exists (select 1 from soundstage.jobs where id = $1 and lease_owner = $3)
         on conflict (job_id, name) do update
           set content_type = excluded.content_type, bytes = excluded.bytes,
               object_path = excluded.object_path, created_at = now()
@@ -591,9 +599,10 @@ async def save_checkpoint(
 ) -> bool:
     result = await conn.execute(
         """
-        insert into job_checkpoints (job_id, user_id, unit, data, bucket, object_path, bytes)
+        insert into soundstage.job_checkpoints (job_id, user_id, unit, data, bucket, object_path,
+          bytes)
         select $1, $2, $4, $5, $6, $7, $8
-        where exists (select 1 from jobs where id = $1 and lease_owner = $3)
+        where exists (select 1 from soundstage.jobs where id = $1 and lease_owner = $3)
         on conflict (job_id, unit) do update
           set data = excluded.data, bucket = excluded.bucket,
               object_path = excluded.object_path, bytes = excluded.bytes, created_at = now()
@@ -612,7 +621,7 @@ async def save_checkpoint(
 
 async def list_checkpoints(conn: Connection, job_id: UUID) -> list[asyncpg.Record]:
     return await conn.fetch(
-        "select unit, data, bucket, object_path, bytes from job_checkpoints "
+        "select unit, data, bucket, object_path, bytes from soundstage.job_checkpoints "
         "where job_id = $1 order by created_at",
         job_id,
     )
@@ -620,7 +629,8 @@ async def list_checkpoints(conn: Connection, job_id: UUID) -> list[asyncpg.Recor
 
 async def delete_checkpoints(conn: Connection, job_id: UUID) -> list[asyncpg.Record]:
     return await conn.fetch(
-        "delete from job_checkpoints where job_id = $1 returning bucket, object_path", job_id
+        "delete from soundstage.job_checkpoints where job_id = $1 returning bucket, object_path",
+        job_id,
     )
 
 
@@ -628,7 +638,7 @@ async def reap_expired(conn: Connection) -> list[asyncpg.Record]:
     """Jobs whose worker stopped heartbeating: retry, fail (worker_lost) or finish canceling."""
     return await conn.fetch(
         """
-        update jobs set
+        update soundstage.jobs set
           status = case
             when status = 'canceling' then 'canceled'
             when attempts >= max_attempts then 'failed'
@@ -660,7 +670,7 @@ async def user_events_after(
     the job half of ``GET /v1/events``."""
     return await conn.fetch(
         """
-        select id, job_id, type, data from job_events
+        select id, job_id, type, data from soundstage.job_events
         where user_id = (select auth.uid()) and id > $1 order by id limit $2
         """,
         after_id,
@@ -669,10 +679,12 @@ async def user_events_after(
 
 
 async def last_event_id(conn: Connection) -> int:
-    last: int | None = await conn.fetchval("select max(id) from job_events")
+    last: int | None = await conn.fetchval("select max(id) from soundstage.job_events")
     return last or 0
 
 
 async def job_exists(conn: Connection, job_id: UUID) -> bool:
     """Whether the job's row is still there (a user's deletion cascades to it)."""
-    return bool(await conn.fetchval("select exists (select 1 from jobs where id = $1)", job_id))
+    return bool(
+        await conn.fetchval("select exists (select 1 from soundstage.jobs where id = $1)", job_id)
+    )

@@ -154,7 +154,7 @@ class JobOutputEvent(BaseModel):
 
 
 class JobRow(BaseModel):
-    """A ``public.jobs`` row as Supabase Realtime delivers it (``payload.new``)
+    """A ``soundstage.jobs`` row as Supabase Realtime delivers it (``payload.new``)
     to a signed-in page: the columns granted to ``authenticated``, own rows only."""
 
     id: UUID
@@ -177,7 +177,7 @@ class JobRow(BaseModel):
 
 
 class JobEventRow(BaseModel):
-    """A ``public.job_events`` row (Realtime INSERTs): the same events as the SSE stream."""
+    """A ``soundstage.job_events`` row (Realtime INSERTs): the same events as the SSE stream."""
 
     id: int
     job_id: UUID

@@ -71,7 +71,7 @@ async def insert_project(
 ) -> asyncpg.Record:
     row = await conn.fetchrow(
         f"""
-        insert into projects as p (id, owner_id, name, description, genre, visibility,
+        insert into soundstage.projects as p (id, owner_id, name, description, genre, visibility,
                                    default_branch, forked_from_project, forked_from_commit)
         values (coalesce($1, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9)
         returning {PROJECT_COLUMNS}, 3 as level
@@ -98,7 +98,7 @@ async def get_project(
     return await conn.fetchrow(
         f"""
         select {PROJECT_COLUMNS}, soundstage_private.project_level(p.id, $2) as level
-        from projects p where p.id = $1 {lock}
+        from soundstage.projects p where p.id = $1 {lock}
         """,
         project_id,
         user_id,
@@ -118,13 +118,15 @@ async def list_projects(
     if scope == "mine":
         where = "p.owner_id = $1"
     elif scope == "shared":
-        where = "p.id in (select m.project_id from project_members m where m.user_id = $1)"
+        where = (
+            "p.id in (select m.project_id from soundstage.project_members m where m.user_id = $1)"
+        )
     else:
         where = "p.visibility = 'public' and $1::uuid is not null"
     return await conn.fetch(
         f"""
         select {PROJECT_COLUMNS}, soundstage_private.project_level(p.id, $1) as level
-        from projects p
+        from soundstage.projects p
         where {where}
           and ($2::timestamptz is null or (p.created_at, p.id) < ($2, $3::uuid))
         order by p.created_at desc, p.id desc
@@ -152,7 +154,7 @@ async def update_project(
         return await get_project(conn, project_id, user_id)
     return await conn.fetchrow(
         f"""
-        update projects p set {", ".join(sets)} where p.id = $1
+        update soundstage.projects p set {", ".join(sets)} where p.id = $1
         returning {PROJECT_COLUMNS}, soundstage_private.project_level(p.id, $2) as level
         """,
         project_id,
@@ -168,15 +170,16 @@ async def delete_project(conn: Connection, project_id: UUID) -> list[str] | None
     The files go first in one statement, so their objects are released in one
     sorted pass (the cascade would release them commit by commit)."""
     allowed = await conn.fetchval(
-        "select true from projects where id = $1 and owner_id = (select auth.uid()) for update",
+        "select true from soundstage.projects where id = $1 and owner_id = (select auth.uid()) "
+        "for update",
         project_id,
     )
     if not allowed:
         return None
     shas = await conn.fetch(
-        "delete from commit_files where project_id = $1 returning sha256", project_id
+        "delete from soundstage.commit_files where project_id = $1 returning sha256", project_id
     )
-    await conn.execute("delete from projects where id = $1", project_id)
+    await conn.execute("delete from soundstage.projects where id = $1", project_id)
     return sorted({r["sha256"] for r in shas})
 
 
@@ -199,7 +202,8 @@ async def insert_commit(
     """None when ``job_id`` already made a commit (a job retried after a lost lease)."""
     return await conn.fetchrow(
         f"""
-        insert into commits as c (project_id, parent_id, second_parent_id, author_id, message,
+        insert into soundstage.commits as c (project_id, parent_id, second_parent_id, author_id,
+          message,
                                   bpm, key_signature, params, job_id)
         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
         on conflict (job_id) do nothing
@@ -219,7 +223,7 @@ async def insert_commit(
 
 async def get_commit(conn: Connection, project_id: UUID, commit_id: UUID) -> asyncpg.Record | None:
     return await conn.fetchrow(
-        f"select {COMMIT_COLUMNS} from commits c where c.project_id = $1 and c.id = $2",
+        f"select {COMMIT_COLUMNS} from soundstage.commits c where c.project_id = $1 and c.id = $2",
         project_id,
         commit_id,
     )
@@ -227,12 +231,14 @@ async def get_commit(conn: Connection, project_id: UUID, commit_id: UUID) -> asy
 
 async def get_commit_any_project(conn: Connection, commit_id: UUID) -> asyncpg.Record | None:
     """A commit by id alone (the compatibility API names commits without their project)."""
-    return await conn.fetchrow(f"select {COMMIT_COLUMNS} from commits c where c.id = $1", commit_id)
+    return await conn.fetchrow(
+        f"select {COMMIT_COLUMNS} from soundstage.commits c where c.id = $1", commit_id
+    )
 
 
 async def commit_by_job(conn: Connection, job_id: UUID) -> asyncpg.Record | None:
     return await conn.fetchrow(
-        f"select {COMMIT_COLUMNS} from commits c where c.job_id = $1", job_id
+        f"select {COMMIT_COLUMNS} from soundstage.commits c where c.job_id = $1", job_id
     )
 
 
@@ -242,7 +248,7 @@ async def list_commits(conn: Connection, project_id: UUID) -> list[asyncpg.Recor
         """
         select c.id, c.parent_id, c.second_parent_id, c.author_id, c.message, c.bpm,
                c.key_signature, c.created_at
-        from commits c where c.project_id = $1 order by c.seq
+        from soundstage.commits c where c.project_id = $1 order by c.seq
         """,
         project_id,
     )
@@ -253,7 +259,7 @@ async def list_files(conn: Connection, commit_ids: Sequence[UUID]) -> list[async
     from the sha256 (the request role does not read stored_objects)."""
     return await conn.fetch(
         f"""
-        select {FILE_COLUMNS} from commit_files f
+        select {FILE_COLUMNS} from soundstage.commit_files f
         where f.commit_id = any($1::uuid[]) order by f.commit_id, f.role
         """,
         list(commit_ids),
@@ -268,7 +274,7 @@ async def insert_files(
         return
     await conn.execute(
         """
-        insert into commit_files (commit_id, project_id, role, sha256, name, bytes,
+        insert into soundstage.commit_files (commit_id, project_id, role, sha256, name, bytes,
                                   content_type, duration_s, params)
         select $1, $2, x.role, x.sha256, x.name, x.bytes, x.content_type, x.duration_s, x.params
         from jsonb_to_recordset($3::jsonb) as x(role text, sha256 text, name text, bytes bigint,
@@ -285,7 +291,8 @@ async def insert_files(
 
 async def list_branches(conn: Connection, project_id: UUID) -> list[asyncpg.Record]:
     return await conn.fetch(
-        "select name, head_id, updated_at from branches where project_id = $1 order by name",
+        "select name, head_id, updated_at from soundstage.branches where project_id = $1 order "
+        "by name",
         project_id,
     )
 
@@ -296,7 +303,7 @@ async def get_branch_for_update(
     """The branch row, locked: two commits racing onto one branch go one after
     the other, and the second sees the first as its parent."""
     return await conn.fetchrow(
-        "select name, head_id, updated_at from branches "
+        "select name, head_id, updated_at from soundstage.branches "
         "where project_id = $1 and name = $2 for update",
         project_id,
         name,
@@ -309,7 +316,7 @@ async def insert_branch(
     """None when a branch of that name exists."""
     return await conn.fetchrow(
         """
-        insert into branches (project_id, name, head_id) values ($1, $2, $3)
+        insert into soundstage.branches (project_id, name, head_id) values ($1, $2, $3)
         on conflict (project_id, name) do nothing
         returning name, head_id, updated_at
         """,
@@ -324,7 +331,7 @@ async def move_branch(
 ) -> asyncpg.Record | None:
     return await conn.fetchrow(
         """
-        update branches set head_id = $3 where project_id = $1 and name = $2
+        update soundstage.branches set head_id = $3 where project_id = $1 and name = $2
         returning name, head_id, updated_at
         """,
         project_id,
@@ -335,7 +342,7 @@ async def move_branch(
 
 async def delete_branch(conn: Connection, project_id: UUID, name: str) -> bool:
     result: str = await conn.execute(
-        "delete from branches where project_id = $1 and name = $2", project_id, name
+        "delete from soundstage.branches where project_id = $1 and name = $2", project_id, name
     )
     return result.endswith(" 1")
 
@@ -365,7 +372,7 @@ def fork_head(target_id: UUID, commit_id: UUID) -> UUID:
 
 async def list_members(conn: Connection, project_id: UUID) -> list[asyncpg.Record]:
     return await conn.fetch(
-        "select user_id, role, created_at from project_members where project_id = $1 "
+        "select user_id, role, created_at from soundstage.project_members where project_id = $1 "
         "order by created_at, user_id",
         project_id,
     )
@@ -376,7 +383,7 @@ async def upsert_member(
 ) -> asyncpg.Record | None:
     return await conn.fetchrow(
         """
-        insert into project_members (project_id, user_id, role, invited_by)
+        insert into soundstage.project_members (project_id, user_id, role, invited_by)
         values ($1, $2, $3, $4)
         on conflict (project_id, user_id) do update set role = excluded.role
         returning user_id, role, created_at
@@ -392,7 +399,7 @@ async def update_member(
     conn: Connection, project_id: UUID, user_id: UUID, role: str
 ) -> asyncpg.Record | None:
     return await conn.fetchrow(
-        "update project_members set role = $3 where project_id = $1 and user_id = $2 "
+        "update soundstage.project_members set role = $3 where project_id = $1 and user_id = $2 "
         "returning user_id, role, created_at",
         project_id,
         user_id,
@@ -402,7 +409,7 @@ async def update_member(
 
 async def delete_member(conn: Connection, project_id: UUID, user_id: UUID) -> bool:
     result: str = await conn.execute(
-        "delete from project_members where project_id = $1 and user_id = $2",
+        "delete from soundstage.project_members where project_id = $1 and user_id = $2",
         project_id,
         user_id,
     )
@@ -416,7 +423,8 @@ async def insert_event(
     conn: Connection, project_id: UUID, actor_id: UUID, type_: str, data: dict[str, Any]
 ) -> None:
     await conn.execute(
-        "insert into project_events (project_id, actor_id, type, data) values ($1, $2, $3, $4)",
+        "insert into soundstage.project_events (project_id, actor_id, type, data) values ($1, "
+        "$2, $3, $4)",
         project_id,
         actor_id,
         type_,
@@ -432,11 +440,11 @@ async def events_after(
     return await conn.fetch(
         """
         select e.id, e.project_id, e.actor_id, e.type, e.data, e.created_at
-        from project_events e
+        from soundstage.project_events e
         where e.id > $2
-          and e.project_id in (select id from projects where owner_id = $1
+          and e.project_id in (select id from soundstage.projects where owner_id = $1
                                union all
-                               select project_id from project_members where user_id = $1)
+                               select project_id from soundstage.project_members where user_id = $1)
         order by e.id
         limit $3
         """,
@@ -447,7 +455,7 @@ async def events_after(
 
 
 async def last_event_id(conn: Connection) -> int:
-    last: int | None = await conn.fetchval("select max(id) from project_events")
+    last: int | None = await conn.fetchval("select max(id) from soundstage.project_events")
     return last or 0
 
 
@@ -475,7 +483,7 @@ async def lock_unreferenced(conn: Connection, shas: Sequence[str] | None) -> lis
     locked; rows another transaction holds are skipped (it is using them)."""
     return await conn.fetch(
         """
-        select sha256, bucket, object_path from stored_objects
+        select sha256, bucket, object_path from soundstage.stored_objects
         where refcount = 0 and ($1::text[] is null or sha256 = any($1::text[]))
         order by sha256
         for update skip locked
@@ -486,14 +494,16 @@ async def lock_unreferenced(conn: Connection, shas: Sequence[str] | None) -> lis
 
 async def delete_objects(conn: Connection, shas: Sequence[str]) -> None:
     await conn.execute(
-        "delete from stored_objects where sha256 = any($1::text[]) and refcount = 0", list(shas)
+        "delete from soundstage.stored_objects where sha256 = any($1::text[]) and refcount = 0",
+        list(shas),
     )
 
 
 async def object_refcounts(conn: Connection, shas: Sequence[str]) -> dict[str, int]:
     """Privileged (tests and maintenance): the stored reference counts."""
     rows = await conn.fetch(
-        "select sha256, refcount from stored_objects where sha256 = any($1::text[])", list(shas)
+        "select sha256, refcount from soundstage.stored_objects where sha256 = any($1::text[])",
+        list(shas),
     )
     return {r["sha256"]: r["refcount"] for r in rows}
 
@@ -501,7 +511,8 @@ async def object_refcounts(conn: Connection, shas: Sequence[str]) -> dict[str, i
 async def true_refcounts(conn: Connection, shas: Sequence[str]) -> dict[str, int]:
     """Privileged: the references actually present, to check the counts against."""
     rows = await conn.fetch(
-        "select sha256, count(*)::int as n from commit_files where sha256 = any($1::text[]) "
+        "select sha256, count(*)::int as n from soundstage.commit_files where sha256 = "
+        "any($1::text[]) "
         "group by sha256",
         list(shas),
     )

@@ -1,5 +1,5 @@
 """Project rules: who may do what (the database's policies decide visibility;
-this decides 404 against 403), commits from uploads and job outputs, branches,
+this decides 404 against 403), commits from soundstage.uploads and job outputs, branches,
 diff, checkout, fork and members. Every request runs in the caller's RLS
 transaction; the worker's job commits run privileged with the same checks."""
 
@@ -579,7 +579,7 @@ class ProjectService:
         *,
         compat_parent: bool = False,
     ) -> Commit:
-        """A commit from uploads and job outputs (``files``) or a whole job
+        """A commit from soundstage.uploads and job outputs (``files``) or a whole job
         (``job_id``). ``compat_parent``: the caller names a parent that need not
         be the head (the old API let any commit be a parent): the branch then
         moves to the new commit all the same."""

@@ -1,4 +1,4 @@
-"""All SQL of the rate limiter (table ``soundstage.rate_limits``, privileged only)."""
+"""All SQL of the rate limiter (table ``soundstage_private.rate_limits``, privileged only)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from soundstage.db.database import Connection
 # $1 is the period, {interval} the key's emission interval (period / limit),
 # {source} where the inserted row (key, tat, allowed) comes from.
 _UPSERT = """
-insert into soundstage.rate_limits as r (key, tat, allowed)
+insert into soundstage_private.rate_limits as r (key, tat, allowed)
 {source}
 on conflict (key) do update
 set allowed = greatest(r.tat, now()) + {interval} <= now() + $1::interval,
@@ -78,5 +78,5 @@ async def hit_in_turn(
 
 async def prune(conn: Connection) -> int:
     """Delete rows whose quota is full again (equivalent to no row at all)."""
-    result: str = await conn.execute("delete from soundstage.rate_limits where tat < now()")
+    result: str = await conn.execute("delete from soundstage_private.rate_limits where tat < now()")
     return int(result.rsplit(" ", 1)[-1])

@@ -31,7 +31,7 @@ async def insert_upload(
 ) -> asyncpg.Record:
     row = await conn.fetchrow(
         f"""
-        insert into uploads (id, user_id, category, format, content_type, original_name,
+        insert into soundstage.uploads (id, user_id, category, format, content_type, original_name,
                              bucket, object_path, bytes, sha256)
         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
         returning {COLUMNS}
@@ -54,7 +54,7 @@ async def insert_upload(
 async def get_upload(conn: Connection, upload_id: UUID) -> asyncpg.Record | None:
     """A ready upload; a pending one (direct upload not yet checked) is not there yet."""
     return await conn.fetchrow(
-        f"select {COLUMNS} from uploads where id = $1 and status = 'ready'", upload_id
+        f"select {COLUMNS} from soundstage.uploads where id = $1 and status = 'ready'", upload_id
     )
 
 
@@ -67,7 +67,7 @@ async def list_uploads(
 ) -> list[asyncpg.Record]:
     return await conn.fetch(
         f"""
-        select {COLUMNS} from uploads
+        select {COLUMNS} from soundstage.uploads
         where status = 'ready'
           and ($1::text is null or category = $1)
           and ($2::timestamptz is null or (created_at, id) < ($2, $3::uuid))
@@ -83,7 +83,7 @@ async def list_uploads(
 
 async def delete_upload(conn: Connection, upload_id: UUID) -> asyncpg.Record | None:
     return await conn.fetchrow(
-        "delete from uploads where id = $1 returning bucket, object_path", upload_id
+        "delete from soundstage.uploads where id = $1 returning bucket, object_path", upload_id
     )
 
 
@@ -104,7 +104,8 @@ async def insert_pending(
 ) -> None:
     await conn.execute(
         """
-        insert into uploads (id, user_id, status, expected_category, original_name, bucket,
+        insert into soundstage.uploads (id, user_id, status, expected_category, original_name,
+          bucket,
                              object_path, bytes, upload_expires_at)
         values ($1, $2, 'pending', $3, $4, $5, $6, $7, $8)
         """,
@@ -122,7 +123,8 @@ async def insert_pending(
 async def get_any(conn: Connection, upload_id: UUID) -> asyncpg.Record | None:
     """An upload in either state, with what completing a pending one needs."""
     return await conn.fetchrow(
-        f"select {COLUMNS}, status, expected_category from uploads where id = $1", upload_id
+        f"select {COLUMNS}, status, expected_category from soundstage.uploads where id = $1",
+        upload_id,
     )
 
 
@@ -139,7 +141,7 @@ async def complete_upload(
     """Mark a pending upload ready; None if it is not pending (any more)."""
     return await conn.fetchrow(
         f"""
-        update uploads
+        update soundstage.uploads
         set status = 'ready', category = $2, format = $3, content_type = $4, bytes = $5,
             sha256 = $6, upload_expires_at = null
         where id = $1 and status = 'pending'
@@ -155,12 +157,16 @@ async def complete_upload(
 
 
 async def delete_pending(conn: Connection, upload_id: UUID) -> None:
-    await conn.execute("delete from uploads where id = $1 and status = 'pending'", upload_id)
+    await conn.execute(
+        "delete from soundstage.uploads where id = $1 and status = 'pending'", upload_id
+    )
 
 
 async def count_pending(conn: Connection) -> int:
     # RLS limits the count to the requesting user's rows.
-    count: int = await conn.fetchval("select count(*) from uploads where status = 'pending'")
+    count: int = await conn.fetchval(
+        "select count(*) from soundstage.uploads where status = 'pending'"
+    )
     return count
 
 
@@ -168,7 +174,7 @@ async def delete_abandoned(conn: Connection, *, expired_before: datetime) -> lis
     """Pending uploads whose link ran out long ago: rows removed, objects returned to delete."""
     return await conn.fetch(
         """
-        delete from uploads
+        delete from soundstage.uploads
         where status = 'pending' and upload_expires_at < $1
         returning bucket, object_path
         """,

@@ -1,6 +1,6 @@
 """Deleting the stored files of deleted users (and of jobs that vanished).
 
-``soundstage.orphaned_objects`` is filled by a trigger on ``auth.users``
+``soundstage_private.orphaned_objects`` is filled by a trigger on ``auth.users``
 (migration 20261204150200) with every object the user's rows named, just
 before the rows cascade away. The worker's maintenance loop calls
 :func:`sweep`: each object is deleted from storage, then its record. A
@@ -22,14 +22,17 @@ BATCH = 100
 
 async def take(conn: Connection, limit: int = BATCH) -> list[tuple[int, str, str]]:
     rows = await conn.fetch(
-        "select id, bucket, object_path from soundstage.orphaned_objects order by id limit $1",
+        "select id, bucket, object_path from soundstage_private.orphaned_objects order by id "
+        "limit $1",
         limit,
     )
     return [(r["id"], r["bucket"], r["object_path"]) for r in rows]
 
 
 async def forget(conn: Connection, ids: list[int]) -> None:
-    await conn.execute("delete from soundstage.orphaned_objects where id = any($1::bigint[])", ids)
+    await conn.execute(
+        "delete from soundstage_private.orphaned_objects where id = any($1::bigint[])", ids
+    )
 
 
 async def sweep(db: Database, storage: Storage) -> int:

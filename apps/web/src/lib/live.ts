@@ -1,6 +1,6 @@
 "use client";
 /**
- * Live job progress: Supabase Realtime (production: rows of public.jobs under
+ * Live job progress: Supabase Realtime (production: rows of soundstage.jobs under
  * RLS) or the engine's SSE stream (development, no Supabase). Either way the
  * caller gets the fields of the job that changed.
  */
@@ -26,7 +26,7 @@ export function watchJob(jobId: string, onChange: (change: JobChange) => void): 
       .channel(`job-${jobId}`)
       .on(
         "postgres_changes",
-        { event: "UPDATE", schema: "public", table: "jobs", filter: `id=eq.${jobId}` },
+        { event: "UPDATE", schema: "soundstage", table: "jobs", filter: `id=eq.${jobId}` },
         (payload) => {
           const row = payload.new as JobRow;
           onChange({ status: row.status, progress: row.progress, stage: row.stage, message: row.message, error: row.error });
@@ -58,7 +58,7 @@ export function watchJobs(onAnyChange: () => void, pollMs = 2000): () => void {
   if (USE_SUPABASE) {
     const channel = browserSupabase()
       .channel("my-jobs")
-      .on("postgres_changes", { event: "*", schema: "public", table: "jobs" }, () => onAnyChange())
+      .on("postgres_changes", { event: "*", schema: "soundstage", table: "jobs" }, () => onAnyChange())
       .subscribe();
     return () => void browserSupabase().removeChannel(channel);
   }

@@ -3948,7 +3948,7 @@ export interface components {
         };
         /**
          * JobEventRow
-         * @description A ``public.job_events`` row (Realtime INSERTs): the same events as the SSE stream.
+         * @description A ``soundstage.job_events`` row (Realtime INSERTs): the same events as the SSE stream.
          */
         JobEventRow: {
             /** Id */
@@ -4004,7 +4004,7 @@ export interface components {
         };
         /**
          * JobRow
-         * @description A ``public.jobs`` row as Supabase Realtime delivers it (``payload.new``)
+         * @description A ``soundstage.jobs`` row as Supabase Realtime delivers it (``payload.new``)
          *     to a signed-in page: the columns granted to ``authenticated``, own rows only.
          */
         JobRow: {
