@@ -110,8 +110,23 @@ class Migration:
 
 
 def default_migrations_dir() -> Path:
-    # Source checkout layout: <repo>/apps/engine/soundstage/db/migrate.py
-    return Path(__file__).resolve().parents[4] / "supabase" / "migrations"
+    """``supabase/migrations`` of the repository the engine runs from.
+
+    An editable install finds it beside its own source
+    (``<repo>/apps/engine/soundstage/db/migrate.py``). A regular install lives
+    in site-packages, away from the repository: Railway's build installs the
+    engine non-editably into ``/app/.venv`` and starts it in ``/app``, the
+    repository root, so the working directory is tried next.
+    """
+    beside_source = Path(__file__).resolve().parents[4] / "supabase" / "migrations"
+    in_working_dir = Path.cwd() / "supabase" / "migrations"
+    for candidate in (beside_source, in_working_dir):
+        if candidate.is_dir():
+            return candidate
+    raise MigrationError(
+        f"migrations directory not found: neither {beside_source} nor {in_working_dir}; "
+        "run from the repository root"
+    )
 
 
 def load_migrations(directory: Path) -> list[Migration]:

@@ -439,9 +439,18 @@ class SupabaseStorage:
         return "updated"
 
 
-# What the engine stores in renders: audio, text reports and subtitles (text/*),
-# JSON, and intermediate checkpoint files (octet-stream).
-RENDER_CONTENT_TYPES = ("audio/*", "text/*", "application/json", "application/octet-stream")
+# What the engine stores in renders: audio, story videos (video/mp4) and their
+# posters (image/jpeg), text reports and subtitles (text/*), JSON, and
+# intermediate checkpoint files (octet-stream). supabase/config.toml's renders
+# bucket lists the same (tests/test_supabase_config.py).
+RENDER_CONTENT_TYPES = (
+    "audio/*",
+    "video/*",
+    "image/*",
+    "text/*",
+    "application/json",
+    "application/octet-stream",
+)
 
 
 def bucket_specs(settings: Settings) -> list[BucketSpec]:
