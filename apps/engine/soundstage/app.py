@@ -41,6 +41,7 @@ from soundstage.storage.routes import router as storage_router
 from soundstage.uploads.routes import router as uploads_router
 from soundstage.usage.routes import router as usage_router
 from soundstage.voices.routes import router as voices_router
+from soundstage.webhooks.routes import router as webhooks_router
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None, *, with_worker: bool = False) -
     app.include_router(api_keys_router)
     # projects declare no API-key scope yet: access tokens only
     app.include_router(projects_router, dependencies=[Depends(RequireScope("projects"))])
+    app.include_router(webhooks_router, dependencies=[Depends(RequireScope("webhooks"))])
     app.include_router(events_router)
     app.include_router(storage_router)
     # Drop-in APIs of the backends Soundstage replaces (SOUNDSTAGE_COMPAT_APIS),

@@ -268,6 +268,21 @@ class Settings(BaseSettings):
     # bench/gpu.py shows a gain on the GPU in use).
     musicgen_compile: bool = False
 
+    # Webhooks (soundstage.webhooks, docs/webhooks.md). Workers deliver them
+    # (off: this worker leaves deliveries to others). Each attempt may take
+    # webhook_timeout_seconds; failures are retried with exponential backoff and
+    # jitter (base * 2^(attempt-1), capped) until webhook_retry_window_seconds
+    # after the event, then the webhook is disabled with the reason.
+    webhook_delivery: bool = True
+    webhook_concurrency: int = Field(default=16, ge=1, le=256)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    webhook_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    webhook_retry_base_seconds: float = Field(default=5.0, ge=0)
+    webhook_retry_max_seconds: float = Field(default=7200.0, ge=0)
+    webhook_retry_window_seconds: float = Field(default=86400.0, gt=0)
+    # webhooks per user (POST /v1/webhooks answers 422 beyond it)
+    webhook_max_per_user: int = Field(default=20, ge=1, le=1000)
+
     # Kind-routed worker pools: a worker claims only these kinds (all when
     # unset) and never the excluded ones; `soundstage worker --kinds/--exclude-kinds`
     # override them. Comma-separated or JSON.

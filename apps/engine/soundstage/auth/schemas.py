@@ -18,6 +18,8 @@ Scope = Literal[
     "projects:read",
     "projects:write",
     "events:read",
+    "webhooks:read",
+    "webhooks:write",
 ]
 """Every scope a key may hold. ``jobs:*`` covers job kinds, the queue, the
 audiobook and music routes and the compatibility surfaces' job routes."""

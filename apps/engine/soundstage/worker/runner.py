@@ -40,6 +40,7 @@ from soundstage.projects.service import commit_job_outputs
 from soundstage.providers.idle import unload_idle
 from soundstage.storage import Storage, object_path
 from soundstage.uploads import repository as uploads_repo
+from soundstage.webhooks.delivery import Deliverer
 from soundstage.worker import orphans
 from soundstage.worker.outage import database_away, through_outage
 
@@ -303,6 +304,9 @@ class Worker:
         self._busy: set[uuid.UUID] = set()
         self._releasing = False
         self._successes = _SuccessWriter(db, self.id)
+        # Webhook deliveries run beside the jobs, in the same loop (their own
+        # concurrency bound, SOUNDSTAGE_WEBHOOK_CONCURRENCY).
+        self.webhooks = Deliverer(db, settings) if settings.webhook_delivery else None
 
     def kinds_description(self) -> str:
         shown = ",".join(sorted(self.kinds)) if self.kinds is not None else "all"
@@ -319,6 +323,12 @@ class Worker:
     async def run(self, *, grace_seconds: float = 30.0) -> None:
         listener = await self._listen()
         reaper = asyncio.create_task(self._reap_forever())
+        webhooks_stop = asyncio.Event()
+        webhooks = (
+            asyncio.create_task(self.webhooks.run(webhooks_stop), name="webhook-deliveries")
+            if self.webhooks is not None
+            else None
+        )
         try:
             while not self._stopping.is_set():
                 self._wake.clear()
@@ -344,6 +354,10 @@ class Worker:
             reaper.cancel()
             await self._drain(grace_seconds)
             await self._successes.wait_idle()
+            if webhooks is not None:
+                # after the drain: the last jobs' events get their first attempt
+                webhooks_stop.set()
+                await webhooks
             if listener is not None:
                 with contextlib.suppress(Exception):
                     await listener.close()
@@ -356,6 +370,9 @@ class Worker:
         try:
             conn = await asyncpg.connect(self.dsn)
             await conn.add_listener("soundstage_jobs", lambda *_: self._wake.set())
+            if self.webhooks is not None:
+                webhooks = self.webhooks
+                await conn.add_listener("soundstage_webhooks", lambda *_: webhooks.wake())
         except (OSError, asyncpg.PostgresError) as exc:
             log.warning("LISTEN unavailable (%s); polling instead", type(exc).__name__)
             return None

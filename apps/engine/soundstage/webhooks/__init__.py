@@ -1,0 +1,1 @@
+"""Webhooks: signed HTTP callbacks for job and project events (docs/webhooks.md)."""
