@@ -1,0 +1,361 @@
+"""Deliveries to real HTTP receivers on local ports, from the outbox the jobs
+table's triggers write, signatures checked with the Standard Webhooks
+reference library."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from standardwebhooks.webhooks import Webhook as Verifier
+
+from soundstage.config import Settings
+from soundstage.resources import Engine
+from soundstage.webhooks import repository as repo
+from soundstage.webhooks.delivery import Deliverer
+from soundstage.webhooks.signing import new_secret
+from soundstage.worker import Worker
+from support import MakeUser, User, wait_for_status
+from webhook_receiver import Receiver
+
+
+@pytest.fixture
+async def db(dsn: str) -> AsyncIterator[asyncpg.Connection]:
+    conn = await asyncpg.connect(dsn)
+    await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+    yield conn
+    await conn.close()
+
+
+async def _webhook(
+    conn: asyncpg.Connection, user: User, url: str, events: list[str]
+) -> tuple[uuid.UUID, str]:
+    secret = new_secret()
+    hook_id: uuid.UUID = await conn.fetchval(
+        "insert into soundstage.webhooks (user_id, url, events, secret) "
+        "values ($1, $2, $3, $4) returning id",
+        user.id,
+        url,
+        events,
+        secret,
+    )
+    return hook_id, secret
+
+
+async def _finished_job(conn: asyncpg.Connection, user: User, status: str) -> uuid.UUID:
+    """A job that runs and then reaches ``status``: two real state changes."""
+    job_id: uuid.UUID = await conn.fetchval(
+        "insert into jobs (user_id, kind, status) values ($1, 'tone', 'running') returning id",
+        user.id,
+    )
+    await conn.execute(
+        "update jobs set status = $2, finished_at = now() where id = $1", job_id, status
+    )
+    return job_id
+
+
+def _settings(settings: Settings, **update: Any) -> Settings:
+    return settings.model_copy(
+        update={
+            "webhook_retry_base_seconds": 0.05,
+            "webhook_retry_max_seconds": 0.2,
+            "webhook_poll_seconds": 0.05,
+            **update,
+        }
+    )
+
+
+@contextlib.asynccontextmanager
+async def _delivering(deliverer: Deliverer) -> AsyncIterator[Deliverer]:
+    stop = asyncio.Event()
+    task = asyncio.create_task(deliverer.run(stop))
+    try:
+        yield deliverer
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
+
+
+async def _until(check: Callable[[], Awaitable[Any]], within: float = 30) -> Any:
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        value = await check()
+        if value:
+            return value
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not reached")
+        await asyncio.sleep(0.05)
+
+
+async def test_a_finished_job_is_delivered_signed(
+    client: httpx.AsyncClient, users: MakeUser, worker: Worker
+) -> None:
+    """End to end: the API registers the webhook, the worker runs the job and
+    delivers its event; the reference library verifies the signature."""
+    user = await users()
+    with Receiver().running() as receiver:
+        r = await client.post(
+            "/v1/webhooks",
+            json={"url": receiver.url, "events": ["job.succeeded"]},
+            headers=user.headers,
+        )
+        assert r.status_code == 201, r.text
+        hook, secret = r.json(), r.json()["secret"]
+        job = await client.post(
+            "/v1/jobs", json={"kind": "tone", "params": {"seconds": 1}}, headers=user.headers
+        )
+        assert job.status_code == 202, job.text
+        await wait_for_status(client, user, job.json()["id"], {"succeeded"})
+        [got] = await receiver.wait_for(1)
+
+        event = Verifier(secret).verify(got.body, got.headers)
+        assert event["type"] == "job.succeeded"
+        assert event["data"]["id"] == job.json()["id"] and event["data"]["status"] == "succeeded"
+        assert [o["name"] for o in event["data"]["outputs"]] == [
+            o["name"]
+            for o in (
+                await client.get(f"/v1/jobs/{job.json()['id']}", headers=user.headers)
+            ).json()["outputs"]
+        ]
+        assert got.headers["content-type"] == "application/json"
+        assert got.headers["webhook-id"].startswith("msg_")
+        # a wrong secret does not verify
+        with pytest.raises(Exception, match="(?i)signature"):
+            Verifier(new_secret()).verify(got.body, got.headers)
+
+        async def logged() -> Any:
+            log = await client.get(f"/v1/webhooks/{hook['id']}/deliveries", headers=user.headers)
+            items = log.json()["items"]
+            return items if items and items[0]["status"] == "succeeded" else None
+
+        [item] = await _until(logged)
+        assert item["response_code"] == 200 and item["attempts"] == 1
+        assert item["message_id"] == got.headers["webhook-id"]
+        assert item["latency_ms"] is not None and item["next_attempt_at"] is None
+
+
+async def test_a_receiver_failing_three_times_gets_the_same_id_then_nothing(
+    engine: Engine, settings: Settings, users: MakeUser, db: asyncpg.Connection
+) -> None:
+    user = await users()
+    with Receiver([500, 503, 502]).running() as receiver:
+        hook_id, secret = await _webhook(db, user, receiver.url, ["job.failed"])
+        await _finished_job(db, user, "failed")
+        deliverer = Deliverer(engine.db, _settings(settings))
+        async with _delivering(deliverer):
+            got = await receiver.wait_for(4)
+
+            async def settled() -> Any:
+                return await db.fetchrow(
+                    "select status, attempts from soundstage.webhook_outbox "
+                    "where webhook_id = $1 and status <> 'pending'",
+                    hook_id,
+                )
+
+            row = await _until(settled)
+        assert row["status"] == "succeeded" and row["attempts"] == 4
+        assert len({r.headers["webhook-id"] for r in got}) == 1
+        for r in got:
+            assert Verifier(secret).verify(r.body, r.headers)["type"] == "job.failed"
+        # every attempt logged, with its code
+        codes = await db.fetch(
+            "select status_code from soundstage.webhook_attempts where webhook_id = $1 "
+            "order by attempt",
+            hook_id,
+        )
+        assert [c["status_code"] for c in codes] == [500, 503, 502, 200]
+        # nothing is due any more: a further pass sends nothing
+        assert await Deliverer(engine.db, _settings(settings)).deliver_due() == 0
+        assert len(receiver.received) == 4
+
+
+async def test_after_the_retry_window_the_webhook_is_disabled(
+    client: httpx.AsyncClient,
+    engine: Engine,
+    settings: Settings,
+    users: MakeUser,
+    db: asyncpg.Connection,
+) -> None:
+    user = await users()
+    with Receiver(default=500).running() as receiver:
+        hook_id, _ = await _webhook(db, user, receiver.url, ["job.succeeded", "job.canceled"])
+        await _finished_job(db, user, "succeeded")
+        deliverer = Deliverer(engine.db, _settings(settings, webhook_retry_window_seconds=0.6))
+        async with _delivering(deliverer):
+
+            async def disabled() -> Any:
+                r = await client.get(f"/v1/webhooks/{hook_id}", headers=user.headers)
+                return r.json() if not r.json()["enabled"] else None
+
+            hook = await _until(disabled)
+        assert hook["disabled_at"] is not None
+        assert "HTTP 500" in hook["disabled_reason"] and "failed for" in hook["disabled_reason"]
+        log = await client.get(f"/v1/webhooks/{hook_id}/deliveries", headers=user.headers)
+        [item] = log.json()["items"]
+        assert item["status"] == "failed" and item["attempts"] >= 2
+        assert item["response_code"] == 500 and item["next_attempt_at"] is None
+
+        # disabled: later events are not queued for it, and a test is refused
+        await _finished_job(db, user, "canceled")
+        n = await db.fetchval(
+            "select count(*) from soundstage.webhook_outbox where webhook_id = $1", hook_id
+        )
+        assert n == 1
+        r = await client.post(f"/v1/webhooks/{hook_id}/test", headers=user.headers)
+        assert r.status_code == 409
+        # enabled again, it is sent events again
+        r = await client.post(f"/v1/webhooks/{hook_id}/enable", headers=user.headers)
+        assert r.status_code == 200 and r.json()["enabled"] and r.json()["disabled_reason"] is None
+        r = await client.post(f"/v1/webhooks/{hook_id}/test", headers=user.headers)
+        assert r.status_code == 202
+
+
+async def test_redirects_are_not_followed(
+    engine: Engine, settings: Settings, users: MakeUser, db: asyncpg.Connection
+) -> None:
+    user = await users()
+    with Receiver([302]).running() as receiver:
+        hook_id, _ = await _webhook(db, user, receiver.url, ["job.succeeded"])
+        await _finished_job(db, user, "succeeded")
+        assert await Deliverer(engine.db, _settings(settings)).deliver_due() == 1
+        assert len(receiver.received) == 1
+    row = await db.fetchrow(
+        "select status, last_status_code, last_error from soundstage.webhook_outbox "
+        "where webhook_id = $1",
+        hook_id,
+    )
+    assert row["status"] == "pending" and row["last_status_code"] == 302
+    assert "redirects are not followed" in row["last_error"]
+
+
+async def test_a_name_is_re_resolved_and_checked_at_delivery(
+    engine: Engine, settings: Settings, users: MakeUser, db: asyncpg.Connection
+) -> None:
+    """DNS rebinding: the name pointed somewhere public when it was registered
+    and resolves to loopback now; production refuses to send, and logs why."""
+    user = await users()
+    with Receiver().running() as receiver:
+        port = receiver.url.split(":")[2].split("/")[0]
+        hook_id, _ = await _webhook(
+            db, user, f"https://rebind.example.com:{port}/hook", ["job.succeeded"]
+        )
+        await _finished_job(db, user, "succeeded")
+        asked: list[tuple[str, int]] = []
+
+        async def rebound(host: str, port: int) -> list[str]:
+            asked.append((host, port))
+            return ["127.0.0.1"]
+
+        production = _settings(settings, env="production")
+        assert await Deliverer(engine.db, production, resolver=rebound).deliver_due() == 1
+        assert asked == [("rebind.example.com", int(port))]
+        assert receiver.received == []
+    row = await db.fetchrow(
+        "select status, last_status_code, last_error from soundstage.webhook_outbox "
+        "where webhook_id = $1",
+        hook_id,
+    )
+    assert row["last_status_code"] is None and "127.0.0.1 is refused" in row["last_error"]
+    attempt = await db.fetchrow(
+        "select error from soundstage.webhook_attempts where webhook_id = $1", hook_id
+    )
+    assert "private, loopback" in attempt["error"]
+
+
+async def test_the_checked_address_is_the_one_connected_to(
+    engine: Engine, settings: Settings, users: MakeUser, db: asyncpg.Connection
+) -> None:
+    """A name is resolved once per attempt by our resolver, and the request goes
+    to that address with the name kept in Host (no second lookup to rebind)."""
+    user = await users()
+    with Receiver().running() as receiver:
+        port = receiver.url.split(":")[2].split("/")[0]
+        hook_id, secret = await _webhook(
+            db, user, f"http://receiver.test:{port}/hook?x=1", ["job.succeeded"]
+        )
+        await _finished_job(db, user, "succeeded")
+
+        async def resolver(host: str, port: int) -> list[str]:
+            return ["127.0.0.1"]
+
+        assert await Deliverer(engine.db, _settings(settings), resolver=resolver).deliver_due() == 1
+        [got] = receiver.received
+    assert got.headers["host"] == f"receiver.test:{port}" and got.path == "/hook?x=1"
+    assert Verifier(secret).verify(got.body, got.headers)["type"] == "job.succeeded"
+
+
+async def test_progress_events_are_throttled_per_job(
+    users: MakeUser, db: asyncpg.Connection
+) -> None:
+    user = await users()
+    hook_id, _ = await _webhook(db, user, "http://127.0.0.1:9/", ["job.progress"])
+    job_id: uuid.UUID = await db.fetchval(
+        "insert into jobs (user_id, kind, status) values ($1, 'tone', 'running') returning id",
+        user.id,
+    )
+    for percent in (10, 20, 30, 40):
+        await db.execute("update jobs set progress = $2 where id = $1", job_id, percent)
+    rows = await db.fetch(
+        "select data from soundstage.webhook_outbox where webhook_id = $1", hook_id
+    )
+    assert [r["data"]["progress"] for r in rows] == [10]
+    # another job has its own 10 s
+    other: uuid.UUID = await db.fetchval(
+        "insert into jobs (user_id, kind, status) values ($1, 'tone', 'running') returning id",
+        user.id,
+    )
+    await db.execute("update jobs set progress = 5 where id = $1", other)
+    n = await db.fetchval(
+        "select count(*) from soundstage.webhook_outbox where webhook_id = $1", hook_id
+    )
+    assert n == 2
+
+
+async def test_the_cancel_route_writes_the_event(
+    client: httpx.AsyncClient, users: MakeUser, db: asyncpg.Connection
+) -> None:
+    """The outbox row comes from the same transaction as any status change,
+    the API's cancel (as the request role, under RLS) included."""
+    user = await users()
+    other = await users()
+    hook_id, _ = await _webhook(db, user, "http://127.0.0.1:9/", ["job.canceled"])
+    await _webhook(db, other, "http://127.0.0.1:9/", ["job.canceled"])
+    job = await client.post(
+        "/v1/jobs",
+        json={"kind": "tone", "params": {"seconds": 1}},
+        headers=user.headers,
+    )
+    r = await client.post(f"/v1/jobs/{job.json()['id']}/cancel", headers=user.headers)
+    assert r.status_code == 200 and r.json()["status"] == "canceled", r.text
+    rows = await db.fetch(
+        "select webhook_id, event_type, data from soundstage.webhook_outbox where subject_id = $1",
+        uuid.UUID(job.json()["id"]),
+    )
+    # only the owner's webhook gets it
+    assert [(r["webhook_id"], r["event_type"]) for r in rows] == [(hook_id, "job.canceled")]
+
+
+async def test_two_claimers_never_take_the_same_message(
+    engine: Engine, users: MakeUser, db: asyncpg.Connection
+) -> None:
+    user = await users()
+    hook_id, _ = await _webhook(db, user, "http://127.0.0.1:9/", ["job.succeeded"])
+    for _ in range(40):
+        await _finished_job(db, user, "succeeded")
+
+    async def claim() -> set[uuid.UUID]:
+        async with engine.db.privileged() as conn, conn.transaction():
+            rows = await repo.claim_due(conn, limit=25, claim_seconds=60)
+            await asyncio.sleep(0.2)  # hold the row locks while the other claims
+            return {r["id"] for r in rows}
+
+    a, b = await asyncio.gather(claim(), claim())
+    assert not a & b and len(a | b) == 40
+    await db.execute("delete from soundstage.webhooks where id = $1", hook_id)
