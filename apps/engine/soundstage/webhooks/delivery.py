@@ -52,11 +52,11 @@ MAX_ERROR_CHARS = 300
 def retry_delay(attempt: int, settings: Settings) -> float:
     """base * 2^(attempt-1), capped, with +-25% jitter (receivers that failed
     together do not all come back at the same instant)."""
-    delay = min(
+    delay: float = min(
         settings.webhook_retry_max_seconds,
         settings.webhook_retry_base_seconds * 2 ** max(attempt - 1, 0),
     )
-    return delay * random.uniform(0.75, 1.25)
+    return float(delay * random.uniform(0.75, 1.25))
 
 
 def payload(event_type: str, created_at: datetime, data: dict[str, Any]) -> bytes:

@@ -39,7 +39,7 @@ async def insert_webhook(
     description: str,
     secret: str,
 ) -> asyncpg.Record:
-    row: asyncpg.Record = await conn.fetchrow(
+    row = await conn.fetchrow(
         f"""
         insert into soundstage.webhooks as w (user_id, url, events, description, secret)
         values ($1, $2, $3, $4, $5)
@@ -51,6 +51,7 @@ async def insert_webhook(
         description,
         secret,
     )
+    assert row is not None  # an insert without ON CONFLICT returns its row or raises
     return row
 
 
