@@ -360,3 +360,33 @@ async def test_two_claimers_never_take_the_same_message(
     a, b = await asyncio.gather(claim(), claim())
     assert not a & b and len(a | b) == 40
     await db.execute("delete from soundstage.webhooks where id = $1", hook_id)
+
+
+async def test_a_commit_is_an_event_and_a_fork_is_not(
+    client: httpx.AsyncClient, users: MakeUser, db: asyncpg.Connection
+) -> None:
+    alice, bob = await users(), await users()
+    alice_hook, _ = await _webhook(db, alice, "http://127.0.0.1:9/", ["project.committed"])
+    bob_hook, _ = await _webhook(db, bob, "http://127.0.0.1:9/", ["project.committed"])
+    r = await client.post("/v1/projects", json={"name": "song"}, headers=alice.headers)
+    assert r.status_code == 201, r.text
+    pid = r.json()["id"]
+    await client.patch(f"/v1/projects/{pid}", json={"visibility": "public"}, headers=alice.headers)
+    r = await client.post(
+        f"/v1/projects/{pid}/commits", json={"message": "first take"}, headers=alice.headers
+    )
+    assert r.status_code == 201, r.text
+    commit = r.json()
+    rows = await db.fetch(
+        "select event_type, data from soundstage.webhook_outbox where webhook_id = $1", alice_hook
+    )
+    assert [(x["event_type"], x["data"]["commit_id"]) for x in rows] == [
+        ("project.committed", commit["id"])
+    ]
+    assert rows[0]["data"]["message"] == "first take"
+    r = await client.post(f"/v1/projects/{pid}/fork", json={"name": "remix"}, headers=bob.headers)
+    assert r.status_code == 201, r.text
+    n = await db.fetchval(
+        "select count(*) from soundstage.webhook_outbox where webhook_id = $1", bob_hook
+    )
+    assert n == 0

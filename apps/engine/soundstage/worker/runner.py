@@ -369,10 +369,12 @@ class Worker:
             return None
         try:
             conn = await asyncpg.connect(self.dsn)
-            await conn.add_listener("soundstage_jobs", lambda *_: self._wake.set())
             if self.webhooks is not None:
                 webhooks = self.webhooks
                 await conn.add_listener("soundstage_webhooks", lambda *_: webhooks.wake())
+            # last: the session's query shows `LISTEN soundstage_jobs` (what
+            # operators and tests look for in pg_stat_activity)
+            await conn.add_listener("soundstage_jobs", lambda *_: self._wake.set())
         except (OSError, asyncpg.PostgresError) as exc:
             log.warning("LISTEN unavailable (%s); polling instead", type(exc).__name__)
             return None
