@@ -118,6 +118,25 @@ def _worker_env(dsn: str, data_dir: Path, args: argparse.Namespace) -> dict[str,
     }
 
 
+def _spawn(dsn: str, root: Path, n: int, args: argparse.Namespace) -> subprocess.Popen[bytes]:
+    argv = [sys.executable, "-m", "soundstage", "worker", "--concurrency", str(args.concurrency)]
+    with (root / f"worker-{n}.log").open("w") as log:
+        return subprocess.Popen(
+            argv, env=_worker_env(dsn, root / "data", args), stdout=subprocess.DEVNULL, stderr=log
+        )
+
+
+def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+
 async def run(args: argparse.Namespace, root: Path) -> int:
     import asyncpg
 
@@ -148,22 +167,16 @@ async def run(args: argparse.Namespace, root: Path) -> int:
             users.append(user_id)
             secrets[user_id] = secret
 
-        procs = [
-            subprocess.Popen(
-                [sys.executable, "-m", "soundstage", "worker",
-                 "--concurrency", str(args.concurrency)],
-                env=_worker_env(dsn, root / "data", args),
-                stdout=subprocess.DEVNULL,
-                stderr=(root / f"worker-{n}.log").open("w"),
-            )  # fmt: skip
-            for n in range(args.workers)
-        ]
+        procs = [_spawn(dsn, root, n, args) for n in range(args.workers)]
         try:
             # up once each worker LISTENs
             deadline = time.monotonic() + 60
-            while await conn.fetchval(
-                "select count(*) from pg_stat_activity where query ilike 'listen %'"
-            ) < args.workers:
+            while (
+                await conn.fetchval(
+                    "select count(*) from pg_stat_activity where query ilike 'listen %'"
+                )
+                < args.workers
+            ):
                 if time.monotonic() > deadline:
                     raise RuntimeError("the workers did not start")
                 await asyncio.sleep(0.1)
@@ -179,14 +192,7 @@ async def run(args: argparse.Namespace, root: Path) -> int:
             )
             await asyncio.wait_for(receiver.done.wait(), args.timeout)
         finally:
-            for p in procs:
-                p.terminate()
-            for p in procs:
-                try:
-                    p.wait(10)
-                except subprocess.TimeoutExpired:
-                    p.kill()
-                    p.wait()
+            await asyncio.to_thread(_stop, procs)
 
         first_completion = await conn.fetchval(
             "select extract(epoch from min(finished_at))::float8 from jobs"
@@ -215,9 +221,10 @@ async def run(args: argparse.Namespace, root: Path) -> int:
     print()
     print(f"deliveries          {len(receiver.arrivals)} (outbox succeeded: {outbox}, "
           f"distinct webhook-ids: {len(owner_of)}, bad signatures: {bad})")  # fmt: skip
-    print(f"state change -> receipt  p50 {_percentile(latencies, 50) * 1000:.0f} ms  "
-          f"p90 {_percentile(latencies, 90) * 1000:.0f} ms  p99 {p99 * 1000:.0f} ms  "
-          f"max {max(latencies) * 1000:.0f} ms  mean {statistics.fmean(latencies) * 1000:.0f} ms")  # fmt: skip
+    ms = {p: _percentile(latencies, p) * 1000 for p in (50, 90)}
+    print(f"state change -> receipt  p50 {ms[50]:.0f} ms  p90 {ms[90]:.0f} ms  "
+          f"p99 {p99 * 1000:.0f} ms  max {max(latencies) * 1000:.0f} ms  "
+          f"mean {statistics.fmean(latencies) * 1000:.0f} ms")  # fmt: skip
     print(f"throughput          {len(receiver.arrivals) / span:.0f} deliveries/s "
           f"(first completion to last receipt, {span:.2f} s)")  # fmt: skip
     ok = p99 < TARGET_P99_SECONDS and bad == 0 and len(owner_of) == args.jobs
