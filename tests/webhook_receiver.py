@@ -5,6 +5,7 @@ order, then ``default``), optionally holding requests open until released."""
 from __future__ import annotations
 
 import asyncio
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -22,7 +23,14 @@ class Received:
 
 
 class Receiver:
-    def __init__(self, statuses: list[int] | None = None, *, default: int = 200) -> None:
+    def __init__(
+        self,
+        statuses: list[int] | None = None,
+        *,
+        default: int = 200,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
+        self.tls = tls
         self.statuses = list(statuses or [])
         self.default = default
         self.received: list[Received] = []
@@ -33,9 +41,14 @@ class Receiver:
         self._server: ThreadingHTTPServer | None = None
 
     @property
-    def url(self) -> str:
+    def port(self) -> int:
         assert self._server is not None
-        return f"http://127.0.0.1:{self._server.server_address[1]}/hook"
+        port: int = self._server.server_address[1]
+        return port
+
+    @property
+    def url(self) -> str:
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}/hook"
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         receiver = self
@@ -76,6 +89,8 @@ class Receiver:
     def running(self) -> Iterator[Receiver]:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
+        if self.tls is not None:
+            self._server.socket = self.tls.wrap_socket(self._server.socket, server_side=True)
         thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         thread.start()
         try:

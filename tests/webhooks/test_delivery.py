@@ -292,6 +292,85 @@ async def test_the_checked_address_is_the_one_connected_to(
     assert Verifier(secret).verify(got.body, got.headers)["type"] == "job.succeeded"
 
 
+def _certificate(name: str) -> tuple[bytes, bytes]:
+    """A self-signed certificate for ``name`` and its key, PEM."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return cert.public_bytes(serialization.Encoding.PEM), key_pem
+
+
+async def test_https_connects_to_the_checked_address_and_verifies_the_name(
+    engine: Engine,
+    settings: Settings,
+    users: MakeUser,
+    db: asyncpg.Connection,
+    tmp_path: Any,
+) -> None:
+    """TLS to the resolved address, with the name in SNI and the certificate
+    checked against the name (not the address): a certificate for another
+    name is refused."""
+    import ssl
+
+    cert, key = _certificate("hooks.test")
+    (tmp_path / "cert.pem").write_bytes(cert)
+    (tmp_path / "key.pem").write_bytes(key)
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    trust = ssl.create_default_context(cadata=cert.decode())
+    user = await users()
+    with Receiver(tls=server).running() as receiver:
+        good, secret = await _webhook(
+            db, user, f"https://hooks.test:{receiver.port}/hook", ["job.succeeded"]
+        )
+        await _finished_job(db, user, "succeeded")
+
+        async def resolver(host: str, port: int) -> list[str]:
+            return ["127.0.0.1"]
+
+        deliverer = Deliverer(engine.db, _settings(settings), resolver=resolver, verify=trust)
+        assert await deliverer.deliver_due() == 1
+        [got] = receiver.received
+        assert got.headers["host"] == f"hooks.test:{receiver.port}"
+        assert Verifier(secret).verify(got.body, got.headers)["type"] == "job.succeeded"
+
+        await db.execute("delete from soundstage.webhooks where id = $1", good)
+        wrong, _ = await _webhook(
+            db, user, f"https://wrong.test:{receiver.port}/hook", ["job.succeeded"]
+        )
+        await _finished_job(db, user, "succeeded")
+        assert await deliverer.deliver_due() == 1
+        assert len(receiver.received) == 1
+    error = await db.fetchval(
+        "select last_error from soundstage.webhook_outbox where webhook_id = $1", wrong
+    )
+    assert "CERTIFICATE_VERIFY_FAILED" in error or "certificate" in error.lower(), error
+
+
 async def test_progress_events_are_throttled_per_job(
     users: MakeUser, db: asyncpg.Connection
 ) -> None:

@@ -22,7 +22,11 @@ import contextlib
 import json
 import logging
 import random
+import ssl
 import time
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -47,6 +51,14 @@ log = logging.getLogger(__name__)
 
 USER_AGENT = "Soundstage-Webhooks/1"
 MAX_ERROR_CHARS = 300
+# connection pools kept per scheme, host and port (idle ones beyond this are closed)
+MAX_POOLS = 256
+
+
+@dataclass
+class _Pool:
+    client: httpx.AsyncClient
+    in_use: int = 0
 
 
 def retry_delay(attempt: int, settings: Settings) -> float:
@@ -84,7 +96,7 @@ class Deliverer:
         settings: Settings,
         *,
         resolver: Resolver | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
+        verify: ssl.SSLContext | bool = True,
     ) -> None:
         self.db = db
         self.settings = settings
@@ -93,18 +105,23 @@ class Deliverer:
         self.concurrency = settings.webhook_concurrency
         # an attempt's claim outlasts the attempt: no other worker takes it meanwhile
         self.claim_seconds = 2 * settings.webhook_timeout_seconds + 1
-        self._transport = transport
+        self._verify = verify
         self._wake = asyncio.Event()
         self._inflight: set[asyncio.Task[None]] = set()
+        # One connection pool per scheme://host:port, never shared between
+        # names: a connection is made to a checked address with TLS verified
+        # for one name, and must not carry another name's request (two names
+        # on one address would otherwise share it).
+        self._pools: OrderedDict[str, _Pool] = OrderedDict()
 
     def wake(self) -> None:
         """Something is due (NOTIFY soundstage_webhooks)."""
         self._wake.set()
 
-    def _client(self) -> httpx.AsyncClient:
+    def _new_client(self) -> httpx.AsyncClient:
         timeout = self.settings.webhook_timeout_seconds
         return httpx.AsyncClient(
-            transport=self._transport,
+            verify=self._verify,
             follow_redirects=False,
             # no proxy from the environment: the request must go to the address
             # that was checked
@@ -116,47 +133,76 @@ class Deliverer:
             headers={"user-agent": USER_AGENT},
         )
 
+    @contextlib.asynccontextmanager
+    async def _client_for(self, target: Target) -> AsyncIterator[httpx.AsyncClient]:
+        key = f"{target.scheme}://{target.host}:{target.port}"
+        pool = self._pools.get(key)
+        if pool is None:
+            pool = self._pools[key] = _Pool(self._new_client())
+        self._pools.move_to_end(key)
+        pool.in_use += 1
+        try:
+            yield pool.client
+        finally:
+            pool.in_use -= 1
+            await self._trim()
+
+    async def _trim(self) -> None:
+        for key in [k for k, p in self._pools.items() if p.in_use == 0]:
+            if len(self._pools) <= MAX_POOLS:
+                break
+            pool = self._pools.get(key)
+            if pool is not None and pool.in_use == 0:  # (re-read: awaits came between)
+                del self._pools[key]
+                await pool.client.aclose()
+
+    async def _close_pools(self) -> None:
+        pools, self._pools = list(self._pools.values()), OrderedDict()
+        for pool in pools:
+            with contextlib.suppress(Exception):
+                await pool.client.aclose()
+
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set; attempts in flight then get one
         timeout to finish (the rest are abandoned: their claims run out)."""
-        async with self._client() as client:
-            try:
-                while not stop.is_set():
-                    self._wake.clear()
-                    free = self.concurrency - len(self._inflight)
-                    claimed = 0
-                    if free > 0:
-                        try:
-                            claimed = await self._claim_and_start(client, free)
-                        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-                            log.warning("webhook claim failed (%s); retrying", type(exc).__name__)
-                    if free > 0 and claimed == free:
-                        continue  # more may be due right now
-                    waits: list[asyncio.Future[Any]] = [
-                        asyncio.ensure_future(self._wake.wait()),
-                        asyncio.ensure_future(stop.wait()),
-                    ]
-                    await asyncio.wait(
-                        waits,
-                        timeout=self.settings.webhook_poll_seconds,
-                        return_when=asyncio.FIRST_COMPLETED,
-                    )
-                    for w in waits:
-                        w.cancel()
-            finally:
-                if self._inflight:
-                    _, pending = await asyncio.wait(
-                        self._inflight, timeout=self.settings.webhook_timeout_seconds
-                    )
-                    for task in pending:
-                        task.cancel()
-                    await asyncio.gather(*pending, return_exceptions=True)
+        try:
+            while not stop.is_set():
+                self._wake.clear()
+                free = self.concurrency - len(self._inflight)
+                claimed = 0
+                if free > 0:
+                    try:
+                        claimed = await self._claim_and_start(free)
+                    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                        log.warning("webhook claim failed (%s); retrying", type(exc).__name__)
+                if free > 0 and claimed == free:
+                    continue  # more may be due right now
+                waits: list[asyncio.Future[Any]] = [
+                    asyncio.ensure_future(self._wake.wait()),
+                    asyncio.ensure_future(stop.wait()),
+                ]
+                await asyncio.wait(
+                    waits,
+                    timeout=self.settings.webhook_poll_seconds,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+                for w in waits:
+                    w.cancel()
+        finally:
+            if self._inflight:
+                _, pending = await asyncio.wait(
+                    self._inflight, timeout=self.settings.webhook_timeout_seconds
+                )
+                for task in pending:
+                    task.cancel()
+                await asyncio.gather(*pending, return_exceptions=True)
+            await self._close_pools()
 
-    async def _claim_and_start(self, client: httpx.AsyncClient, limit: int) -> int:
+    async def _claim_and_start(self, limit: int) -> int:
         async with self.db.privileged() as conn:
             rows = await repo.claim_due(conn, limit=limit, claim_seconds=self.claim_seconds)
         for row in rows:
-            task = asyncio.create_task(self.deliver(client, row), name=f"webhook-{row['id']}")
+            task = asyncio.create_task(self.deliver(row), name=f"webhook-{row['id']}")
             self._inflight.add(task)
 
             def _done(t: asyncio.Task[None]) -> None:
@@ -169,23 +215,25 @@ class Deliverer:
     async def deliver_due(self) -> int:
         """Claim what is due now and deliver it, waiting for every attempt (tests
         and one-off runs); the number of attempts made."""
-        async with self._client() as client:
-            async with self.db.privileged() as conn:
-                rows = await repo.claim_due(
-                    conn, limit=self.concurrency, claim_seconds=self.claim_seconds
-                )
-            await asyncio.gather(*(self.deliver(client, row) for row in rows))
+        async with self.db.privileged() as conn:
+            rows = await repo.claim_due(
+                conn, limit=self.concurrency, claim_seconds=self.claim_seconds
+            )
+        try:
+            await asyncio.gather(*(self.deliver(row) for row in rows))
+        finally:
+            await self._close_pools()
         return len(rows)
 
-    async def deliver(self, client: httpx.AsyncClient, row: asyncpg.Record) -> None:
+    async def deliver(self, row: asyncpg.Record) -> None:
         try:
-            await self._deliver(client, row)
+            await self._deliver(row)
         except Exception:
             # A bug must not end the loop; the message's claim runs out and it
             # is tried again.
             log.exception("webhook delivery %s crashed", row["id"])
 
-    async def _deliver(self, client: httpx.AsyncClient, row: asyncpg.Record) -> None:
+    async def _deliver(self, row: asyncpg.Record) -> None:
         attempt: int = row["attempts"]
         body = payload(row["event_type"], row["created_at"], row["data"])
         msg_id = message_id(row["id"])
@@ -195,7 +243,10 @@ class Deliverer:
         try:
             target = parse(row["url"], production=self.production)
             addresses = await resolve_checked(target, self.resolver, production=self.production)
-            status_code = await self._post(client, target, addresses, msg_id, body, row["secret"])
+            async with self._client_for(target) as client:
+                status_code = await self._post(
+                    client, target, addresses, msg_id, body, row["secret"]
+                )
             if not 200 <= status_code < 300:
                 error = (
                     f"HTTP {status_code} (redirects are not followed)"
