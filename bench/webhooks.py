@@ -184,7 +184,7 @@ async def run(args: argparse.Namespace, root: Path) -> int:
             print(f"{args.jobs} jobs, {args.workers} worker(s) x {args.concurrency} jobs, "
                   f"webhook concurrency {args.webhook_concurrency}", file=sys.stderr)  # fmt: skip
             await conn.execute(
-                "insert into jobs (user_id, kind) "
+                "insert into soundstage.jobs (user_id, kind) "
                 "select ($1::uuid[])[1 + i % $2], 'bench_noop' from generate_series(0, $3 - 1) i",
                 users,
                 len(users),
@@ -195,7 +195,7 @@ async def run(args: argparse.Namespace, root: Path) -> int:
             await asyncio.to_thread(_stop, procs)
 
         first_completion = await conn.fetchval(
-            "select extract(epoch from min(finished_at))::float8 from jobs"
+            "select extract(epoch from min(finished_at))::float8 from soundstage.jobs"
         )
         outbox = await conn.fetchval(
             "select count(*) from soundstage.webhook_outbox where status = 'succeeded'"

@@ -12,10 +12,6 @@
 -- engine's request role can read: the API writes it (create, rotate) and shows
 -- it once; only the worker's privileged connection reads it to sign.
 
-create schema if not exists soundstage;
-grant usage on schema soundstage to authenticated, soundstage_api;
-create schema if not exists soundstage_private;
-
 -- ---------------------------------------------------------------- webhooks
 create table soundstage.webhooks (
   id uuid primary key default gen_random_uuid(),
@@ -38,7 +34,7 @@ create table soundstage.webhooks (
 -- the list (and RLS) by owner, newest first; the triggers' lookup by owner
 create index webhooks_user_id_created_idx on soundstage.webhooks (user_id, created_at desc, id desc);
 create trigger webhooks_touch_updated_at before update on soundstage.webhooks
-  for each row execute function public.soundstage_touch_updated_at();
+  for each row execute function soundstage_private.touch_updated_at();
 
 -- ---------------------------------------------------------- webhook_outbox
 -- One row per event per webhook: the message (its id is the `webhook-id` sent
@@ -114,7 +110,7 @@ begin
              select jsonb_agg(jsonb_build_object(
                       'name', o.name, 'content_type', o.content_type, 'bytes', o.bytes)
                     order by o.name)
-             from public.job_outputs o where o.job_id = new.id), '[]'::jsonb))
+             from soundstage.job_outputs o where o.job_id = new.id), '[]'::jsonb))
   from soundstage.webhooks w
   where w.user_id = new.user_id and w.enabled and ('job.' || new.status) = any (w.events);
   get diagnostics n = row_count;
@@ -152,12 +148,12 @@ $$;
 
 -- The WHEN clauses keep every other update (a heartbeat without progress, a
 -- lease renewal) free of any webhook work.
-create trigger jobs_webhook_status after update of status on public.jobs
+create trigger jobs_webhook_status after update of status on soundstage.jobs
   for each row
   when (old.status is distinct from new.status
         and new.status in ('succeeded', 'failed', 'canceled'))
   execute function soundstage_private.webhook_job_status();
-create trigger jobs_webhook_progress after update of progress on public.jobs
+create trigger jobs_webhook_progress after update of progress on soundstage.jobs
   for each row
   when (old.progress is distinct from new.progress and new.status = 'running')
   execute function soundstage_private.webhook_job_progress();
@@ -177,7 +173,7 @@ begin
            'project_id', p.id, 'commit_id', new.id, 'parent_id', new.parent_id,
            'author_id', new.author_id, 'message', new.message, 'job_id', new.job_id,
            'created_at', new.created_at)
-  from public.projects p
+  from soundstage.projects p
   join soundstage.webhooks w on w.user_id = p.owner_id
   where p.id = new.project_id and p.created_at <> now()
     and w.enabled and 'project.committed' = any (w.events);
@@ -188,12 +184,12 @@ begin
   return null;
 end
 $$;
-create trigger commits_webhook after insert on public.commits
+create trigger commits_webhook after insert on soundstage.commits
   for each row execute function soundstage_private.webhook_project_commit();
 
 revoke all on function soundstage_private.webhook_job_status(),
   soundstage_private.webhook_job_progress(), soundstage_private.webhook_project_commit()
-  from public, anon, authenticated, soundstage_api;
+  from public, anon, authenticated, soundstage_api, service_role;
 
 -- -------------------------------------------------------------------- RLS
 alter table soundstage.webhooks enable row level security;

@@ -78,14 +78,14 @@ async def test_a_killed_worker_does_not_lose_the_event(dsn: str, spawn_worker: A
                 secret,
             )
             job_id = await conn.fetchval(
-                "insert into jobs (user_id, kind, params) "
+                "insert into soundstage.jobs (user_id, kind, params) "
                 "values ($1, 'test_steps', '{\"steps\": 1}'::jsonb) returning id",
                 user_id,
             )
             first = spawn_worker()
             # the job's state change is committed, with its outbox row
             [held] = await receiver.wait_for(1, within=60)
-            assert await conn.fetchval("select status from jobs where id = $1", job_id) == (
+            assert await conn.fetchval("select status from soundstage.jobs where id = $1", job_id) == (
                 "succeeded"
             )
             first.kill()
