@@ -53,7 +53,8 @@ async def _webhook(
 async def _finished_job(conn: asyncpg.Connection, user: User, status: str) -> uuid.UUID:
     """A job that runs and then reaches ``status``: two real state changes."""
     job_id: uuid.UUID = await conn.fetchval(
-        "insert into soundstage.jobs (user_id, kind, status) values ($1, 'tone', 'running') returning id",
+        "insert into soundstage.jobs (user_id, kind, status) "
+        "values ($1, 'tone', 'running') returning id",
         user.id,
     )
     await conn.execute(
@@ -377,7 +378,8 @@ async def test_progress_events_are_throttled_per_job(
     user = await users()
     hook_id, _ = await _webhook(db, user, "http://127.0.0.1:9/", ["job.progress"])
     job_id: uuid.UUID = await db.fetchval(
-        "insert into soundstage.jobs (user_id, kind, status) values ($1, 'tone', 'running') returning id",
+        "insert into soundstage.jobs (user_id, kind, status) "
+        "values ($1, 'tone', 'running') returning id",
         user.id,
     )
     for percent in (10, 20, 30, 40):
@@ -388,7 +390,8 @@ async def test_progress_events_are_throttled_per_job(
     assert [r["data"]["progress"] for r in rows] == [10]
     # another job has its own 10 s
     other: uuid.UUID = await db.fetchval(
-        "insert into soundstage.jobs (user_id, kind, status) values ($1, 'tone', 'running') returning id",
+        "insert into soundstage.jobs (user_id, kind, status) "
+        "values ($1, 'tone', 'running') returning id",
         user.id,
     )
     await db.execute("update soundstage.jobs set progress = 5 where id = $1", other)

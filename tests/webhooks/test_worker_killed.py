@@ -85,9 +85,8 @@ async def test_a_killed_worker_does_not_lose_the_event(dsn: str, spawn_worker: A
             first = spawn_worker()
             # the job's state change is committed, with its outbox row
             [held] = await receiver.wait_for(1, within=60)
-            assert await conn.fetchval("select status from soundstage.jobs where id = $1", job_id) == (
-                "succeeded"
-            )
+            status = await conn.fetchval("select status from soundstage.jobs where id = $1", job_id)
+            assert status == "succeeded"
             first.kill()
             first.wait()
             row = await conn.fetchrow(
