@@ -472,3 +472,26 @@ async def test_a_commit_is_an_event_and_a_fork_is_not(
         "select count(*) from soundstage.webhook_outbox where webhook_id = $1", bob_hook
     )
     assert n == 0
+
+
+async def test_old_finished_messages_are_purged(
+    engine: Engine, settings: Settings, users: MakeUser, db: asyncpg.Connection
+) -> None:
+    user = await users()
+    hook_id, _ = await _webhook(db, user, "http://127.0.0.1:9/", ["job.succeeded"])
+    for status, age in [("succeeded", 31), ("failed", 40), ("pending", 45), ("succeeded", 2)]:
+        await db.execute(
+            "insert into soundstage.webhook_outbox "
+            "(webhook_id, user_id, event_type, data, status, created_at) "
+            "values ($1, $2, 'job.succeeded', '{}', $3, now() - make_interval(days => $4))",
+            hook_id,
+            user.id,
+            status,
+            age,
+        )
+    assert await Deliverer(engine.db, settings).purge() >= 2
+    rows = await db.fetch(
+        "select status from soundstage.webhook_outbox where webhook_id = $1 order by created_at",
+        hook_id,
+    )
+    assert [r["status"] for r in rows] == ["pending", "succeeded"]

@@ -53,6 +53,9 @@ USER_AGENT = "Soundstage-Webhooks/1"
 MAX_ERROR_CHARS = 300
 # connection pools kept per scheme, host and port (idle ones beyond this are closed)
 MAX_POOLS = 256
+# how often a worker deletes messages past SOUNDSTAGE_WEBHOOK_LOG_RETENTION_DAYS
+PURGE_EVERY_SECONDS = 600.0
+PURGE_BATCH = 10_000
 
 
 @dataclass
@@ -165,8 +168,15 @@ class Deliverer:
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set; attempts in flight then get one
         timeout to finish (the rest are abandoned: their claims run out)."""
+        purged_at = 0.0
         try:
             while not stop.is_set():
+                if time.monotonic() - purged_at >= PURGE_EVERY_SECONDS:
+                    purged_at = time.monotonic()
+                    try:
+                        await self.purge()
+                    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                        log.warning("webhook log purge failed (%s)", type(exc).__name__)
                 self._wake.clear()
                 free = self.concurrency - len(self._inflight)
                 claimed = 0
@@ -197,6 +207,20 @@ class Deliverer:
                     task.cancel()
                 await asyncio.gather(*pending, return_exceptions=True)
             await self._close_pools()
+
+    async def purge(self) -> int:
+        """Delete finished messages past the retention, in batches."""
+        total = 0
+        while True:
+            async with self.db.privileged() as conn:
+                n = await repo.purge_finished(
+                    conn,
+                    older_than_days=self.settings.webhook_log_retention_days,
+                    limit=PURGE_BATCH,
+                )
+            total += n
+            if n < PURGE_BATCH:
+                return total
 
     async def _claim_and_start(self, limit: int) -> int:
         async with self.db.privileged() as conn:

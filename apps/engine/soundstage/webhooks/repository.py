@@ -222,6 +222,22 @@ async def record_attempt(
     return row is not None
 
 
+async def purge_finished(conn: Connection, *, older_than_days: int, limit: int) -> int:
+    """Delete up to ``limit`` delivered or failed messages older than the
+    retention (their attempts go by cascade); pending ones are kept."""
+    result = await conn.execute(
+        """
+        delete from soundstage.webhook_outbox where id in (
+          select id from soundstage.webhook_outbox
+          where status <> 'pending' and created_at < now() - make_interval(days => $1)
+          limit $2)
+        """,
+        older_than_days,
+        limit,
+    )
+    return int(result.split()[-1])
+
+
 async def disable_if_failing(
     conn: Connection, webhook_id: UUID, since: datetime, reason: str
 ) -> bool:
