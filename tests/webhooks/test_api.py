@@ -224,6 +224,8 @@ def _principal(user: User) -> Principal:
         "https://100.64.0.1/",
         "https://[::ffff:10.0.0.1]/",
         "https://[::ffff:127.0.0.1]/",
+        "https://[64:ff9b::a00:1]/",  # NAT64 of 10.0.0.1
+        "https://[2002:a00:1::1]/",  # 6to4 of 10.0.0.1
         "https://[fd00::1]/",
         "https://[fd00:ec2::254]/",
         "https://224.0.0.1/",

@@ -60,10 +60,19 @@ async def system_resolver(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 def _unmapped(ip: IPAddress) -> IPAddress:
+    """The IPv4 address an IPv6 one stands for, where it embeds one that a
+    stack or gateway may reach: mapped, NAT64, 6to4, IPv4-compatible."""
     if isinstance(ip, ipaddress.IPv6Address):
         if ip.ipv4_mapped is not None:
             return ip.ipv4_mapped
+        if ip in NAT64:
+            return ipaddress.IPv4Address(ip.packed[12:])
+        if ip.sixtofour is not None:
+            return ip.sixtofour
         # ::a.b.c.d (IPv4-compatible, deprecated) reaches the IPv4 host on some stacks
         if ip.packed[:12] == bytes(12) and int(ip) > 1:
             return ipaddress.IPv4Address(ip.packed[12:])
