@@ -36,8 +36,9 @@ def spawn_worker(dsn: str, data_dir: Path) -> Iterator[Any]:
             "SOUNDSTAGE_PIPELINE_MODULES": json.dumps(["pipelines_for_tests"]),
             "SOUNDSTAGE_LEASE_SECONDS": "3",
             "SOUNDSTAGE_WORKER_POLL_SECONDS": "0.5",
-            # an attempt is claimed for 2 x 2 + 1 = 5 s
-            "SOUNDSTAGE_WEBHOOK_TIMEOUT_SECONDS": "2",
+            # the held attempt must outlive the kill (a loaded machine), and
+            # its claim (2 x 5 + 1 = 11 s) then runs out for the next worker
+            "SOUNDSTAGE_WEBHOOK_TIMEOUT_SECONDS": "5",
             "SOUNDSTAGE_WEBHOOK_POLL_SECONDS": "0.2",
             "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]),
         }
