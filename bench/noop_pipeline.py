@@ -1,10 +1,10 @@
 """The ``bench_noop`` job kind: a pipeline that does nothing, for queue benchmarks.
 
-``bench/queue.py`` loads it into its worker processes through the engine's own
-mechanism for extra pipelines::
+``bench/queue.py`` and ``bench/webhooks.py`` run their worker processes
+through this module, the way a team runs the engine with kinds of its own
+(``soundstage/kinds.py``)::
 
-    PYTHONPATH=<repo root> SOUNDSTAGE_PIPELINE_MODULES='["bench.noop_pipeline"]' \\
-        .venv/bin/python -m soundstage worker
+    .venv/bin/python bench/noop_pipeline.py worker
 
 A job of this kind measures only what the queue costs: claim, the worker's
 bookkeeping around a run, and completion.
@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from soundstage import kinds
+from soundstage.cli import main
 from soundstage.pipelines import JobContext, Pipeline
 
 KIND = "bench_noop"
@@ -32,3 +34,6 @@ PIPELINES = [
         kind=KIND, params_model=NoopParams, run=run, description="Benchmark only: does nothing."
     )
 ]
+
+if __name__ == "__main__":
+    main(pipelines=kinds.pipelines(PIPELINES))

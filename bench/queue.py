@@ -122,7 +122,7 @@ if TYPE_CHECKING:
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
-NOOP_MODULE = "bench.noop_pipeline"
+NOOP_ENTRY = Path(__file__).resolve().parent / "noop_pipeline.py"  # the CLI + bench_noop
 NOOP_KIND = "bench_noop"  # = bench.noop_pipeline.KIND (not imported: see the guard above)
 PROCRASTINATE_APP = "bench.queue.procrastinate_app"
 PROCRASTINATE_DB = "procrastinate"
@@ -354,7 +354,7 @@ class QueueSystem(Protocol):
 class Soundstage:
     name = "soundstage"
     db = "soundstage"
-    tables = "jobs, job_events"
+    tables = "soundstage.jobs, soundstage.job_events"
 
     def __init__(
         self, conn: asyncpg.Connection, dsn: str, data_dir: Path, users: int, max_running: int
@@ -378,7 +378,7 @@ class Soundstage:
         ]
 
     async def reset(self) -> None:
-        await self.conn.execute("truncate jobs cascade")
+        await self.conn.execute("truncate soundstage.jobs cascade")
 
     async def create(self, n: int) -> list[Any]:
         offset = random.randrange(len(self.users))
@@ -436,7 +436,7 @@ class Soundstage:
         return [r["s"] for r in rows]
 
     def worker_argv(self, concurrency: int, listen: bool, poll_seconds: float) -> list[str]:
-        return [sys.executable, "-m", "soundstage", "worker", "--concurrency", str(concurrency)]
+        return [sys.executable, str(NOOP_ENTRY), "worker", "--concurrency", str(concurrency)]
 
     def worker_env(self, concurrency: int, listen: bool, poll_seconds: float) -> dict[str, str]:
         return {
@@ -444,7 +444,6 @@ class Soundstage:
             "DATABASE_URL": self.dsn,
             "SOUNDSTAGE_ENV": "development",
             "SOUNDSTAGE_DATA_DIR": str(self.data_dir),
-            "SOUNDSTAGE_PIPELINE_MODULES": json.dumps([NOOP_MODULE]),
             "SOUNDSTAGE_QUEUE_MAX_RUNNING_PER_USER": str(self.max_running),
             "SOUNDSTAGE_DB_POOL_MAX": str(concurrency + 2),
             "SOUNDSTAGE_WORKER_LISTEN": "true" if listen else "false",

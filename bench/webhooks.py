@@ -43,7 +43,7 @@ from datetime import datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-NOOP_MODULE = "bench.noop_pipeline"
+NOOP_ENTRY = Path(__file__).resolve().parent / "noop_pipeline.py"  # the CLI + bench_noop
 TARGET_P99_SECONDS = 5.0
 
 
@@ -110,7 +110,6 @@ def _worker_env(dsn: str, data_dir: Path, args: argparse.Namespace) -> dict[str,
         "DATABASE_URL": dsn,
         "SOUNDSTAGE_ENV": "development",
         "SOUNDSTAGE_DATA_DIR": str(data_dir),
-        "SOUNDSTAGE_PIPELINE_MODULES": json.dumps([NOOP_MODULE]),
         "SOUNDSTAGE_QUEUE_MAX_RUNNING_PER_USER": "1000",
         "SOUNDSTAGE_DB_POOL_MAX": str(args.concurrency + 4),
         "SOUNDSTAGE_WEBHOOK_CONCURRENCY": str(args.webhook_concurrency),
@@ -119,7 +118,7 @@ def _worker_env(dsn: str, data_dir: Path, args: argparse.Namespace) -> dict[str,
 
 
 def _spawn(dsn: str, root: Path, n: int, args: argparse.Namespace) -> subprocess.Popen[bytes]:
-    argv = [sys.executable, "-m", "soundstage", "worker", "--concurrency", str(args.concurrency)]
+    argv = [sys.executable, str(NOOP_ENTRY), "worker", "--concurrency", str(args.concurrency)]
     with (root / f"worker-{n}.log").open("w") as log:
         return subprocess.Popen(
             argv, env=_worker_env(dsn, root / "data", args), stdout=subprocess.DEVNULL, stderr=log

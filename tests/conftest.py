@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from openapi_validator import ResponseValidator
+from pipelines_for_tests import TEST_KINDS
 from soundstage.app import create_app
 from soundstage.auth.tokens import mint_local_token
 from soundstage.config import Settings
@@ -58,7 +59,6 @@ def settings(data_dir: Path, dsn: str) -> Settings:
         lease_seconds=6,
         worker_poll_seconds=0.5,
         retry_base_seconds=0.05,
-        pipeline_modules=["pipelines_for_tests"],
         # The suite creates jobs and uploads in bursts from one address; rate
         # limits get their own tests (tests/ratelimit) with their own settings.
         rate_limit_jobs_per_minute=1_000_000,
@@ -72,13 +72,13 @@ def settings(data_dir: Path, dsn: str) -> Settings:
 
 @pytest.fixture(scope="session")
 async def engine(settings: Settings, dsn: str) -> AsyncIterator[Engine]:
-    async with open_engine(settings, dsn) as opened:
+    async with open_engine(settings, dsn, TEST_KINDS) as opened:
         yield opened
 
 
 @pytest.fixture(scope="session")
 async def app_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
+    app = create_app(settings, pipelines=TEST_KINDS)
     # every response the suite gets is checked against the app's own document
     validate = ResponseValidator(app.openapi())
     async with app.router.lifespan_context(app):
@@ -133,7 +133,7 @@ async def users(make_user: MakeUser, dsn: str) -> AsyncIterator[MakeUser]:
 
 @pytest.fixture
 async def worker(engine: Engine, settings: Settings, dsn: str) -> AsyncIterator[Worker]:
-    w = Worker(engine.db, engine.storage, settings, dsn=dsn, concurrency=2)
+    w = Worker(engine.db, engine.storage, settings, dsn=dsn, concurrency=2, pipelines=TEST_KINDS)
     task = asyncio.create_task(w.run(grace_seconds=5))
     yield w
     w.stop()

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 
 import uvicorn
 
+from pipelines_for_tests import TEST_KINDS
 from soundstage.app import create_app
 from soundstage.config import Settings
 
@@ -17,7 +18,7 @@ from soundstage.config import Settings
 @contextlib.asynccontextmanager
 async def serving(settings: Settings) -> AsyncIterator[str]:
     """Yields the server's base URL; stops it on exit."""
-    app = create_app(settings)
+    app = create_app(settings, pipelines=TEST_KINDS)
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]

@@ -1,9 +1,9 @@
 """A pipeline for queue tests: ``test_steps`` runs N checkpointed steps and
 logs every step it starts, so tests can count re-runs, overlaps and children.
 
-Loaded by the engine through ``SOUNDSTAGE_PIPELINE_MODULES`` (the same
-mechanism a team uses for its own pipelines), in-process and in worker
-subprocesses alike (with ``tests/`` on ``PYTHONPATH``).
+Handed to the engine the way a team hands it its own kinds: ``TEST_KINDS``
+(the built-in kinds and these) goes to ``create_app``/``open_engine``/``Worker``
+in-process, and worker subprocesses run ``tests/engine_with_test_kinds.py``.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from soundstage import kinds
 from soundstage.errors import PermanentError, RetryableError, ValidationFailed
 from soundstage.pipelines import JobContext, Pipeline
 
@@ -120,3 +121,6 @@ PIPELINES = [
         description="Test-only: N checkpointed steps (a second kind).",
     ),
 ]
+
+# The engine's kinds in every test: the built-in ones and the two above.
+TEST_KINDS = kinds.pipelines(PIPELINES)

@@ -9,6 +9,7 @@ import httpx
 import pytest
 from pydantic import ValidationError
 
+from pipelines_for_tests import TEST_KINDS
 from soundstage.app import create_app
 from soundstage.config import Settings
 
@@ -33,7 +34,7 @@ async def client_for() -> AsyncIterator[ClientFor]:
 
     def _make(origins: list[str]) -> httpx.AsyncClient:
         # No lifespan: preflights and /health never reach the database.
-        app = create_app(_settings(origins))
+        app = create_app(_settings(origins), pipelines=TEST_KINDS)
         c = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
         clients.append(c)
         return c

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from pipelines_for_tests import TEST_KINDS
 from soundstage import cli
 from soundstage.openapi_ts import (
     JSON_PATH,
@@ -253,15 +254,16 @@ def test_what_is_not_translated_is_refused(document: dict[str, Any]) -> None:
 
 def test_jobs_are_a_union_built_from_the_engine_pipelines() -> None:
     """Built from the app's Pipelines, not a hand-written list: a team's own
-    module (SOUNDSTAGE_PIPELINE_MODULES) shows up in the union too."""
+    kinds (handed to create_app) show up in the union too."""
     from soundstage import kinds
     from soundstage.app import create_app
     from soundstage.config import Settings
 
-    settings = Settings.model_construct(pipeline_modules=["pipelines_for_tests"])
-    document = create_app(settings).openapi()
+    settings = Settings.model_construct()
+    document = create_app(settings, pipelines=TEST_KINDS).openapi()
     schemas = document["components"]["schemas"]
-    expected = set(kinds.pipelines(["pipelines_for_tests"]).kinds())
+    expected = set(TEST_KINDS.kinds())
+    assert expected > set(kinds.pipelines().kinds())
     for union in ("JobCreate", "Job"):
         mapping = schemas[union]["discriminator"]["mapping"]
         assert set(mapping) == expected, union

@@ -27,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from pipelines_for_tests import TEST_KINDS
 from soundstage.app import create_app
 from soundstage.auth.tokens import mint_local_token
 from soundstage.config import Settings
@@ -54,7 +55,11 @@ def live_engine(settings: Settings) -> Iterator[str]:
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+            create_app(settings, pipelines=TEST_KINDS),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="on",
         )
     )
     thread = threading.Thread(target=server.run, daemon=True)

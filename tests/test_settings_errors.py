@@ -63,12 +63,22 @@ def test_list_settings_take_comma_separated_or_json(
     monkeypatch: pytest.MonkeyPatch, value: str
 ) -> None:
     monkeypatch.setenv("SOUNDSTAGE_CORS_ORIGINS", value)
-    monkeypatch.setenv("SOUNDSTAGE_PIPELINE_MODULES", "a.b, c.d")
+    monkeypatch.setenv("SOUNDSTAGE_WORKER_KINDS", "music, stems")
     s = Settings(_env_file=None)  # type: ignore[call-arg]
     assert s.cors_origins and all(
         o.startswith("https://") and o == o.strip() for o in s.cors_origins
     )
-    assert s.pipeline_modules == ["a.b", "c.d"]
+    assert s.worker_kinds == ["music", "stems"]
+
+
+def test_the_removed_pipeline_modules_setting_says_what_to_do_instead(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Kinds are no longer loaded by name: a deployment still setting the old
+    variable stops with the way to pass them, instead of running without them."""
+    monkeypatch.setenv("SOUNDSTAGE_PIPELINE_MODULES", "myteam.pipelines")
+    with pytest.raises(ValueError, match=r"pipelines=kinds\.pipelines"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
 
 
 def test_every_list_setting_is_covered() -> None:

@@ -19,6 +19,7 @@ import respx
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
+from pipelines_for_tests import TEST_KINDS
 from soundstage.app import create_app
 from soundstage.auth import tokens
 from soundstage.auth.tokens import LOCAL_ISSUER, TokenVerifier
@@ -436,7 +437,7 @@ async def test_jwks_outage_through_the_api_is_401(
 ) -> None:
     """A real app configured for Supabase whose JWKS endpoint is down."""
     mock_jwks.get(JWKS_URL).mock(side_effect=httpx.ConnectError("down"))
-    app = create_app(settings.model_copy(update={"supabase_url": PROJECT}))
+    app = create_app(settings.model_copy(update={"supabase_url": PROJECT}), pipelines=TEST_KINDS)
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c,

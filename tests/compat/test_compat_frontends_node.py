@@ -41,6 +41,7 @@ if NODE is None:
     )
 
 REPO = Path(__file__).resolve().parents[2]
+ENTRY = REPO / "tests" / "engine_with_test_kinds.py"  # the CLI with the test kinds
 FRONTENDS = Path(__file__).parent / "frontends"
 ANONYMOUS = "frontend@example.com"
 
@@ -122,14 +123,13 @@ def engine_url(workdir: Path, fake_openai: str) -> Iterator[str]:
             "SOUNDSTAGE_OPENAI_API_KEY": "sk-fake-openai",
             "SOUNDSTAGE_OPENAI_BASE_URL": fake_openai,
             "SOUNDSTAGE_OPENAI_TTS_MODEL": "tts-1",
-            "SOUNDSTAGE_PIPELINE_MODULES": '["pipelines_for_tests"]',
             "PYTHONPATH": os.pathsep.join(
                 p for p in (str(REPO / "tests"), os.environ.get("PYTHONPATH", "")) if p
             ),
         }
     )
     log_path = workdir / "engine.log"
-    cmd = [sys.executable, "-m", "soundstage"]
+    cmd = [sys.executable, str(ENTRY)]
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
             [*cmd, "run", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],

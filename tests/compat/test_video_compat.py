@@ -17,6 +17,7 @@ import httpx
 import pytest
 import uvicorn
 
+from pipelines_for_tests import TEST_KINDS
 from soundstage.app import create_app
 from soundstage.config import Settings
 from soundstage.worker import Worker
@@ -40,8 +41,8 @@ async def server(settings: Settings) -> AsyncIterator[tuple[str, str]]:
         update={"compat_anonymous_email": email, "cors_origins": ["http://localhost:5173"]}
     )
     port = _free_port()
-    config = uvicorn.Config(create_app(app_settings), host="127.0.0.1", port=port,
-                            log_level="warning", lifespan="on")  # fmt: skip
+    app = create_app(app_settings, pipelines=TEST_KINDS)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     srv = uvicorn.Server(config)
     task = asyncio.create_task(srv.serve())
     for _ in range(200):

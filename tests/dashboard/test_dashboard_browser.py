@@ -41,6 +41,7 @@ async_api = pytest.importorskip(
 )
 
 REPO = Path(__file__).resolve().parents[2]
+ENTRY = REPO / "tests" / "engine_with_test_kinds.py"  # the CLI with the test kinds
 ARTIFACTS = REPO / "test-artifacts" / "dashboard"
 CHROMIUM_ARGS = [
     "--headless",
@@ -79,15 +80,15 @@ def engine_url() -> Iterator[str]:
         if not k.startswith(("SOUNDSTAGE_", "SUPABASE_")) and k != "DATABASE_URL"
     }
     env["SOUNDSTAGE_DATA_DIR"] = str(root / "data")
-    # test_steps (tests/pipelines_for_tests.py): a job that runs as long as asked,
-    # with steady progress; one running job per user keeps the next one queued.
-    env["SOUNDSTAGE_PIPELINE_MODULES"] = '["pipelines_for_tests"]'
+    # test_steps (tests/pipelines_for_tests.py, run through the engine entry point
+    # tests/engine_with_test_kinds.py): a job that runs as long as asked, with
+    # steady progress; one running job per user keeps the next one queued.
     env["PYTHONPATH"] = os.pathsep.join(
         p for p in (str(REPO / "tests"), os.environ.get("PYTHONPATH", "")) if p
     )
     env["SOUNDSTAGE_QUEUE_MAX_RUNNING_PER_USER"] = "1"
     log_path = root / "engine.log"
-    cmd = [sys.executable, "-m", "soundstage"]
+    cmd = [sys.executable, str(ENTRY)]
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
             [*cmd, "run", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],

@@ -14,6 +14,7 @@ import asyncpg
 import httpx
 import pytest
 
+from pipelines_for_tests import TEST_KINDS
 from soundstage.app import create_app
 from soundstage.config import Settings
 from soundstage.dashboard.routes import STATIC_DIR
@@ -23,7 +24,7 @@ from soundstage.dashboard.routes import STATIC_DIR
 async def _client_for(
     settings: Settings, address: str = "127.0.0.1"
 ) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
+    app = create_app(settings, pipelines=TEST_KINDS)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app, client=(address, 40123))
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:

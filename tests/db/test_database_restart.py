@@ -20,7 +20,7 @@ import asyncpg
 import httpx
 import pytest
 
-from pipelines_for_tests import read_log
+from pipelines_for_tests import TEST_KINDS, read_log
 from soundstage.app import create_app
 from soundstage.auth.tokens import mint_local_token
 from soundstage.config import Settings
@@ -98,13 +98,15 @@ async def test_a_database_restart_loses_nothing(
         await conn.close()
     headers = {"Authorization": f"Bearer {mint_local_token(local, user_id, None)}"}
 
-    app = create_app(local)
+    app = create_app(local, pipelines=TEST_KINDS)
     async with (
         app.router.lifespan_context(app),
-        open_engine(local, dsn) as engine,
+        open_engine(local, dsn, TEST_KINDS) as engine,
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client,
     ):
-        worker = Worker(engine.db, engine.storage, local, dsn=dsn, concurrency=JOBS)
+        worker = Worker(
+            engine.db, engine.storage, local, dsn=dsn, concurrency=JOBS, pipelines=TEST_KINDS
+        )
         worker_task = asyncio.create_task(worker.run(grace_seconds=5))
         try:
             ids = []

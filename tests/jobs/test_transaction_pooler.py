@@ -16,6 +16,7 @@ import asyncpg
 import httpx
 import pytest
 
+from pipelines_for_tests import TEST_KINDS
 from soundstage.app import create_app
 from soundstage.config import Settings
 from soundstage.resources import Engine
@@ -66,12 +67,14 @@ async def test_tone_job_end_to_end_through_a_transaction_pooler(
     assert pooled.transaction_pooler
     since = await _server_now(dsn)
 
-    app = create_app(pooled)
+    app = create_app(pooled, pipelines=TEST_KINDS)
     async with app.router.lifespan_context(app):
         engine: Engine = app.state.engine
         assert await _prepared_after_queries(engine.db.pool) == 0
 
-        worker = Worker(engine.db, engine.storage, pooled, dsn=dsn, concurrency=1)
+        worker = Worker(
+            engine.db, engine.storage, pooled, dsn=dsn, concurrency=1, pipelines=TEST_KINDS
+        )
         running = asyncio.create_task(worker.run(grace_seconds=5))
         try:
             transport = httpx.ASGITransport(app=app)
@@ -109,7 +112,9 @@ async def test_session_mode_keeps_prepared_statements_and_listens(
     assert await _prepared_after_queries(engine.db.pool) > 0
 
     since = await _server_now(dsn)
-    worker = Worker(engine.db, engine.storage, settings, dsn=dsn, concurrency=1)
+    worker = Worker(
+        engine.db, engine.storage, settings, dsn=dsn, concurrency=1, pipelines=TEST_KINDS
+    )
     running = asyncio.create_task(worker.run(grace_seconds=1))
     try:
         deadline = asyncio.get_running_loop().time() + 10

@@ -16,6 +16,7 @@ import httpx
 import numpy as np
 import pytest
 
+from pipelines_for_tests import TEST_KINDS
 from soundstage.audio.analysis import read_audio
 from soundstage.config import Settings
 from soundstage.resources import Engine
@@ -55,7 +56,7 @@ async def _music(client: httpx.AsyncClient, user: User) -> dict[str, Any]:
 
 @asynccontextmanager
 async def _running_worker(engine: Engine, settings: Settings, dsn: str) -> AsyncIterator[None]:
-    w = Worker(engine.db, engine.storage, settings, dsn=dsn, concurrency=2)
+    w = Worker(engine.db, engine.storage, settings, dsn=dsn, concurrency=2, pipelines=TEST_KINDS)
     task = asyncio.create_task(w.run(grace_seconds=5))
     try:
         yield

@@ -16,6 +16,7 @@ import httpx
 import pytest
 import structlog
 
+from pipelines_for_tests import TEST_KINDS
 from soundstage.app import create_app
 from soundstage.config import Settings
 from soundstage.observability.logs import ensure_logging, get_logger, make_formatter
@@ -162,7 +163,7 @@ async def test_an_unhandled_error_is_a_500_with_its_secrets_masked(
     settings: Settings, captured: Captured
 ) -> None:
     jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJib29tIn0.Ym9vbS1zaWduYXR1cmUtYnl0ZXM"
-    app = create_app(settings)
+    app = create_app(settings, pipelines=TEST_KINDS)
 
     @app.get("/boom/{thing}")
     async def boom(thing: str) -> None:

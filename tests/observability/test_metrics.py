@@ -10,6 +10,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 
+from pipelines_for_tests import TEST_KINDS
 from soundstage.app import create_app
 from soundstage.config import Environment, Settings
 from soundstage.errors import RetryableError
@@ -126,7 +127,7 @@ async def app_with() -> AsyncIterator[Callable[[Settings], Awaitable[httpx.Async
     stack = contextlib.AsyncExitStack()
 
     async def make(settings: Settings) -> httpx.AsyncClient:
-        app = create_app(settings)
+        app = create_app(settings, pipelines=TEST_KINDS)
         await stack.enter_async_context(app.router.lifespan_context(app))
         return await stack.enter_async_context(
             httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")

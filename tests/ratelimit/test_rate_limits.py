@@ -20,6 +20,7 @@ import asyncpg
 import httpx
 import pytest
 
+from pipelines_for_tests import TEST_KINDS
 from soundstage.app import create_app
 from soundstage.config import Settings
 from soundstage.ratelimit import repository as repo
@@ -40,7 +41,7 @@ async def limited_client(settings: Settings) -> AsyncIterator[MakeClient]:
     stack = contextlib.AsyncExitStack()
 
     async def make(address: str = "192.0.2.10", **limits: int) -> httpx.AsyncClient:
-        app = create_app(settings.model_copy(update={**NO_LIMITS, **limits}))
+        app = create_app(settings.model_copy(update={**NO_LIMITS, **limits}), pipelines=TEST_KINDS)
         await stack.enter_async_context(app.router.lifespan_context(app))
         transport = httpx.ASGITransport(app=app, client=(address, 40000))
         return await stack.enter_async_context(

@@ -15,6 +15,7 @@ import asyncpg
 import httpx
 import pytest
 
+from pipelines_for_tests import TEST_KINDS
 from soundstage.auth.tokens import mint_local_token
 from soundstage.config import Settings
 from soundstage.errors import BadRequest, InvalidSignature, NotFound
@@ -55,7 +56,9 @@ async def rendered(
         await conn.close()
     user = User(user_id, email, mint_local_token(settings, user_id, email))
 
-    worker = Worker(engine.db, engine.storage, settings, dsn=dsn, concurrency=2)
+    worker = Worker(
+        engine.db, engine.storage, settings, dsn=dsn, concurrency=2, pipelines=TEST_KINDS
+    )
     task = asyncio.create_task(worker.run(grace_seconds=5))
     try:
         r = await app_client.post(

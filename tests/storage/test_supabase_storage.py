@@ -22,6 +22,7 @@ import pytest
 from pydantic import ValidationError
 
 from fake_supabase_storage import FakeSupabaseStorage, serve
+from pipelines_for_tests import TEST_KINDS
 from soundstage.app import create_app
 from soundstage.auth.tokens import mint_local_token
 from soundstage.config import Settings
@@ -529,7 +530,7 @@ def supa_settings(fake: FakeSupabaseStorage, settings: Settings, dsn: str) -> Se
 
 @pytest.fixture
 async def supa_client(supa_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(supa_settings)
+    app = create_app(supa_settings, pipelines=TEST_KINDS)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://engine") as c:

@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from pipelines_for_tests import TEST_KINDS
 from soundstage.app import create_app
 from soundstage.audio.decode import UndecodableError, check_audio
 from soundstage.audio.ffmpeg import ffmpeg_exe
@@ -52,7 +53,10 @@ def _midi(seconds_per_note: float, notes: int) -> bytes:
 @pytest.fixture
 async def short_cap_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """The same database and storage, with a 5 s cap on audio and MIDI."""
-    app = create_app(settings.model_copy(update={"max_audio_seconds": 5.0, "db_pool_min": 1}))
+    app = create_app(
+        settings.model_copy(update={"max_audio_seconds": 5.0, "db_pool_min": 1}),
+        pipelines=TEST_KINDS,
+    )
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:

@@ -10,6 +10,7 @@ from typing import Any
 
 import asyncpg
 
+from pipelines_for_tests import TEST_KINDS
 from soundstage.app import create_app
 from soundstage.config import Settings
 from support import User
@@ -25,7 +26,7 @@ async def test_disconnect_mid_upload_leaves_nothing(
     settings: Settings, make_user: MakeUser, dsn: str
 ) -> None:
     user = await make_user()
-    app = create_app(settings)
+    app = create_app(settings, pipelines=TEST_KINDS)
     boundary = "x" * 16
     head = (
         (

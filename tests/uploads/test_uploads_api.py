@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from pipelines_for_tests import TEST_KINDS
 from soundstage.app import create_app
 from soundstage.config import Settings
 from support import MakeUser, User
@@ -342,7 +343,7 @@ async def small_limits_client(settings: Settings) -> AsyncIterator[httpx.AsyncCl
             "db_pool_min": 1,
         }
     )
-    app = create_app(small)
+    app = create_app(small, pipelines=TEST_KINDS)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:

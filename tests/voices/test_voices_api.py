@@ -9,6 +9,7 @@ import pytest
 import respx
 from pydantic import SecretStr
 
+from pipelines_for_tests import TEST_KINDS
 from soundstage.app import create_app
 from soundstage.config import Settings
 from soundstage.providers.tts import local_piper
@@ -92,7 +93,7 @@ async def test_unconfigured_and_unknown_providers(
 async def keyed_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """The app with an ElevenLabs key configured (same database and storage)."""
     keyed = settings.model_copy(update={"elevenlabs_api_key": SecretStr(ELEVEN_KEY)})
-    app = create_app(keyed)
+    app = create_app(keyed, pipelines=TEST_KINDS)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
@@ -148,7 +149,7 @@ async def test_a_refused_remote_key_is_503_without_the_key(
 ) -> None:
     user = await make_user()
     bad = settings.model_copy(update={"elevenlabs_api_key": SecretStr("xi-revoked-key-1234567")})
-    app = create_app(bad)
+    app = create_app(bad, pipelines=TEST_KINDS)
     with respx.mock:
         respx.get("https://api.elevenlabs.io/v1/voices").mock(
             return_value=httpx.Response(

@@ -5,7 +5,6 @@ it with the same ``webhook-id``."""
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from soundstage.webhooks.signing import new_secret
 from webhook_receiver import Receiver
 
 TESTS = Path(__file__).resolve().parents[1]
+ENTRY = TESTS / "engine_with_test_kinds.py"  # the CLI with the test kinds
 
 
 @pytest.fixture
@@ -33,7 +33,6 @@ def spawn_worker(dsn: str, data_dir: Path) -> Iterator[Any]:
             **os.environ,
             "DATABASE_URL": dsn,
             "SOUNDSTAGE_DATA_DIR": str(data_dir),
-            "SOUNDSTAGE_PIPELINE_MODULES": json.dumps(["pipelines_for_tests"]),
             "SOUNDSTAGE_LEASE_SECONDS": "3",
             "SOUNDSTAGE_WORKER_POLL_SECONDS": "0.5",
             # the held attempt must outlive the kill (a loaded machine), and
@@ -43,7 +42,7 @@ def spawn_worker(dsn: str, data_dir: Path) -> Iterator[Any]:
             "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]),
         }
         proc = subprocess.Popen(
-            [sys.executable, "-m", "soundstage", "worker", "--concurrency", "1", "--grace", "1"],
+            [sys.executable, str(ENTRY), "worker", "--concurrency", "1", "--grace", "1"],
             env=environ,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -14,6 +14,7 @@ import asyncpg
 import pytest
 
 import pipelines_for_tests  # noqa: F401  (registers the test_steps kind)
+from pipelines_for_tests import TEST_KINDS
 from soundstage.config import Settings
 from soundstage.db import Connection
 from soundstage.jobs import repository as repo
@@ -103,7 +104,9 @@ async def test_many_jobs_finishing_at_once_all_succeed_with_outputs_and_events(
         await conn.close()
 
     settings = settings.model_copy(update={"queue_max_running_per_user": 100})
-    worker = Worker(engine.db, engine.storage, settings, dsn=dsn, concurrency=16)
+    worker = Worker(
+        engine.db, engine.storage, settings, dsn=dsn, concurrency=16, pipelines=TEST_KINDS
+    )
     task = asyncio.create_task(worker.run(grace_seconds=5))
     try:
         deadline = asyncio.get_running_loop().time() + 60
@@ -145,7 +148,9 @@ async def test_a_job_whose_lease_was_lost_is_not_marked_succeeded_by_its_batch(
     finally:
         await conn.close()
 
-    worker = Worker(engine.db, engine.storage, settings, dsn=dsn, worker_id=worker_id)
+    worker = Worker(
+        engine.db, engine.storage, settings, dsn=dsn, worker_id=worker_id, pipelines=TEST_KINDS
+    )
     claimed = [_Claimed(job_id, uuid.uuid4(), "test_steps", {}, 1, 3) for job_id in ids]
     finished = await asyncio.gather(
         *(worker._finish(job, "succeeded", stage="done") for job in claimed)
@@ -290,7 +295,9 @@ async def test_the_next_claim_overlaps_the_completion_write(
         return await real(conn, worker_id, jobs)
 
     monkeypatch.setattr(repo, "finish_succeeded", held)
-    worker = Worker(engine.db, engine.storage, settings, dsn=dsn, concurrency=1)
+    worker = Worker(
+        engine.db, engine.storage, settings, dsn=dsn, concurrency=1, pipelines=TEST_KINDS
+    )
     task = asyncio.create_task(worker.run(grace_seconds=5))
     try:
         deadline = asyncio.get_running_loop().time() + 30

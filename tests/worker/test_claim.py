@@ -14,6 +14,7 @@ import asyncpg
 import httpx
 import pytest
 
+from pipelines_for_tests import TEST_KINDS
 from soundstage.config import Settings
 from soundstage.db import Connection
 from soundstage.jobs import repository as repo
@@ -151,7 +152,9 @@ async def test_a_failed_claim_does_not_stop_the_worker(
         return await real_claim(conn, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(repo, "claim", flaky_claim)
-    worker = Worker(engine.db, engine.storage, settings, dsn=dsn, concurrency=2)
+    worker = Worker(
+        engine.db, engine.storage, settings, dsn=dsn, concurrency=2, pipelines=TEST_KINDS
+    )
     run = asyncio.create_task(worker.run(grace_seconds=5))
     try:
         user = await make_user()

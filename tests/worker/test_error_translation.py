@@ -14,6 +14,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
+from pipelines_for_tests import TEST_KINDS
 from soundstage.auth.tokens import Principal
 from soundstage.config import Settings
 from soundstage.jobs.schemas import JobCreate
@@ -112,7 +113,14 @@ async def test_an_upload_deleted_before_the_job_runs_fails_it_clearly(
     assert (
         await client.delete(f"/v1/uploads/{upload_id}", headers=user.headers)
     ).status_code == 204
-    fresh = Worker(worker.db, worker.storage, worker.settings, dsn=worker.dsn, concurrency=1)
+    fresh = Worker(
+        worker.db,
+        worker.storage,
+        worker.settings,
+        dsn=worker.dsn,
+        concurrency=1,
+        pipelines=TEST_KINDS,
+    )
     task = asyncio.create_task(fresh.run(grace_seconds=5))
     try:
         body = await wait_for_status(client, user, job_id, {"failed"})

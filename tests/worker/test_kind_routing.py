@@ -23,6 +23,7 @@ import pytest
 from pipelines_for_tests import read_log
 
 TESTS = Path(__file__).resolve().parents[1]
+ENTRY = TESTS / "engine_with_test_kinds.py"  # the CLI with the test kinds
 
 
 @pytest.fixture
@@ -34,14 +35,13 @@ def spawn_pool(dsn: str, data_dir: Path) -> Iterator[Any]:
             **os.environ,
             "DATABASE_URL": dsn,
             "SOUNDSTAGE_DATA_DIR": str(data_dir),
-            "SOUNDSTAGE_PIPELINE_MODULES": json.dumps(["pipelines_for_tests"]),
             "SOUNDSTAGE_LEASE_SECONDS": "5",
             "SOUNDSTAGE_WORKER_POLL_SECONDS": "0.3",
             "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]),
             **env,
         }
         proc = subprocess.Popen(
-            [sys.executable, "-m", "soundstage", "worker", "--grace", "5", *args],
+            [sys.executable, str(ENTRY), "worker", "--grace", "5", *args],
             env=environ,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

@@ -10,6 +10,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from pipelines_for_tests import TEST_KINDS
 from soundstage.config import Settings
 from soundstage.resources import Engine
 from soundstage.worker import Worker, runner
@@ -35,7 +36,9 @@ async def test_the_reaper_collects_unreferenced_objects(
             len(data),
         )
         monkeypatch.setattr(runner, "COLLECT_OBJECTS_SECONDS", 0.0)
-        worker = Worker(engine.db, engine.storage, settings, dsn=dsn, concurrency=1)
+        worker = Worker(
+            engine.db, engine.storage, settings, dsn=dsn, concurrency=1, pipelines=TEST_KINDS
+        )
         task = asyncio.create_task(worker.run(grace_seconds=1))
         try:
             for _ in range(100):

@@ -13,7 +13,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from pipelines_for_tests import read_log
+from pipelines_for_tests import TEST_KINDS, read_log
 from soundstage.config import Settings
 from soundstage.resources import Engine
 from soundstage.worker import Worker
@@ -150,7 +150,9 @@ async def test_one_users_backlog_does_not_starve_another_user(
     # Both backlogs exist before any worker looks, as when a worker frees up.
     a_jobs = [await create(client, alice, steps=1, step_seconds=0.5) for _ in range(50)]
     b_job = await create(client, bob, steps=1, step_seconds=0.5)
-    worker = Worker(engine.db, engine.storage, settings, dsn=dsn, concurrency=2)
+    worker = Worker(
+        engine.db, engine.storage, settings, dsn=dsn, concurrency=2, pipelines=TEST_KINDS
+    )
     running = asyncio.create_task(worker.run(grace_seconds=5))
     try:
         b_done = await wait_for_status(client, bob, b_job["id"], {"succeeded"}, within=60)

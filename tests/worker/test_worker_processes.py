@@ -21,6 +21,7 @@ import pytest
 from pipelines_for_tests import read_log
 
 TESTS = Path(__file__).resolve().parents[1]
+ENTRY = TESTS / "engine_with_test_kinds.py"  # the CLI with the test kinds
 
 
 @pytest.fixture
@@ -32,7 +33,6 @@ def spawn_worker(dsn: str, data_dir: Path) -> Iterator[Any]:
             **os.environ,
             "DATABASE_URL": dsn,
             "SOUNDSTAGE_DATA_DIR": str(data_dir),
-            "SOUNDSTAGE_PIPELINE_MODULES": json.dumps(["pipelines_for_tests"]),
             "SOUNDSTAGE_LEASE_SECONDS": "3",
             "SOUNDSTAGE_WORKER_POLL_SECONDS": "0.5",
             "SOUNDSTAGE_RETRY_BASE_SECONDS": "0.01",
@@ -40,7 +40,7 @@ def spawn_worker(dsn: str, data_dir: Path) -> Iterator[Any]:
             **env,
         }
         proc = subprocess.Popen(
-            [sys.executable, "-m", "soundstage", "worker",
+            [sys.executable, str(ENTRY), "worker",
              "--concurrency", str(concurrency), "--grace", str(grace)],
             env=environ,
             stdout=subprocess.DEVNULL,

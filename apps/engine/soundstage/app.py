@@ -35,6 +35,7 @@ from soundstage.music.routes import router as music_tools_router
 from soundstage.observability.logs import ensure_logging
 from soundstage.observability.middleware import ObservabilityMiddleware
 from soundstage.openapi_doc import install_openapi
+from soundstage.pipelines import Pipelines
 from soundstage.projects.routes import router as projects_router
 from soundstage.storage.routes import UPLOAD_PREFIX
 from soundstage.storage.routes import router as storage_router
@@ -56,12 +57,17 @@ COMPAT_ROUTERS: dict[str, list[APIRouter]] = {
 }
 
 
-def create_app(settings: Settings | None = None, *, with_worker: bool = False) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    with_worker: bool = False,
+    pipelines: Pipelines | None = None,
+) -> FastAPI:
     settings = settings or Settings()
     # the CLI configures logging first; this covers `uvicorn --factory` and tests
     ensure_logging(settings.effective_log_format)
     # Known at creation: the OpenAPI document types each kind's params from them.
-    pipelines = kinds.pipelines(settings.pipeline_modules)
+    pipelines = pipelines or kinds.pipelines()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -17,6 +17,7 @@ from pydantic_settings import SettingsError
 from soundstage.config import Settings
 
 if TYPE_CHECKING:
+    from soundstage.pipelines import Pipelines
     from soundstage.providers.torch_device import TorchPlacement
 
 
@@ -60,7 +61,7 @@ def _serve(args: argparse.Namespace, *, with_worker: bool) -> None:
     logging.getLogger("soundstage.access").disabled = not args.access_log
     if not args.no_migrate:
         asyncio.run(_migrate(settings))
-    app = create_app(settings, with_worker=with_worker)
+    app = create_app(settings, with_worker=with_worker, pipelines=args.pipelines)
     if settings.is_development:
         where = f"http://{args.host}:{args.port}"
         # the token must come from the same data dir (its secret and database)
@@ -121,7 +122,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
 
     async def main() -> None:
         dsn = await resolve_dsn(settings)
-        async with open_engine(settings, dsn) as engine:
+        async with open_engine(settings, dsn, args.pipelines) as engine:
             worker = Worker(
                 engine.db,
                 engine.storage,
@@ -184,7 +185,7 @@ def _kind_filter(
         include = settings.worker_kinds
     if exclude is None:
         exclude = settings.worker_exclude_kinds
-    known = set(kinds.pipelines(settings.pipeline_modules).kinds())
+    known = set((args.pipelines or kinds.pipelines()).kinds())
     unknown = sorted({*(include or ()), *(exclude or ())} - known)
     if unknown:
         sys.exit(
@@ -350,10 +351,14 @@ def _log_format() -> Literal["json", "console"]:
         return "console"
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None, *, pipelines: Pipelines | None = None) -> None:
+    """The command line; ``pipelines`` are the job kinds this engine runs (by
+    default the built-in ones, :mod:`soundstage.kinds`). A team's own entry
+    point passes ``kinds.pipelines([...its own...])``."""
     from soundstage.observability.logs import configure_logging
 
     args = build_parser().parse_args(argv)
+    args.pipelines = pipelines
     # structlog over the standard library: uvicorn's lines and ours in one format
     configure_logging(_log_format(), getattr(args, "log_level", "info"))
     args.fn(args)

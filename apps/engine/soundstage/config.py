@@ -41,7 +41,6 @@ class StorageBackend(StrEnum):
 LIST_SETTINGS = (
     "compat_apis",
     "cors_origins",
-    "pipeline_modules",
     "worker_kinds",
     "worker_exclude_kinds",
 )
@@ -109,9 +108,6 @@ class Settings(BaseSettings):
     # Retry backoff: full jitter over base * 2^(attempt-1), capped; Retry-After wins.
     retry_base_seconds: float = Field(default=5.0, ge=0)
     retry_max_seconds: float = Field(default=600.0, ge=0)
-    # Extra modules whose import registers pipelines (your own job kinds).
-    pipeline_modules: Annotated[list[str], NoDecode] = Field(default_factory=list)
-
     # Per-user queue limits (defaults for every user; per-plan values go in
     # soundstage.jobs.limits.limits_for).
     queue_max_running_per_user: int = Field(default=2, ge=1)
@@ -333,6 +329,14 @@ class Settings(BaseSettings):
             raise ValueError("SOUNDSTAGE_COMPAT_ANONYMOUS_EMAIL is for development only")
         if "*" in self.cors_origins and self.env is Environment.PRODUCTION:
             raise ValueError("SOUNDSTAGE_CORS_ORIGINS may not contain '*' in production")
+        if os.environ.get("SOUNDSTAGE_PIPELINE_MODULES", "").strip() not in ("", "[]"):
+            # Removed: kinds are imported statically. Say so rather than
+            # silently running without a team's kinds.
+            raise ValueError(
+                "SOUNDSTAGE_PIPELINE_MODULES is no longer read: pass your job kinds to "
+                "soundstage.cli.main(pipelines=kinds.pipelines([...])) from your own entry "
+                "point (see soundstage/kinds.py)"
+            )
         return self
 
     @field_validator(*LIST_SETTINGS, mode="before")

@@ -60,7 +60,7 @@ async def open_engine(
             verifier=TokenVerifier(settings, http),
             http=http,
             # the app's own when it has them: its OpenAPI document was built from these
-            pipelines=pipelines or kinds.pipelines(settings.pipeline_modules),
+            pipelines=pipelines or kinds.pipelines(),
         )
     finally:
         await http.aclose()

@@ -1,13 +1,26 @@
 """Every job kind the engine runs, in one plain list (as polar's ``tasks.py``).
 
-Adding a kind: write its ``Pipeline`` beside its domain and list it here. Teams
-with kinds of their own name their modules in ``SOUNDSTAGE_PIPELINE_MODULES``;
-each such module exports ``PIPELINES``, a list of :class:`Pipeline`.
+Adding a kind: write its ``Pipeline`` beside its domain and list it here.
+
+A team with kinds of its own imports them in its own entry point and hands them
+to the command line, statically, as this module does (nothing is loaded by a
+name from the environment)::
+
+    # myteam/engine.py
+    from soundstage import kinds
+    from soundstage.cli import main
+
+    from myteam.pipelines import TRANSCRIBE_PIPELINE
+
+    def run() -> None:
+        main(pipelines=kinds.pipelines([TRANSCRIBE_PIPELINE]))
+
+with ``myteam-engine = "myteam.engine:run"`` in its ``[project.scripts]``; then
+``myteam-engine api`` / ``myteam-engine worker`` run the engine with them.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
 
 from soundstage.audiobooks.pipeline import AUDIOBOOK_PIPELINE
@@ -33,10 +46,6 @@ BUILTIN: tuple[Pipeline, ...] = (
 )
 
 
-def pipelines(extra_modules: Iterable[str] = ()) -> Pipelines:
-    """The built-in kinds plus those of a team's own modules."""
-    extra: list[Pipeline] = []
-    for name in extra_modules:
-        module = importlib.import_module(name)
-        extra.extend(module.PIPELINES)
+def pipelines(extra: Iterable[Pipeline] = ()) -> Pipelines:
+    """The built-in kinds plus a team's own."""
     return Pipelines([*BUILTIN, *extra])

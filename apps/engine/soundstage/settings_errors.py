@@ -25,7 +25,6 @@ from soundstage.config import LIST_SETTINGS, Settings
 EXAMPLES: dict[str, str] = {
     "cors_origins": "https://app.example.com,https://admin.example.com",
     "compat_apis": "tts,music",
-    "pipeline_modules": "myteam.pipelines",
     "database_url": "postgresql://postgres:secret@db.example.supabase.co:5432/postgres",
     "supabase_url": "https://abcdefgh.supabase.co",
     "public_url": "https://engine.example.com",

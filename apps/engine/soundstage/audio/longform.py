@@ -44,6 +44,7 @@ from soundstage.audio.master import (
     mp3_args,
     to_pcm,
 )
+from soundstage.audio.wav import write_pcm16_bytes
 from soundstage.errors import PermanentError
 
 Float = npt.NDArray[np.float32]
@@ -186,11 +187,7 @@ def trim(pcm: npt.NDArray[np.int16]) -> npt.NDArray[np.int16]:
 
 
 def write_pcm16(path: Path, pcm: npt.NDArray[np.int16]) -> None:
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(SAMPLE_RATE)
-        w.writeframes(pcm.astype("<i2").tobytes())
+    write_pcm16_bytes(path, pcm.astype("<i2").tobytes(), SAMPLE_RATE)
 
 
 def read_pcm16(path: Path) -> npt.NDArray[np.int16]:

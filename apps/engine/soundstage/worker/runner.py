@@ -286,7 +286,7 @@ class Worker:
             if exclude_kinds is not None
             else frozenset(settings.worker_exclude_kinds or ())
         )
-        self.pipelines = pipelines or engine_kinds.pipelines(settings.pipeline_modules)
+        self.pipelines = pipelines or engine_kinds.pipelines()
         self.storage = storage
         self.settings = settings
         self.dsn = dsn
