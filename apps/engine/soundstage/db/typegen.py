@@ -1024,11 +1024,15 @@ def render_typescript(meta: Metadata, *, postgrest_version: str | None = None) -
         lines += r.composite_types(schema)
         lines.append("  }")
     lines.append("}")
+    if lines[-2:] == ["export type Database = {", "}"]:
+        lines[-2:] = ["export type Database = {}"]  # how prettier prints an empty type
     lines.append(_HELPERS.format(default=DEFAULT_SCHEMA))
     lines.append("export const Constants = {")
     for schema in meta.schemas:
         lines += r.constants(schema)
     lines.append("} as const")
+    if lines[-2:] == ["export const Constants = {", "} as const"]:
+        lines[-2:] = ["export const Constants = {} as const"]
     text = "\n".join(lines) + "\n"
     # the CLI prints the formatter's output with console.log: one more newline
     return text + "\n"
