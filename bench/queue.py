@@ -378,7 +378,7 @@ class Soundstage:
         ]
 
     async def reset(self) -> None:
-        await self.conn.execute("truncate jobs cascade")
+        await self.conn.execute("truncate soundstage.jobs cascade")
 
     async def create(self, n: int) -> list[Any]:
         offset = random.randrange(len(self.users))
