@@ -354,7 +354,7 @@ class QueueSystem(Protocol):
 class Soundstage:
     name = "soundstage"
     db = "soundstage"
-    tables = "jobs, job_events"
+    tables = "soundstage.jobs, soundstage.job_events"
 
     def __init__(
         self, conn: asyncpg.Connection, dsn: str, data_dir: Path, users: int, max_running: int
