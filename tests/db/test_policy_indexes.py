@@ -48,13 +48,8 @@ def uid_columns(expression: str | None) -> set[str]:
     return found
 
 
-async def engine_schemas(conn: asyncpg.Connection) -> list[str]:
-    """The engine's schemas: soundstage and soundstage_private, and public while
-    the engine's tables still live there (deployments before the schema move)."""
-    schemas = ["soundstage", "soundstage_private"]
-    if await conn.fetchval("select to_regclass('public.jobs') is not null"):
-        schemas.append("public")
-    return schemas
+# The engine's schemas (since 20261205000100; public before it).
+ENGINE_SCHEMAS = ["soundstage", "soundstage_private"]
 
 
 async def policy_columns(conn: asyncpg.Connection, schemas: list[str]) -> list[PolicyColumn]:
@@ -127,8 +122,7 @@ def test_the_parser_reads_what_postgres_prints() -> None:
 async def test_every_column_a_policy_compares_with_auth_uid_leads_an_index(
     conn: asyncpg.Connection,
 ) -> None:
-    schemas = await engine_schemas(conn)
-    columns = await policy_columns(conn, schemas)
+    columns = await policy_columns(conn, ENGINE_SCHEMAS)
     found = {(pc.table, pc.column) for pc in columns}
     # the parse must keep finding what the migrations declare, or this test is empty
     assert {
@@ -148,37 +142,30 @@ async def test_every_column_a_policy_compares_with_auth_uid_leads_an_index(
 
 
 async def test_a_policy_column_without_an_index_is_found(conn: asyncpg.Connection) -> None:
-    schemas = await engine_schemas(conn)
-    # where the engine's tables are: soundstage (public before the schema move)
-    events = await conn.fetchval(
-        "select relnamespace::regnamespace::text from pg_class "
-        "where relname = 'job_events' and relnamespace::regnamespace::text = any($1::text[])",
-        schemas,
-    )
     tx = conn.transaction()
     await tx.start()
     try:
         # the state 20261121000700 left behind, and a new table made the same way
-        await conn.execute(f"drop index {events}.job_events_user_id_id_idx")
+        await conn.execute("drop index soundstage.job_events_user_id_id_idx")
         await conn.execute(
-            f"""
-            create table {events}.policy_probe (id bigint primary key, owner uuid not null);
-            alter table {events}.policy_probe enable row level security;
-            create policy policy_probe_own on {events}.policy_probe for select to authenticated
+            """
+            create table soundstage.policy_probe (id bigint primary key, owner uuid not null);
+            alter table soundstage.policy_probe enable row level security;
+            create policy policy_probe_own on soundstage.policy_probe for select to authenticated
               using (owner = (select auth.uid()));
             """
         )
-        missing = await unindexed(conn, await policy_columns(conn, schemas))
+        missing = await unindexed(conn, await policy_columns(conn, ENGINE_SCHEMAS))
         assert {(pc.table, pc.column) for pc in missing} == {
             ("job_events", "user_id"),
             ("policy_probe", "owner"),
         }
         # a partial index does not count; a whole-table one led by the column does
         await conn.execute(
-            f"create index on {events}.policy_probe (owner) where id > 0;"
-            f"create index on {events}.job_events (user_id, id)"
+            "create index on soundstage.policy_probe (owner) where id > 0;"
+            "create index on soundstage.job_events (user_id, id)"
         )
-        missing = await unindexed(conn, await policy_columns(conn, schemas))
+        missing = await unindexed(conn, await policy_columns(conn, ENGINE_SCHEMAS))
         assert {(pc.table, pc.column) for pc in missing} == {("policy_probe", "owner")}
     finally:
         await tx.rollback()

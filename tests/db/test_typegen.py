@@ -66,7 +66,8 @@ async def test_committed_types_are_up_to_date(make_db: MakeDb) -> None:
         f"{TYPES_PATH} is stale: the migrations changed what the Data API serves. "
         "Refresh it from the repository root with\n"
         f"    .venv/bin/{REFRESH_COMMAND}\n"
-        "(or `supabase gen types typescript --local --schema soundstage`) and commit the result."
+        f"(or `supabase gen types typescript --local --schema soundstage > {TYPES_PATH}`) "
+        "and commit the result."
     )
 
 
@@ -132,6 +133,7 @@ async def test_the_cli_migrates_and_writes_the_file(
     make_db: MakeDb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = await make_db()
+    monkeypatch.setenv("SOUNDSTAGE_ENV", "development")
     monkeypatch.setenv("DATABASE_URL", target)
     monkeypatch.setenv("SOUNDSTAGE_DATA_DIR", str(tmp_path / "data"))
     out = tmp_path / "types" / "database.types.ts"
