@@ -35,6 +35,13 @@ export type Database = {
             foreignKeyName: "children_other_fkey"
             columns: ["other"]
             isOneToOne: false
+            referencedRelation: "nested"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "children_other_fkey"
+            columns: ["other"]
+            isOneToOne: false
             referencedRelation: "things"
             referencedColumns: ["id"]
           },
@@ -46,6 +53,20 @@ export type Database = {
             referencedColumns: ["id"]
           },
           {
+            foreignKeyName: "children_other_fkey"
+            columns: ["other"]
+            isOneToOne: false
+            referencedRelation: "things_view2"
+            referencedColumns: ["thing"]
+          },
+          {
+            foreignKeyName: "children_thing_id_fkey"
+            columns: ["thing_id"]
+            isOneToOne: true
+            referencedRelation: "nested"
+            referencedColumns: ["id"]
+          },
+          {
             foreignKeyName: "children_thing_id_fkey"
             columns: ["thing_id"]
             isOneToOne: true
@@ -58,6 +79,13 @@ export type Database = {
             isOneToOne: true
             referencedRelation: "things_view"
             referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "children_thing_id_fkey"
+            columns: ["thing_id"]
+            isOneToOne: true
+            referencedRelation: "things_view2"
+            referencedColumns: ["thing"]
           },
         ]
       }
@@ -117,6 +145,89 @@ export type Database = {
         }
         Relationships: []
       }
+      children_view: {
+        Row: {
+          id: string | null
+          "Other id": number | null
+          thing_id: number | null
+        }
+        Insert: {
+          id?: string | null
+          "Other id"?: number | null
+          thing_id?: number | null
+        }
+        Update: {
+          id?: string | null
+          "Other id"?: number | null
+          thing_id?: number | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "children_other_fkey"
+            columns: ["Other id"]
+            isOneToOne: false
+            referencedRelation: "nested"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "children_other_fkey"
+            columns: ["Other id"]
+            isOneToOne: false
+            referencedRelation: "things"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "children_other_fkey"
+            columns: ["Other id"]
+            isOneToOne: false
+            referencedRelation: "things_view"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "children_other_fkey"
+            columns: ["Other id"]
+            isOneToOne: false
+            referencedRelation: "things_view2"
+            referencedColumns: ["thing"]
+          },
+          {
+            foreignKeyName: "children_thing_id_fkey"
+            columns: ["thing_id"]
+            isOneToOne: true
+            referencedRelation: "nested"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "children_thing_id_fkey"
+            columns: ["thing_id"]
+            isOneToOne: true
+            referencedRelation: "things"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "children_thing_id_fkey"
+            columns: ["thing_id"]
+            isOneToOne: true
+            referencedRelation: "things_view"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "children_thing_id_fkey"
+            columns: ["thing_id"]
+            isOneToOne: true
+            referencedRelation: "things_view2"
+            referencedColumns: ["thing"]
+          },
+        ]
+      }
+      nested: {
+        Row: {
+          id: number | null
+          label: string | null
+          n_children: number | null
+        }
+        Relationships: []
+      }
       things_view: {
         Row: {
           id: number | null
@@ -132,6 +243,21 @@ export type Database = {
           id?: number | null
           label?: string | null
           mood?: Database["fixture"]["Enums"]["mood"] | null
+        }
+        Relationships: []
+      }
+      things_view2: {
+        Row: {
+          label: string | null
+          thing: number | null
+        }
+        Insert: {
+          label?: string | null
+          thing?: number | null
+        }
+        Update: {
+          label?: string | null
+          thing?: number | null
         }
         Relationships: []
       }

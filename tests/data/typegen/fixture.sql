@@ -1,7 +1,7 @@
 -- A schema using what `supabase gen types typescript` types and this project's
 -- generator reproduces: tables with identity, generated, defaulted, array,
 -- enum, composite and json columns; one-to-one and many-to-one foreign keys;
--- an updatable view (its relationships are inferred) and a read-only one;
+-- updatable views (their relationships are inferred) and a read-only one;
 -- functions with no, named and defaulted arguments, returning a scalar, a set,
 -- a table and nothing; enums long enough to wrap.
 create schema fixture;
@@ -37,3 +37,10 @@ create function fixture.stats() returns table (kind text, total bigint) language
 create function fixture.touch() returns trigger language plpgsql as 'begin return new; end';
 create view fixture.things_view as select id, mood, label from fixture.things;
 create view fixture.agg as select count(*) as c from fixture.things;
+-- relationships through a subquery in FROM and through a view of a view; a
+-- scalar subquery's column has no origin
+create view fixture.nested as
+  select t.id, t.label, (select count(*) from fixture.children c where c.thing_id = t.id) as n_children
+  from (select * from fixture.things) t;
+create view fixture.things_view2 as select id as thing, label from fixture.things_view;
+create view fixture.children_view as select id, thing_id, other as "Other id" from fixture.children;

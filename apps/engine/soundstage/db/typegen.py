@@ -288,7 +288,8 @@ where t.typrelid = 0
 """
 
 _TARGET_ENTRY = re.compile(
-    r":resno (\d+) :resname \S+ :ressortgroupref \d+ :resorigtbl (\d+) :resorigcol (\d+)"
+    # a name's spaces and brackets are backslash-escaped in the tree
+    r":resno (\d+) :resname (?:\\.|\S)+ :ressortgroupref \d+ :resorigtbl (\d+) :resorigcol (\d+)"
 )
 
 
@@ -417,15 +418,7 @@ async def _view_relationships(
             list(view_info),
         )
     }
-    direct: dict[int, dict[int, tuple[int, int]]] = {}
-    for r in rules:
-        first_query = r["tree"].split("{QUERY", 2)[1] if "{QUERY" in r["tree"] else ""
-        target_list = first_query.split(":targetList", 1)[-1]
-        direct[r["view_id"]] = {
-            int(m[1]): (int(m[2]), int(m[3]))
-            for m in _TARGET_ENTRY.finditer(target_list)
-            if int(m[2]) != 0
-        }
+    direct = {r["view_id"]: _target_origins(r["tree"]) for r in rules}
 
     # (view, table, table column number) -> the view's column names, following
     # views of views down to the table.
@@ -499,6 +492,54 @@ async def _view_relationships(
                             )
                         )
     return found
+
+
+def _target_origins(tree: str) -> dict[int, tuple[int, int]]:
+    """The outer query's target list in a view's rule (``pg_rewrite.ev_action``
+    text): output column number -> (table oid, column number) it reads, for
+    the columns that read one (``resorigtbl``, which Postgres resolves through
+    subqueries in FROM; scalar subqueries and expressions have none)."""
+    origins: dict[int, tuple[int, int]] = {}
+    depth = 0  # braces: 1 inside the rule's (first) Query node
+    i, n = 0, len(tree)
+    while i < n:
+        c = tree[i]
+        if c == "\\":  # an escaped character of a name or constant
+            i += 2
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                break  # the end of the first Query
+        elif depth == 1 and tree.startswith(":targetList (", i):
+            i += len(":targetList (")
+            level, start = 0, i
+            while i < n:
+                c = tree[i]
+                if c == "\\":
+                    i += 2
+                    continue
+                if c == "{":
+                    if level == 0:
+                        start = i
+                    level += 1
+                elif c == "}":
+                    level -= 1
+                    if level == 0:
+                        # a TARGETENTRY's own fields follow its expression, so
+                        # the last match is its own, not a nested query's
+                        matches = list(_TARGET_ENTRY.finditer(tree, start, i + 1))
+                        if matches and int(matches[-1][2]) != 0:
+                            m = matches[-1]
+                            origins[int(m[1])] = (int(m[2]), int(m[3]))
+                elif c == ")" and level == 0:
+                    return origins
+                i += 1
+            return origins
+        i += 1
+    return origins
 
 
 async def _view_ids(conn: asyncpg.Connection, schemas: list[str]) -> set[int]:
