@@ -29,6 +29,7 @@ COLUMN_GRANTED = {
     "jobs": "jobs_view",
     "projects": "projects_view",
     "api_keys": "api_keys_view",
+    "webhooks": "webhooks_view",
 }
 
 READABLE = {
@@ -43,6 +44,8 @@ READABLE = {
     "commit_files",
     "branches",
     "project_events",
+    "webhook_outbox",
+    "webhook_attempts",
     *COLUMN_GRANTED,
     *COLUMN_GRANTED.values(),
 }

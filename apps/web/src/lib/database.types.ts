@@ -703,6 +703,178 @@ export type Database = {
         }
         Relationships: []
       }
+      webhook_attempts: {
+        Row: {
+          attempt: number
+          created_at: string
+          error: string | null
+          id: number
+          latency_ms: number | null
+          outbox_id: string
+          status_code: number | null
+          user_id: string
+          webhook_id: string
+        }
+        Insert: {
+          attempt: number
+          created_at?: string
+          error?: string | null
+          id?: never
+          latency_ms?: number | null
+          outbox_id: string
+          status_code?: number | null
+          user_id: string
+          webhook_id: string
+        }
+        Update: {
+          attempt?: number
+          created_at?: string
+          error?: string | null
+          id?: never
+          latency_ms?: number | null
+          outbox_id?: string
+          status_code?: number | null
+          user_id?: string
+          webhook_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "webhook_attempts_outbox_id_fkey"
+            columns: ["outbox_id"]
+            isOneToOne: false
+            referencedRelation: "webhook_outbox"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "webhook_attempts_webhook_id_fkey"
+            columns: ["webhook_id"]
+            isOneToOne: false
+            referencedRelation: "webhooks"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "webhook_attempts_webhook_id_fkey"
+            columns: ["webhook_id"]
+            isOneToOne: false
+            referencedRelation: "webhooks_view"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      webhook_outbox: {
+        Row: {
+          attempts: number
+          created_at: string
+          data: NonNullable<Json>
+          delivered_at: string | null
+          event_type: string
+          id: string
+          last_attempt_at: string | null
+          last_error: string | null
+          last_latency_ms: number | null
+          last_status_code: number | null
+          next_attempt_at: string
+          status: string
+          subject_id: string | null
+          user_id: string
+          webhook_id: string
+        }
+        Insert: {
+          attempts?: number
+          created_at?: string
+          data: NonNullable<Json>
+          delivered_at?: string | null
+          event_type: string
+          id?: string
+          last_attempt_at?: string | null
+          last_error?: string | null
+          last_latency_ms?: number | null
+          last_status_code?: number | null
+          next_attempt_at?: string
+          status?: string
+          subject_id?: string | null
+          user_id: string
+          webhook_id: string
+        }
+        Update: {
+          attempts?: number
+          created_at?: string
+          data?: NonNullable<Json>
+          delivered_at?: string | null
+          event_type?: string
+          id?: string
+          last_attempt_at?: string | null
+          last_error?: string | null
+          last_latency_ms?: number | null
+          last_status_code?: number | null
+          next_attempt_at?: string
+          status?: string
+          subject_id?: string | null
+          user_id?: string
+          webhook_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "webhook_outbox_webhook_id_fkey"
+            columns: ["webhook_id"]
+            isOneToOne: false
+            referencedRelation: "webhooks"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "webhook_outbox_webhook_id_fkey"
+            columns: ["webhook_id"]
+            isOneToOne: false
+            referencedRelation: "webhooks_view"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      webhooks: {
+        Row: {
+          created_at: string
+          description: string
+          disabled_at: string | null
+          disabled_reason: string | null
+          enabled: boolean
+          events: string[]
+          id: string
+          secret: string
+          secret_rotated_at: string | null
+          updated_at: string
+          url: string
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          description?: string
+          disabled_at?: string | null
+          disabled_reason?: string | null
+          enabled?: boolean
+          events: string[]
+          id?: string
+          secret: string
+          secret_rotated_at?: string | null
+          updated_at?: string
+          url: string
+          user_id: string
+        }
+        Update: {
+          created_at?: string
+          description?: string
+          disabled_at?: string | null
+          disabled_reason?: string | null
+          enabled?: boolean
+          events?: string[]
+          id?: string
+          secret?: string
+          secret_rotated_at?: string | null
+          updated_at?: string
+          url?: string
+          user_id?: string
+        }
+        Relationships: []
+      }
     }
     Views: {
       api_keys_view: {
@@ -860,6 +1032,48 @@ export type Database = {
             referencedColumns: ["id"]
           },
         ]
+      }
+      webhooks_view: {
+        Row: {
+          created_at: string | null
+          description: string | null
+          disabled_at: string | null
+          disabled_reason: string | null
+          enabled: boolean | null
+          events: string[] | null
+          id: string | null
+          secret_rotated_at: string | null
+          updated_at: string | null
+          url: string | null
+          user_id: string | null
+        }
+        Insert: {
+          created_at?: string | null
+          description?: string | null
+          disabled_at?: string | null
+          disabled_reason?: string | null
+          enabled?: boolean | null
+          events?: string[] | null
+          id?: string | null
+          secret_rotated_at?: string | null
+          updated_at?: string | null
+          url?: string | null
+          user_id?: string | null
+        }
+        Update: {
+          created_at?: string | null
+          description?: string | null
+          disabled_at?: string | null
+          disabled_reason?: string | null
+          enabled?: boolean | null
+          events?: string[] | null
+          id?: string | null
+          secret_rotated_at?: string | null
+          updated_at?: string | null
+          url?: string | null
+          user_id?: string | null
+        }
+        Relationships: []
       }
     }
     Functions: {
