@@ -169,7 +169,7 @@ async def test_column_granted_tables_are_read_through_their_view(
             await conn.fetch(f"select * from {EXPOSED}.{table} limit 1")
 
 
-async def test_the_views_show_only_the_callers_rows(
+async def test_the_views_show_only_what_rls_lets_the_caller_see(
     conn: asyncpg.Connection, user: uuid.UUID
 ) -> None:
     other: uuid.UUID = await conn.fetchval(
@@ -177,22 +177,35 @@ async def test_the_views_show_only_the_callers_rows(
         f"other-{uuid.uuid4().hex[:10]}@example.com",
     )
     try:
+        jobs, projects = [], []
         for owner in (user, other):
-            await conn.execute(
-                f"insert into {EXPOSED}.jobs (user_id, kind, status, finished_at, lease_owner) "
-                "values ($1, 'tone', 'succeeded', now(), 'worker-host:1')",
-                owner,
+            jobs.append(
+                await conn.fetchval(
+                    f"insert into {EXPOSED}.jobs (user_id, kind, status, finished_at, "
+                    "lease_owner) values ($1, 'tone', 'succeeded', now(), 'worker-host:1') "
+                    "returning id",
+                    owner,
+                )
             )
-            await conn.execute(
-                f"insert into {EXPOSED}.projects (owner_id, name) values ($1, 'mine')", owner
+            projects.append(
+                await conn.fetchval(
+                    f"insert into {EXPOSED}.projects (owner_id, name) values ($1, 'private') "
+                    "returning id",
+                    owner,
+                )
             )
+        # (other tests' public projects are anyone's to read: only ours are counted)
         async with as_frontend(conn, user):
-            jobs = await conn.fetch(f"select * from {EXPOSED}.jobs_view")
-            projects = await conn.fetch(f"select * from {EXPOSED}.projects_view")
-        assert [r["user_id"] for r in jobs] == [user]
-        assert "lease_owner" not in jobs[0]
-        assert [r["owner_id"] for r in projects] == [user]
-        assert "link_token" not in projects[0]
+            seen_jobs = await conn.fetch(
+                f"select * from {EXPOSED}.jobs_view where id = any($1::uuid[])", jobs
+            )
+            seen_projects = await conn.fetch(
+                f"select * from {EXPOSED}.projects_view where id = any($1::uuid[])", projects
+            )
+        assert [r["user_id"] for r in seen_jobs] == [user]
+        assert "lease_owner" not in seen_jobs[0]
+        assert [r["owner_id"] for r in seen_projects] == [user]
+        assert "link_token" not in seen_projects[0]
     finally:
         await conn.execute("delete from auth.users where id = $1", other)
 
