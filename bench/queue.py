@@ -894,6 +894,14 @@ async def run(args: argparse.Namespace, root: Path) -> Report:
     print(f"Starting the embedded Postgres in {root} ...", file=sys.stderr)
     async with embedded_postgres(root / "db") as dsn:
         await migrate(dsn)
+        if args.drop_index:
+            # the write cost of an index: the same run without it
+            conn = await asyncpg.connect(dsn)
+            try:
+                for name in args.drop_index:
+                    await conn.execute(f"drop index {name}")
+            finally:
+                await conn.close()
         postmaster = procstat.postmaster_pid(root / "db" / "pg")
         if postmaster is None:
             raise RuntimeError(f"no postmaster.pid in {root / 'db' / 'pg'}")
@@ -924,6 +932,7 @@ async def run(args: argparse.Namespace, root: Path) -> Report:
                     "latency_samples",
                     "poll_samples",
                     "poll_intervals",
+                    "drop_index",
                 )
             },
         )
@@ -1030,6 +1039,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="SOUNDSTAGE_WORKER_POLL_SECONDS values for the polling runs (2.0 is the default)",
     )
     p.add_argument("--no-procrastinate", action="store_true", help="Soundstage only")
+    p.add_argument(
+        "--drop-index",
+        action="append",
+        default=[],
+        metavar="SCHEMA.NAME",
+        help="drop this index after migrating (repeatable): an index's write cost, A/B",
+    )
     p.add_argument(
         "--profile",
         type=Path,

@@ -11,7 +11,7 @@ const config = [
       "react-hooks/set-state-in-effect": "off",
     },
   },
-  { ignores: [".next/**", ".next-*/**", "node_modules/**", "src/lib/api/schema.d.ts", "next-env.d.ts", "artifacts/**", "docs-snippets/generated/**"] },
+  { ignores: [".next/**", ".next-*/**", "node_modules/**", "src/lib/api/schema.d.ts", "src/lib/database.types.ts", "next-env.d.ts", "artifacts/**", "docs-snippets/generated/**"] },
 ];
 
 export default config;

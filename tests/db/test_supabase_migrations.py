@@ -57,8 +57,11 @@ async def _excess_privileges(conn: asyncpg.Connection) -> list[str]:
                            ('REFERENCES'), ('TRIGGER')) p(priv)
         where c.relkind in ('r', 'p', 'v', 'm', 'f')
           and has_table_privilege(r.role, c.oid, p.priv)
-          -- the frontend reads tables under RLS (its own rows), nothing else
+          -- the frontend reads tables under RLS (its own rows), and views that
+          -- read them as the caller (security_invoker: the same RLS), nothing else
           and not (r.role = 'authenticated' and p.priv = 'SELECT' and c.relrowsecurity)
+          and not (r.role = 'authenticated' and p.priv = 'SELECT' and c.relkind = 'v'
+                   and 'security_invoker=true' = any(coalesce(c.reloptions, '{}')))
         union all
         select format('%s: %s on sequence %s', r.role, p.priv, c.relname)
         from pg_class c

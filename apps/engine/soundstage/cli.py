@@ -231,6 +231,31 @@ def cmd_db_stop(args: argparse.Namespace) -> None:
     print("embedded database stopped" if stopped else "embedded database was not running")
 
 
+def cmd_db_types(args: argparse.Namespace) -> None:
+    from soundstage.db.migrate import migrate
+    from soundstage.db.typegen import EXPOSED_SCHEMAS, UnsupportedSchema, generate
+    from soundstage.engine import resolve_dsn
+
+    async def run() -> str:
+        # the configured database (the embedded one by default), migrated first,
+        # so the types are those of supabase/migrations as they stand
+        dsn = await resolve_dsn(_settings())
+        await migrate(dsn)
+        schemas = args.schema or list(EXPOSED_SCHEMAS)
+        return await generate(dsn, schemas, postgrest_version=args.postgrest_version)
+
+    try:
+        text = asyncio.run(run())
+    except UnsupportedSchema as exc:
+        sys.exit(f"soundstage db types: {exc}")
+    if args.output is None:
+        sys.stdout.write(text)
+        return
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text, encoding="utf-8")
+    print(f"wrote {args.output}", file=sys.stderr)
+
+
 def cmd_openapi(args: argparse.Namespace) -> None:
     from soundstage.openapi_ts import build_document, render_json, write_clients
 
@@ -329,6 +354,26 @@ def build_parser() -> argparse.ArgumentParser:
     dbsub = p.add_subparsers(dest="db_command", required=True)
     stop = dbsub.add_parser("stop", help="stop the embedded Postgres server")
     stop.set_defaults(fn=cmd_db_stop)
+    types = dbsub.add_parser(
+        "types",
+        help="print the TypeScript types of the Data API's schemas, as "
+        "`supabase gen types typescript` does (migrates the database first)",
+    )
+    types.add_argument(
+        "--schema",
+        action="append",
+        default=None,
+        help="a schema to include; repeat for more (default: soundstage)",
+    )
+    types.add_argument(
+        "--output", type=Path, default=None, help="e.g. apps/web/src/lib/database.types.ts"
+    )
+    types.add_argument(
+        "--postgrest-version",
+        default=None,
+        help="adds __InternalSupabase.PostgrestVersion, as the CLI does when it knows it",
+    )
+    types.set_defaults(fn=cmd_db_types)
 
     p = sub.add_parser(
         "openapi",

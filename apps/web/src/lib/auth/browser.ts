@@ -4,12 +4,15 @@
 import { createBrowserClient } from "@supabase/ssr";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { engineClient, type Api } from "@/lib/api/client";
+import type { Database } from "@/lib/database.types";
 import { DEV_TOKEN_COOKIE, SUPABASE_ANON_KEY, SUPABASE_URL, USE_SUPABASE } from "@/lib/config";
 
-let supabase: SupabaseClient | null = null;
+// Typed by the committed `supabase gen types` output (soundstage db types):
+// .schema("soundstage").from("jobs_view") knows its rows.
+let supabase: SupabaseClient<Database> | null = null;
 
-export function browserSupabase(): SupabaseClient {
-  supabase ??= createBrowserClient(SUPABASE_URL, SUPABASE_ANON_KEY);
+export function browserSupabase(): SupabaseClient<Database> {
+  supabase ??= createBrowserClient<Database>(SUPABASE_URL, SUPABASE_ANON_KEY);
   return supabase;
 }
 
