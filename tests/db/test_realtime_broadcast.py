@@ -16,6 +16,7 @@ a real worker.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import uuid
 from datetime import datetime, timedelta
@@ -25,12 +26,12 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from supabase_like import MakeDb, Server, acting_as, connected
 
 import pipelines_for_tests  # noqa: F401  (registers the test_steps kind)
 from soundstage.db.migrate import default_migrations_dir, migrate
 from soundstage.jobs import repository as repo
 from soundstage.worker import Worker
-from supabase_like import MakeDb, Server, acting_as, connected
 from support import MakeUser, wait_for_status
 
 BROADCAST_SQL = (default_migrations_dir() / "20261205002000_realtime_broadcast.sql").read_text()
@@ -121,7 +122,7 @@ def _at(message: dict[str, Any]) -> datetime:
 
 def _check_rate(messages: list[dict[str, Any]]) -> None:
     """Every progress broadcast comes a second or more after the job's previous one."""
-    for before, after in zip(messages, messages[1:], strict=False):
+    for before, after in itertools.pairwise(messages):
         if after["event"] == "job.progress":
             assert _at(after) - _at(before) >= ONE_SECOND, (before, after)
 
@@ -266,9 +267,7 @@ async def test_a_held_back_change_goes_with_the_next_heartbeat_a_second_later(
                 "set_config('request.jwt.claims', $1, true)",
                 json.dumps({"sub": str(alice), "role": "authenticated"}),
             )
-            await conn.execute(
-                "update soundstage.jobs set status = 'canceling' where id = $1", job
-            )
+            await conn.execute("update soundstage.jobs set status = 'canceling' where id = $1", job)
         assert await repo.finish(conn, job, "w1", "canceled", stage=None, error=None)
         assert [(m["event"], m["payload"]["status"]) for m in (await _sent(conn))[-2:]] == [
             ("job.status", "canceling"),
@@ -357,7 +356,8 @@ async def test_a_real_job_broadcasts_through_a_real_worker(
         user = await users()
         r = await client.post(
             "/v1/jobs",
-            json={"kind": "test_steps", "params": {"steps": 8, "step_seconds": 0.35}},
+            # progress, 2 s of quiet, progress, 2 s of quiet, done
+            json={"kind": "test_steps", "params": {"steps": 2, "step_seconds": 2.0}},
             headers=user.headers,
         )
         assert r.status_code == 202, r.text
@@ -372,10 +372,12 @@ async def test_a_real_job_broadcasts_through_a_real_worker(
         assert statuses == ["queued", "running", "succeeded"]
         assert sent[-1]["event"] == "job.status"
         assert (sent[-1]["payload"]["progress"], sent[-1]["payload"]["stage"]) == (100, "done")
-        # ~2.8 s of steps, flushed by heartbeats twice a second: a few progress
-        # sends, each a second or more after the one before.
+        # The first step's progress reaches the database within a second of the
+        # claim's broadcast, so it is held; the pipeline then says nothing for
+        # 2 s, and the worker's trailing write (1.5 s after) sends it. Without
+        # that write it would never go out: the next one carries step 2.
         progress = [m for m in sent if m["event"] == "job.progress"]
-        assert progress
+        assert "step 1/2" in [m["payload"]["stage"] for m in progress], progress
         _check_rate(sent)
         # The SSE log (job_events) still has every change: dev and API clients
         # are unaffected.
