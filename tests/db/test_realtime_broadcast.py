@@ -26,12 +26,12 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-from supabase_like import MakeDb, Server, acting_as, connected
 
 import pipelines_for_tests  # noqa: F401  (registers the test_steps kind)
 from soundstage.db.migrate import default_migrations_dir, migrate
 from soundstage.jobs import repository as repo
 from soundstage.worker import Worker
+from supabase_like import MakeDb, Server, acting_as, connected
 from support import MakeUser, wait_for_status
 
 BROADCAST_SQL = (default_migrations_dir() / "20261205002000_realtime_broadcast.sql").read_text()
