@@ -354,7 +354,7 @@ class QueueSystem(Protocol):
 class Soundstage:
     name = "soundstage"
     db = "soundstage"
-    tables = "jobs, job_events"
+    tables = "soundstage.jobs, soundstage.job_events"
 
     def __init__(
         self, conn: asyncpg.Connection, dsn: str, data_dir: Path, users: int, max_running: int
@@ -378,7 +378,7 @@ class Soundstage:
         ]
 
     async def reset(self) -> None:
-        await self.conn.execute("truncate jobs cascade")
+        await self.conn.execute("truncate soundstage.jobs cascade")
 
     async def create(self, n: int) -> list[Any]:
         offset = random.randrange(len(self.users))
