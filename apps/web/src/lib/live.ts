@@ -68,37 +68,53 @@ export function changeFromBroadcast(
 type Listener = (event: JobEventName, payload: Record<string, unknown>) => void;
 
 // One channel per page for the user's topic, whoever listens (the jobs list and
-// a job page may both be mounted): joined with the first listener, left with the last.
+// a job page may both be mounted; supabase-js hands back the same channel for
+// the same topic anyway). Joined with the first listener, left a few seconds
+// after the last, so going from the list to a job page keeps the channel.
 const listeners = new Set<Listener>();
 let channel: RealtimeChannel | null = null;
-let generation = 0;
+let joining = false;
+let leaveTimer: ReturnType<typeof setTimeout> | null = null;
+const LEAVE_AFTER_MS = 5000;
 
-async function join(current: number): Promise<void> {
-  const supabase = browserSupabase();
-  const { data } = await supabase.auth.getSession();
-  const userId = data.session?.user.id;
-  if (!userId || current !== generation) return;
-  // Private channels are authorized with the user's JWT (RLS on realtime.messages).
-  await supabase.realtime.setAuth();
-  if (current !== generation) return;
-  let ch = supabase.channel(userTopic(userId), { config: { private: true } });
-  for (const name of JOB_EVENTS) {
-    ch = ch.on("broadcast", { event: name }, ({ payload }) => {
-      for (const listener of [...listeners]) listener(name, (payload ?? {}) as Record<string, unknown>);
-    });
+async function join(): Promise<void> {
+  joining = true;
+  try {
+    const supabase = browserSupabase();
+    const { data } = await supabase.auth.getSession();
+    const userId = data.session?.user.id;
+    if (!userId || listeners.size === 0) return;
+    // Private channels are authorized with the user's JWT (RLS on realtime.messages).
+    await supabase.realtime.setAuth();
+    let ch = supabase.channel(userTopic(userId), { config: { private: true } });
+    for (const name of JOB_EVENTS) {
+      ch = ch.on("broadcast", { event: name }, ({ payload }) => {
+        for (const listener of [...listeners]) listener(name, (payload ?? {}) as Record<string, unknown>);
+      });
+    }
+    channel = ch.subscribe();
+  } finally {
+    joining = false;
+    // everyone left while joining: leave in turn
+    if (listeners.size === 0 && !leaveTimer) leaveTimer = setTimeout(leave, LEAVE_AFTER_MS);
   }
-  channel = ch.subscribe();
+}
+
+function leave(): void {
+  leaveTimer = null;
+  if (listeners.size > 0 || !channel) return;
+  void browserSupabase().removeChannel(channel);
+  channel = null;
 }
 
 function listen(listener: Listener): () => void {
   listeners.add(listener);
-  if (listeners.size === 1) void join(++generation);
+  if (leaveTimer) clearTimeout(leaveTimer);
+  leaveTimer = null;
+  if (!channel && !joining) void join();
   return () => {
     listeners.delete(listener);
-    if (listeners.size > 0) return;
-    generation++; // a join still under way gives up
-    if (channel) void browserSupabase().removeChannel(channel);
-    channel = null;
+    if (listeners.size === 0 && !leaveTimer) leaveTimer = setTimeout(leave, LEAVE_AFTER_MS);
   };
 }
 
