@@ -356,8 +356,8 @@ async def test_a_real_job_broadcasts_through_a_real_worker(
         user = await users()
         r = await client.post(
             "/v1/jobs",
-            # progress, 2 s of quiet, progress, 2 s of quiet, done
-            json={"kind": "test_steps", "params": {"steps": 2, "step_seconds": 2.0}},
+            # progress, 2.5 s of quiet, progress, 2.5 s of quiet, done
+            json={"kind": "test_steps", "params": {"steps": 2, "step_seconds": 2.5}},
             headers=user.headers,
         )
         assert r.status_code == 202, r.text
@@ -374,7 +374,7 @@ async def test_a_real_job_broadcasts_through_a_real_worker(
         assert (sent[-1]["payload"]["progress"], sent[-1]["payload"]["stage"]) == (100, "done")
         # The first step's progress reaches the database within a second of the
         # claim's broadcast, so it is held; the pipeline then says nothing for
-        # 2 s, and the worker's trailing write (1.5 s after) sends it. Without
+        # 2.5 s, and the worker's trailing write (a second after) sends it. Without
         # that write it would never go out: the next one carries step 2.
         progress = [m for m in sent if m["event"] == "job.progress"]
         assert "step 1/2" in [m["payload"]["stage"] for m in progress], progress

@@ -47,9 +47,9 @@ from soundstage.worker.outage import database_away, through_outage
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 0.5
-# Over the database's 1 s Broadcast limit by more than clock jitter between two
-# writes; with half-second ticks the trailing write comes 1.5 s after the last.
-TRAILING_WRITE_SECONDS = 1.2
+# The database's 1 s Broadcast limit: a progress write it held came at least a
+# tick after its last send, so two ticks after that write the limit has passed.
+TRAILING_WRITE_SECONDS = 1.0
 # how often one worker sweeps unreferenced project files (any worker may)
 COLLECT_OBJECTS_SECONDS = 600.0
 RENDERS = "renders"
