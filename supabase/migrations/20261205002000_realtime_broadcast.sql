@@ -18,18 +18,21 @@
 --       job.progress  progress, stage or message changed: at most once a
 --                     second per job. A change that comes sooner is held
 --                     (broadcast_pending) and goes with the job's first write
---                     a second or more after the last send (the next
---                     heartbeat), or with its next status change, which
---                     carries the whole state: the final state is never lost;
+--                     a second or more after the last send (the worker
+--                     writes once more, the lease alone, a second after its
+--                     last progress write), or with its next status change,
+--                     which carries the whole state: the final state is
+--                     never lost;
 --       job.output    an output stored (soundstage.job_outputs INSERT);
 --       job.deleted   a job that had been broadcast is deleted.
 --   * a realtime.messages SELECT policy lets `authenticated` join only the
 --     topic of their own user id.
 --
 -- Where realtime.send does not exist (the embedded database, plain Postgres)
--- the triggers do nothing, and the publication and policy steps are skipped:
--- the triggers look the function up on every call, so a database that gains
--- Realtime later broadcasts from then on. See docs/realtime.md.
+-- the triggers do nothing: they look the function up on every call, so a
+-- database that gains Realtime later broadcasts from then on. The publication
+-- step is skipped where there is no supabase_realtime publication, the policy
+-- where there is no realtime.messages. See docs/realtime.md.
 
 -- When the job was last broadcast (the clock of the 1-second limit), and
 -- whether a change since then is still unsent. Internal, like the lease
