@@ -22,7 +22,15 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 
 # The queue's internals, which no browser may read.
-JOB_COLUMNS_HIDDEN = {"lease_owner", "lease_expires_at", "idempotency_key", "request_hash"}
+JOB_COLUMNS_HIDDEN = {
+    "lease_owner",
+    "lease_expires_at",
+    "idempotency_key",
+    "request_hash",
+    # the Broadcast rate limit's bookkeeping (20261205002000_realtime_broadcast.sql)
+    "broadcast_at",
+    "broadcast_pending",
+}
 
 # Cluster roles Supabase has (roles belong to the whole server, not a database).
 CLUSTER_ROLES = """

@@ -47,6 +47,9 @@ from soundstage.worker.outage import database_away, through_outage
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 0.5
+# The database's 1 s Broadcast limit: a progress write it held came at least a
+# tick after its last send, so two ticks after that write the limit has passed.
+TRAILING_WRITE_SECONDS = 1.0
 # how often one worker sweeps unreferenced project files (any worker may)
 COLLECT_OBJECTS_SECONDS = 600.0
 RENDERS = "renders"
@@ -83,6 +86,7 @@ class _Context:
     tmp_root: Path
     checkpointed: bool = False
     renewed_at: float = field(default_factory=lambda: asyncio.get_running_loop().time())
+    flushed_at: float | None = None  # the last write that carried progress
     _pending: dict[str, Any] = field(default_factory=dict)
     _workdir: Path | None = None
 
@@ -595,11 +599,18 @@ class Worker:
         it writes only when there is progress to flush or the lease is a third
         spent, so an idle job does not churn the row (and Realtime) twice a second."""
         loop = asyncio.get_running_loop()
+        now = loop.time()
         pending = ctx.take_pending()
-        if not pending and loop.time() - ctx.renewed_at < self.lease_seconds / 3:
+        # One more write (the lease alone) a while after the last progress
+        # write: the database may have held that progress back (Realtime
+        # Broadcast goes at most once a second per job) and sends it with the
+        # job's next write a second later (docs/realtime.md).
+        trailing = ctx.flushed_at is not None and now - ctx.flushed_at >= TRAILING_WRITE_SECONDS
+        if not pending and not trailing and now - ctx.renewed_at < self.lease_seconds / 3:
             async with self.db.privileged() as conn:
                 return await repo.current_status(conn, job.id, self.id)
-        ctx.renewed_at = loop.time()
+        ctx.renewed_at = now
+        ctx.flushed_at = now if pending else None
         async with self.db.privileged() as conn:
             return await repo.heartbeat(
                 conn,

@@ -41,7 +41,13 @@ export function JobsList() {
     setJobs([]);
     setCursor(null);
     void load();
-    return watchJobs(() => void load());
+    // progress patches the row in place; anything else reloads the first page
+    return watchJobs(
+      () => void load(),
+      2000,
+      (jobId, change) =>
+        setJobs((old) => old.map((j) => (j.id === jobId ? ({ ...j, ...change } as Job) : j))),
+    );
   }, [load]);
 
   useEffect(() => {
