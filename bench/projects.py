@@ -66,7 +66,8 @@ async def _seed(conn: asyncpg.Connection, owner: uuid.UUID, commits: int, files:
     )
     shas = [uuid.uuid4().hex + uuid.uuid4().hex for _ in range(commits * files)]
     await conn.execute(
-        "insert into soundstage.stored_objects (sha256, bucket, object_path, bytes, content_type) "
+        "insert into soundstage_private.stored_objects (sha256, bucket, object_path, bytes, "
+        "content_type) "
         "select s, 'renders', 'objects/' || s, 1, 'audio/wav' from unnest($1::text[]) s",
         shas,
     )
@@ -166,7 +167,8 @@ async def run(commits: int, files: int, runs: int) -> dict[str, dict[str, float]
         )
         results["check"] = {"files_copied_as_rows": float(copied),
                             "stored_objects": float(await conn.fetchval(
-                                "select count(*) from soundstage.stored_objects"))}  # fmt: skip
+                                "select count(*) from "
+                                "soundstage_private.stored_objects"))}  # fmt: skip
         await conn.close()
         return results
     finally:

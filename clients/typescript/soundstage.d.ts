@@ -2778,7 +2778,48 @@ export interface components {
             started_at: string | null;
             finished_at: string | null;
         };
-        /** @description A ``soundstage.job_events`` row (Realtime INSERTs): the same events as the SSE stream. */
+        /**
+         * @description The payload of the ``job.status`` and ``job.progress`` Realtime Broadcast
+         *     messages on the private topic ``soundstage:user:<user_id>``: ``job.status``
+         *     on creation and every status change, ``job.progress`` at most once a second
+         *     per job (docs/realtime.md).
+         */
+        JobBroadcast: {
+            /** Format: uuid */
+            job_id: string;
+            kind: string;
+            status: components["schemas"]["JobStatus"];
+            progress: number;
+            stage: string | null;
+            message: string | null;
+            error: components["schemas"]["JobError"] | null;
+            attempts: number;
+            /**
+             * @description when the database sent it
+             * Format: date-time
+             */
+            at: string;
+        };
+        /** @description The payload of a ``job.deleted`` Broadcast message. */
+        JobBroadcastDeleted: {
+            /** Format: uuid */
+            job_id: string;
+        };
+        /**
+         * @description The payload of a ``job.output`` Broadcast message: a file was stored
+         *     (fetch the job for its signed URL).
+         */
+        JobBroadcastOutput: {
+            /** Format: uuid */
+            job_id: string;
+            name: string;
+            content_type: string;
+            bytes: number;
+        };
+        /**
+         * @description A ``soundstage.job_events`` row (Realtime Postgres Changes INSERTs): the same
+         *     events as the SSE stream.
+         */
         JobEventRow: {
             id: number;
             /** Format: uuid */
@@ -2806,8 +2847,9 @@ export interface components {
             message: string | null;
         };
         /**
-         * @description A ``soundstage.jobs`` row as Supabase Realtime delivers it (``payload.new``)
-         *     to a signed-in page: the columns granted to ``authenticated``, own rows only.
+         * @description A ``soundstage.jobs_view`` row as a signed-in page reads it through the
+         *     Data API (``supabase.schema('soundstage').from('jobs_view').select('*')``):
+         *     the columns granted to ``authenticated``, own rows only.
          */
         JobRow: {
             /** Format: uuid */
@@ -9075,6 +9117,9 @@ export type UploadRef = components["schemas"]["UploadRef"];
 export type VocalsParams = components["schemas"]["VocalsParams"];
 export type JobCreateVocals = components["schemas"]["JobCreateVocals"];
 export type JobVocals = components["schemas"]["JobVocals"];
+export type JobBroadcast = components["schemas"]["JobBroadcast"];
+export type JobBroadcastDeleted = components["schemas"]["JobBroadcastDeleted"];
+export type JobBroadcastOutput = components["schemas"]["JobBroadcastOutput"];
 export type JobEventRow = components["schemas"]["JobEventRow"];
 export type JobOutputEvent = components["schemas"]["JobOutputEvent"];
 export type JobProgressEvent = components["schemas"]["JobProgressEvent"];

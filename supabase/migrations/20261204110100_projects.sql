@@ -28,7 +28,7 @@ grant usage on schema soundstage_private to authenticated, soundstage_api;
 -- an object is removed (row and file together, see projects/objects.py
 -- collect) only at refcount 0, under its row lock; the count trigger refuses
 -- a file whose object row is missing.
-create table soundstage.stored_objects (
+create table soundstage_private.stored_objects (
   sha256 text primary key check (sha256 ~ '^[0-9a-f]{64}$'),
   bucket text not null,
   object_path text not null,
@@ -40,7 +40,7 @@ create table soundstage.stored_objects (
 -- refcount changes on every commit and fork: room on the page for HOT updates,
 -- and no index on refcount (not even a partial one), which would forbid them
 with (fillfactor = 70);
-alter table soundstage.stored_objects enable row level security;
+alter table soundstage_private.stored_objects enable row level security;
 -- no policies: only the owner (worker, maintenance) and the definer functions touch it
 
 -- ------------------------------------------------------------------ projects
@@ -202,18 +202,18 @@ declare
 begin
   if tg_op = 'INSERT' then
     select count(distinct n.sha256) into expected from new_rows n;
-    perform 1 from soundstage.stored_objects s
+    perform 1 from soundstage_private.stored_objects s
       where s.sha256 in (select n.sha256 from new_rows n)
       order by s.sha256 for no key update;
-    update soundstage.stored_objects s set refcount = s.refcount + d.n
+    update soundstage_private.stored_objects s set refcount = s.refcount + d.n
       from (select n.sha256, count(*)::integer as n from new_rows n group by n.sha256) d
       where s.sha256 = d.sha256;
   else
     select count(distinct o.sha256) into expected from old_rows o;
-    perform 1 from soundstage.stored_objects s
+    perform 1 from soundstage_private.stored_objects s
       where s.sha256 in (select o.sha256 from old_rows o)
       order by s.sha256 for no key update;
-    update soundstage.stored_objects s set refcount = s.refcount - d.n
+    update soundstage_private.stored_objects s set refcount = s.refcount - d.n
       from (select o.sha256, count(*)::integer as n from old_rows o group by o.sha256) d
       where s.sha256 = d.sha256;
   end if;
@@ -246,7 +246,7 @@ language sql
 security definer
 set search_path = ''
 as $$
-  insert into soundstage.stored_objects as s (sha256, bucket, object_path, bytes, content_type)
+  insert into soundstage_private.stored_objects as s (sha256, bucket, object_path, bytes, content_type)
   values (p_sha256, p_bucket, p_path, p_bytes, p_content_type)
   on conflict (sha256) do update set refcount = s.refcount
   returning s.refcount = 0
@@ -396,7 +396,7 @@ create policy project_events_insert on soundstage.project_events for insert to s
 -- the writes the API makes for soundstage_api. The link token is the owner's
 -- to hand out: the frontend's role never reads it.
 revoke all on soundstage.projects, soundstage.project_members, soundstage.commits, soundstage.commit_files,
-  soundstage.branches, soundstage.project_events, soundstage.stored_objects from anon, authenticated;
+  soundstage.branches, soundstage.project_events, soundstage_private.stored_objects from anon, authenticated;
 grant select (id, owner_id, name, description, genre, visibility, default_branch,
               forked_from_project, forked_from_commit, created_at, updated_at)
   on soundstage.projects to authenticated;

@@ -23,6 +23,7 @@
 --   public.soundstage_<f>                         -> soundstage_private.<f>
 --   soundstage.{rate_limits, orphaned_objects,
 --               record_deleted_user_objects}      -> soundstage_private.<name>
+--   public.stored_objects                         -> soundstage_private.stored_objects
 --   public.<anything else>                        -> soundstage.<name>
 -- tests/db/test_soundstage_schema.py checks that an upgraded database and a
 -- fresh one end up with the same catalog, and that the rows survive.
@@ -48,11 +49,13 @@ begin
 
   foreach t in array array[
     'uploads', 'jobs', 'job_outputs', 'job_checkpoints', 'job_events', 'lexicon_entries',
-    'projects', 'project_members', 'branches', 'commits', 'commit_files', 'stored_objects',
+    'projects', 'project_members', 'branches', 'commits', 'commit_files',
     'project_events', 'api_keys', 'manuscript_stats'
   ] loop
     execute format('alter table public.%I set schema soundstage', t);
   end loop;
+  -- the content-addressed files' reference counts: no frontend reads them
+  alter table public.stored_objects set schema soundstage_private;
   alter table soundstage.rate_limits set schema soundstage_private;
   alter table soundstage.orphaned_objects set schema soundstage_private;
   alter function soundstage.record_deleted_user_objects() set schema soundstage_private;
@@ -74,6 +77,8 @@ begin
   loop
     def := pg_get_functiondef(f.oid);
     rewritten := regexp_replace(def, '\mpublic\.soundstage_(\w+)', 'soundstage_private.\1', 'g');
+    rewritten := regexp_replace(rewritten, '\mpublic\.stored_objects\M',
+                                'soundstage_private.stored_objects', 'g');
     rewritten := regexp_replace(
       rewritten, '(?<![[:alnum:]_.])soundstage\.(rate_limits|orphaned_objects|record_deleted_user_objects)\M',
       'soundstage_private.\1', 'g');

@@ -3,7 +3,8 @@
 -- Four tables keep columns from the frontend with column-level grants: jobs
 -- (the queue's lease owner, lease expiry, idempotency key and request hash),
 -- projects (the link token, the owner's to hand out), api_keys (the key's
--- hash) and webhooks (the signing secret). PostgREST expands `select=*` to every column of the table, so
+-- hash) and webhooks (the signing secret). PostgREST expands `select=*` to
+-- every column of the table, so
 -- `supabase.schema('soundstage').from('jobs').select('*')` failed with a bare
 -- 42501 (permission denied), and `supabase gen types` listed columns the user
 -- cannot read.
@@ -15,9 +16,9 @@
 -- security_invoker: the view reads the table as the caller, so the table's
 -- RLS policies and column grants still decide everything (a view owned by
 -- postgres would otherwise read every user's rows). That is also why the
--- tables keep their column grants: an invoker view needs them, and Supabase
--- Realtime's Postgres Changes on soundstage.jobs reads the table itself (it
--- drops the columns the subscriber may not select).
+-- tables keep their column grants: an invoker view needs them. (Live progress
+-- reaches browsers by Realtime Broadcast, 20261205002000, not by Postgres
+-- Changes on soundstage.jobs.)
 --
 -- On the tables themselves only an explicit select list works (the columns
 -- below); docs/deploy.md lists them. tests/db/test_frontend_reads.py checks

@@ -50,10 +50,9 @@ READABLE = {
     *COLUMN_GRANTED.values(),
 }
 
-# Listed in the exposed schema but read by no frontend. Each should live in
-# soundstage_private instead; stored_objects (the content-addressed files'
-# reference counts, for the owner and definer functions only) has not moved yet.
-NOT_READABLE = {"stored_objects"}
+# Listed in the exposed schema but read by no frontend (each such table belongs
+# in soundstage_private instead).
+NOT_READABLE: set[str] = set()
 
 
 @pytest.fixture

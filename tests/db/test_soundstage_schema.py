@@ -37,7 +37,6 @@ ENGINE_TABLES = [
     "branches",
     "commits",
     "commit_files",
-    "stored_objects",
     "project_events",
     "api_keys",
     "manuscript_stats",
@@ -238,6 +237,7 @@ async def _seed_old(conn: asyncpg.Connection) -> dict[str, Any]:
         alice,
     )
     counts = {t: await conn.fetchval(f"select count(*) from public.{t}") for t in ENGINE_TABLES}
+    counts["stored_objects"] = await conn.fetchval("select count(*) from public.stored_objects")
     return {"alice": alice, "bob": bob, "job": job, "project": project, "counts": counts}
 
 
@@ -260,7 +260,8 @@ async def test_upgrading_an_old_deployment_keeps_every_row(
     async with connected(server.db(name)) as conn:
         for table, count in seeded["counts"].items():
             assert await conn.fetchval(f"select to_regclass('public.{table}')") is None, table
-            moved = await conn.fetchval(f"select count(*) from soundstage.{table}")
+            schema = "soundstage_private" if table == "stored_objects" else "soundstage"
+            moved = await conn.fetchval(f"select count(*) from {schema}.{table}")
             assert moved == count, table
         # the migration history moved with its rows, and gained one
         kept = await conn.fetch(

@@ -76,7 +76,8 @@ async def seed_project(
     own = shas or [uuid.uuid4().hex + uuid.uuid4().hex for _ in range(n_files)]
     await conn.execute(
         """
-        insert into soundstage.stored_objects (sha256, bucket, object_path, bytes, content_type)
+        insert into soundstage_private.stored_objects (sha256, bucket, object_path, bytes,
+          content_type)
         select s, 'renders', 'objects/' || left(s, 2) || '/' || s, 1000, 'audio/wav'
         from unnest($1::text[]) s on conflict do nothing
         """,
@@ -175,7 +176,7 @@ async def test_rls_every_role_and_visibility(dsn: str, make_user: MakeUser) -> N
         for role in ("authenticated", "soundstage_api"):
             async with acting(conn, role, owner) as c:
                 with pytest.raises(asyncpg.InsufficientPrivilegeError):
-                    await c.fetchval("select count(*) from soundstage.stored_objects")
+                    await c.fetchval("select count(*) from soundstage_private.stored_objects")
             async with acting(conn, "authenticated", owner) as c:
                 with pytest.raises(asyncpg.InsufficientPrivilegeError):
                     await c.execute(

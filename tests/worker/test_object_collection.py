@@ -28,7 +28,7 @@ async def test_the_reaper_collects_unreferenced_objects(
     conn = await asyncpg.connect(dsn)
     try:
         await conn.execute(
-            "insert into soundstage.stored_objects (sha256, bucket, object_path, bytes, "
+            "insert into soundstage_private.stored_objects (sha256, bucket, object_path, bytes, "
             "content_type)"
             " values ($1, 'renders', $2, $3, 'application/octet-stream')",
             sha,
@@ -44,7 +44,8 @@ async def test_the_reaper_collects_unreferenced_objects(
             for _ in range(100):
                 if (
                     await conn.fetchval(
-                        "select count(*) from soundstage.stored_objects where sha256 = $1", sha
+                        "select count(*) from soundstage_private.stored_objects where sha256 = $1",
+                        sha,
                     )
                     == 0
                 ):
@@ -55,7 +56,7 @@ async def test_the_reaper_collects_unreferenced_objects(
             await task
         assert (
             await conn.fetchval(
-                "select count(*) from soundstage.stored_objects where sha256 = $1", sha
+                "select count(*) from soundstage_private.stored_objects where sha256 = $1", sha
             )
             == 0
         )

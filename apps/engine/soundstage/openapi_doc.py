@@ -29,6 +29,9 @@ from pydantic.json_schema import models_json_schema
 
 from soundstage.errors_http import ErrorEnvelope
 from soundstage.jobs.schemas import (
+    JobBroadcast,
+    JobBroadcastDeleted,
+    JobBroadcastOutput,
     JobEventRow,
     JobOutputEvent,
     JobProgressEvent,
@@ -45,6 +48,9 @@ _LIVE_MODELS: tuple[type[BaseModel], ...] = (
     JobOutputEvent,
     JobRow,
     JobEventRow,
+    JobBroadcast,
+    JobBroadcastOutput,
+    JobBroadcastDeleted,
 )
 
 

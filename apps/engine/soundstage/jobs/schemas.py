@@ -121,9 +121,11 @@ class QueueStatus(BaseModel):
 
 
 # --- live progress: what GET /v1/jobs/{id}/events sends, and what Supabase
-# Realtime delivers for the same tables (the database writes both: see the
-# soundstage_job_event trigger in supabase/migrations). Documented in the
-# OpenAPI document so typed clients share one definition of each.
+# Realtime delivers (Broadcast messages on the user's private topic, and
+# job_events rows through Postgres Changes). The database writes all of them
+# (soundstage_private.job_event and the broadcast triggers in
+# supabase/migrations; docs/realtime.md). Documented in the OpenAPI document so
+# typed clients share one definition of each.
 
 
 class JobStatusEvent(BaseModel):
@@ -154,8 +156,9 @@ class JobOutputEvent(BaseModel):
 
 
 class JobRow(BaseModel):
-    """A ``soundstage.jobs`` row as Supabase Realtime delivers it (``payload.new``)
-    to a signed-in page: the columns granted to ``authenticated``, own rows only."""
+    """A ``soundstage.jobs_view`` row as a signed-in page reads it through the
+    Data API (``supabase.schema('soundstage').from('jobs_view').select('*')``):
+    the columns granted to ``authenticated``, own rows only."""
 
     id: UUID
     user_id: UUID
@@ -177,7 +180,8 @@ class JobRow(BaseModel):
 
 
 class JobEventRow(BaseModel):
-    """A ``soundstage.job_events`` row (Realtime INSERTs): the same events as the SSE stream."""
+    """A ``soundstage.job_events`` row (Realtime Postgres Changes INSERTs): the same
+    events as the SSE stream."""
 
     id: int
     job_id: UUID
@@ -185,3 +189,36 @@ class JobEventRow(BaseModel):
     type: str = Field(description="status | progress | output; data is the matching *Event")
     data: dict[str, Any]
     created_at: datetime
+
+
+class JobBroadcast(BaseModel):
+    """The payload of the ``job.status`` and ``job.progress`` Realtime Broadcast
+    messages on the private topic ``soundstage:user:<user_id>``: ``job.status``
+    on creation and every status change, ``job.progress`` at most once a second
+    per job (docs/realtime.md)."""
+
+    job_id: UUID
+    kind: str
+    status: JobStatus
+    progress: int
+    stage: str | None
+    message: str | None
+    error: JobError | None
+    attempts: int
+    at: datetime = Field(description="when the database sent it")
+
+
+class JobBroadcastOutput(BaseModel):
+    """The payload of a ``job.output`` Broadcast message: a file was stored
+    (fetch the job for its signed URL)."""
+
+    job_id: UUID
+    name: str
+    content_type: str
+    bytes: int
+
+
+class JobBroadcastDeleted(BaseModel):
+    """The payload of a ``job.deleted`` Broadcast message."""
+
+    job_id: UUID

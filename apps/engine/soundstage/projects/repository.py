@@ -483,7 +483,7 @@ async def lock_unreferenced(conn: Connection, shas: Sequence[str] | None) -> lis
     locked; rows another transaction holds are skipped (it is using them)."""
     return await conn.fetch(
         """
-        select sha256, bucket, object_path from soundstage.stored_objects
+        select sha256, bucket, object_path from soundstage_private.stored_objects
         where refcount = 0 and ($1::text[] is null or sha256 = any($1::text[]))
         order by sha256
         for update skip locked
@@ -494,7 +494,8 @@ async def lock_unreferenced(conn: Connection, shas: Sequence[str] | None) -> lis
 
 async def delete_objects(conn: Connection, shas: Sequence[str]) -> None:
     await conn.execute(
-        "delete from soundstage.stored_objects where sha256 = any($1::text[]) and refcount = 0",
+        "delete from soundstage_private.stored_objects where sha256 = any($1::text[]) and "
+        "refcount = 0",
         list(shas),
     )
 
@@ -502,7 +503,8 @@ async def delete_objects(conn: Connection, shas: Sequence[str]) -> None:
 async def object_refcounts(conn: Connection, shas: Sequence[str]) -> dict[str, int]:
     """Privileged (tests and maintenance): the stored reference counts."""
     rows = await conn.fetch(
-        "select sha256, refcount from soundstage.stored_objects where sha256 = any($1::text[])",
+        "select sha256, refcount from soundstage_private.stored_objects where sha256 = "
+        "any($1::text[])",
         list(shas),
     )
     return {r["sha256"]: r["refcount"] for r in rows}

@@ -350,6 +350,8 @@ export type Database = {
       jobs: {
         Row: {
           attempts: number
+          broadcast_at: string | null
+          broadcast_pending: boolean
           created_at: string
           error: Json | null
           finished_at: string | null
@@ -375,6 +377,8 @@ export type Database = {
         }
         Insert: {
           attempts?: number
+          broadcast_at?: string | null
+          broadcast_pending?: boolean
           created_at?: string
           error?: Json | null
           finished_at?: string | null
@@ -400,6 +404,8 @@ export type Database = {
         }
         Update: {
           attempts?: number
+          broadcast_at?: string | null
+          broadcast_pending?: boolean
           created_at?: string
           error?: Json | null
           finished_at?: string | null
@@ -621,36 +627,6 @@ export type Database = {
             referencedColumns: ["id"]
           },
         ]
-      }
-      stored_objects: {
-        Row: {
-          bucket: string
-          bytes: number
-          content_type: string
-          created_at: string
-          object_path: string
-          refcount: number
-          sha256: string
-        }
-        Insert: {
-          bucket: string
-          bytes: number
-          content_type: string
-          created_at?: string
-          object_path: string
-          refcount?: number
-          sha256: string
-        }
-        Update: {
-          bucket?: string
-          bytes?: number
-          content_type?: string
-          created_at?: string
-          object_path?: string
-          refcount?: number
-          sha256?: string
-        }
-        Relationships: []
       }
       uploads: {
         Row: {

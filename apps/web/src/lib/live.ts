@@ -6,7 +6,7 @@
  * gets the fields of the job that changed.
  */
 import type { RealtimeChannel } from "@supabase/supabase-js";
-import type { Job, JobStatus } from "@/lib/api/client";
+import type { Job, JobBroadcast, JobStatus } from "@/lib/api/client";
 import { browserSupabase, getToken } from "@/lib/auth/browser";
 import { ENGINE_URL, USE_SUPABASE } from "@/lib/config";
 import { streamJobEvents } from "@/lib/sse";
@@ -26,19 +26,9 @@ export const JOB_EVENTS = ["job.status", "job.progress", "job.output", "job.dele
 export type JobEventName = (typeof JOB_EVENTS)[number];
 
 /** `job.status` (every status change, at once) and `job.progress` (at most
- *  once a second per job): the job's state when it was sent. */
-export interface JobBroadcast {
-  job_id: string;
-  kind: string;
-  status: JobStatus;
-  progress: number;
-  stage: string | null;
-  message: string | null;
-  error: Job["error"];
-  attempts: number;
-  /** when the database sent it (ISO 8601) */
-  at: string;
-}
+ *  once a second per job): the job's state when it was sent (the engine's
+ *  OpenAPI document defines it, `JobBroadcast`). */
+export type { JobBroadcast };
 
 /** A user's private topic: only they may join it (a realtime.messages policy). */
 export function userTopic(userId: string): string {

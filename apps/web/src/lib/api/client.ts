@@ -15,6 +15,7 @@ export type Upload = Schemas["Upload"];
 export type ErrorBody = Schemas["ErrorBody"];
 export type JobRow = Schemas["JobRow"];
 export type JobEvent = Schemas["JobEvent"];
+export type JobBroadcast = Schemas["JobBroadcast"];
 export type Kind = Job["kind"];
 /** A job narrowed to one kind: its `params` are that kind's. */
 export type JobOf<K extends Kind> = Extract<Job, { kind: K }>;

@@ -4232,8 +4232,70 @@ export interface components {
             finished_at: string | null;
         };
         /**
+         * JobBroadcast
+         * @description The payload of the ``job.status`` and ``job.progress`` Realtime Broadcast
+         *     messages on the private topic ``soundstage:user:<user_id>``: ``job.status``
+         *     on creation and every status change, ``job.progress`` at most once a second
+         *     per job (docs/realtime.md).
+         */
+        JobBroadcast: {
+            /**
+             * Job Id
+             * Format: uuid
+             */
+            job_id: string;
+            /** Kind */
+            kind: string;
+            status: components["schemas"]["JobStatus"];
+            /** Progress */
+            progress: number;
+            /** Stage */
+            stage: string | null;
+            /** Message */
+            message: string | null;
+            error: components["schemas"]["JobError"] | null;
+            /** Attempts */
+            attempts: number;
+            /**
+             * At
+             * Format: date-time
+             * @description when the database sent it
+             */
+            at: string;
+        };
+        /**
+         * JobBroadcastDeleted
+         * @description The payload of a ``job.deleted`` Broadcast message.
+         */
+        JobBroadcastDeleted: {
+            /**
+             * Job Id
+             * Format: uuid
+             */
+            job_id: string;
+        };
+        /**
+         * JobBroadcastOutput
+         * @description The payload of a ``job.output`` Broadcast message: a file was stored
+         *     (fetch the job for its signed URL).
+         */
+        JobBroadcastOutput: {
+            /**
+             * Job Id
+             * Format: uuid
+             */
+            job_id: string;
+            /** Name */
+            name: string;
+            /** Content Type */
+            content_type: string;
+            /** Bytes */
+            bytes: number;
+        };
+        /**
          * JobEventRow
-         * @description A ``soundstage.job_events`` row (Realtime INSERTs): the same events as the SSE stream.
+         * @description A ``soundstage.job_events`` row (Realtime Postgres Changes INSERTs): the same
+         *     events as the SSE stream.
          */
         JobEventRow: {
             /** Id */
@@ -4289,8 +4351,9 @@ export interface components {
         };
         /**
          * JobRow
-         * @description A ``soundstage.jobs`` row as Supabase Realtime delivers it (``payload.new``)
-         *     to a signed-in page: the columns granted to ``authenticated``, own rows only.
+         * @description A ``soundstage.jobs_view`` row as a signed-in page reads it through the
+         *     Data API (``supabase.schema('soundstage').from('jobs_view').select('*')``):
+         *     the columns granted to ``authenticated``, own rows only.
          */
         JobRow: {
             /**
