@@ -2817,8 +2817,8 @@ export interface components {
             bytes: number;
         };
         /**
-         * @description A ``soundstage.job_events`` row (Realtime Postgres Changes INSERTs): the same
-         *     events as the SSE stream.
+         * @description A ``soundstage.job_events`` row (Realtime Postgres Changes INSERTs): the job's
+         *     status changes and outputs (its progress goes by Broadcast, ``JobBroadcast``).
          */
         JobEventRow: {
             id: number;
@@ -2826,7 +2826,7 @@ export interface components {
             job_id: string;
             /** Format: uuid */
             user_id: string;
-            /** @description status | progress | output; data is the matching *Event */
+            /** @description status | output; data is the matching *Event */
             type: string;
             data: {
                 [key: string]: unknown;

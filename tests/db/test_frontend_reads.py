@@ -37,6 +37,7 @@ READABLE = {
     "job_outputs",
     "job_checkpoints",
     "job_events",
+    "job_progress_events",
     "lexicon_entries",
     "manuscript_stats",
     "project_members",

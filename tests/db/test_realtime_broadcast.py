@@ -379,11 +379,18 @@ async def test_a_real_job_broadcasts_through_a_real_worker(
         progress = [m for m in sent if m["event"] == "job.progress"]
         assert "step 1/2" in [m["payload"]["stage"] for m in progress], progress
         _check_rate(sent)
-        # The SSE log (job_events) still has every change: dev and API clients
-        # are unaffected.
+        # The SSE stream still has every change: dev and API clients are
+        # unaffected. The published table has only the transitions and outputs.
         r = await client.get(f"/v1/jobs/{job_id}/events", headers=user.headers)
         assert r.status_code == 200
         assert "event: progress" in r.text
+        published_types = await admin.fetch(
+            "select distinct type from soundstage.job_events where job_id = $1", job_id
+        )
+        assert {t["type"] for t in published_types} <= {"status", "output"}
+        assert await admin.fetchval(
+            "select count(*) from soundstage.job_progress_events where job_id = $1", job_id
+        )
     finally:
         await admin.execute("drop schema if exists realtime cascade")
         await admin.close()

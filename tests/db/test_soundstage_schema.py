@@ -177,6 +177,8 @@ async def _seed_old(conn: asyncpg.Connection) -> dict[str, Any]:
         "values ($1, 'tone', '{\"seconds\": 1}', 'running', 'w1') returning id",
         alice,
     )
+    # a progress change: that version logged it in job_events
+    await conn.execute("update public.jobs set progress = 40, stage = 'half' where id = $1", job)
     await conn.execute(
         "insert into public.job_outputs (job_id, user_id, name, content_type, bytes, object_path) "
         "values ($1, $2, 'tone.wav', 'audio/wav', 44, $3)",
@@ -238,7 +240,23 @@ async def _seed_old(conn: asyncpg.Connection) -> dict[str, Any]:
     )
     counts = {t: await conn.fetchval(f"select count(*) from public.{t}") for t in ENGINE_TABLES}
     counts["stored_objects"] = await conn.fetchval("select count(*) from public.stored_objects")
-    return {"alice": alice, "bob": bob, "job": job, "project": project, "counts": counts}
+    # progress rows move to their own table (20261205004000), ids kept
+    counts["job_events"] = await conn.fetchval(
+        "select count(*) from public.job_events where type <> 'progress'"
+    )
+    progress_ids = [
+        r["id"]
+        for r in await conn.fetch("select id from public.job_events where type = 'progress'")
+    ]
+    assert progress_ids
+    return {
+        "alice": alice,
+        "bob": bob,
+        "job": job,
+        "project": project,
+        "counts": counts,
+        "progress_ids": progress_ids,
+    }
 
 
 @pytest.mark.parametrize("supabase", [True, False], ids=["supabase", "plain"])
@@ -263,6 +281,10 @@ async def test_upgrading_an_old_deployment_keeps_every_row(
             schema = "soundstage_private" if table == "stored_objects" else "soundstage"
             moved = await conn.fetchval(f"select count(*) from {schema}.{table}")
             assert moved == count, table
+        moved_progress = await conn.fetch(
+            "select id from soundstage.job_progress_events order by id"
+        )
+        assert [r["id"] for r in moved_progress] == seeded["progress_ids"]
         # the migration history moved with its rows, and gained one
         kept = await conn.fetch(
             "select version, checksum, applied_at from soundstage_private.schema_migrations "

@@ -39,8 +39,7 @@ async def _progress_events(dsn: str, job_id: str) -> list[dict[str, object]]:
     conn = await asyncpg.connect(dsn)
     try:
         rows = await conn.fetch(
-            "select data from soundstage.job_events where job_id = $1 and type = 'progress' "
-            "order by id",
+            "select data from soundstage.job_progress_events where job_id = $1 order by id",
             job_id,
         )
     finally:

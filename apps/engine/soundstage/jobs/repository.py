@@ -1,7 +1,7 @@
 """All SQL on the jobs domain's tables (``jobs``, ``job_outputs``,
-``job_checkpoints``, ``job_events``): the one owner of those tables, as
-procrastinate's ``manager.py``. The API's services, the pipelines and the worker
-call it; none writes SQL of its own on these tables.
+``job_checkpoints``, ``job_events``, ``job_progress_events``): the one owner of
+those tables, as procrastinate's ``manager.py``. The API's services, the
+pipelines and the worker call it; none writes SQL of its own on these tables.
 
 Functions take a connection: the caller decides whether it is a user's RLS
 transaction (``Database.as_user``) or the worker's privileged one. The queue's
@@ -286,10 +286,17 @@ async def recent_durations(conn: Connection) -> dict[str, float]:
 async def events_after(
     conn: Connection, job_id: UUID, after_id: int, limit: int = 500
 ) -> list[asyncpg.Record]:
+    # Progress rows live apart from status and output rows (only the latter are
+    # published to Realtime); one sequence numbers both, so the union in id
+    # order is the job's stream.
     return await conn.fetch(
         """
-        select id, type, data from soundstage.job_events
-        where job_id = $1 and id > $2 order by id limit $3
+        (select id, type, data from soundstage.job_events
+         where job_id = $1 and id > $2 order by id limit $3)
+        union all
+        (select id, 'progress', data from soundstage.job_progress_events
+         where job_id = $1 and id > $2 order by id limit $3)
+        order by id limit $3
         """,
         job_id,
         after_id,
@@ -670,8 +677,12 @@ async def user_events_after(
     the job half of ``GET /v1/events``."""
     return await conn.fetch(
         """
-        select id, job_id, type, data from soundstage.job_events
-        where user_id = (select auth.uid()) and id > $1 order by id limit $2
+        (select id, job_id, type, data from soundstage.job_events
+         where user_id = (select auth.uid()) and id > $1 order by id limit $2)
+        union all
+        (select id, job_id, 'progress', data from soundstage.job_progress_events
+         where user_id = (select auth.uid()) and id > $1 order by id limit $2)
+        order by id limit $2
         """,
         after_id,
         limit,
@@ -679,7 +690,10 @@ async def user_events_after(
 
 
 async def last_event_id(conn: Connection) -> int:
-    last: int | None = await conn.fetchval("select max(id) from soundstage.job_events")
+    last: int | None = await conn.fetchval(
+        "select greatest((select max(id) from soundstage.job_events), "
+        "(select max(id) from soundstage.job_progress_events))"
+    )
     return last or 0
 
 

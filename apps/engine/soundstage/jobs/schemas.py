@@ -180,13 +180,13 @@ class JobRow(BaseModel):
 
 
 class JobEventRow(BaseModel):
-    """A ``soundstage.job_events`` row (Realtime Postgres Changes INSERTs): the same
-    events as the SSE stream."""
+    """A ``soundstage.job_events`` row (Realtime Postgres Changes INSERTs): the job's
+    status changes and outputs (its progress goes by Broadcast, ``JobBroadcast``)."""
 
     id: int
     job_id: UUID
     user_id: UUID
-    type: str = Field(description="status | progress | output; data is the matching *Event")
+    type: str = Field(description="status | output; data is the matching *Event")
     data: dict[str, Any]
     created_at: datetime
 

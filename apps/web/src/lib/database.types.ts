@@ -347,6 +347,45 @@ export type Database = {
           },
         ]
       }
+      job_progress_events: {
+        Row: {
+          created_at: string
+          data: NonNullable<Json>
+          id: number
+          job_id: string
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          data: NonNullable<Json>
+          id?: number
+          job_id: string
+          user_id: string
+        }
+        Update: {
+          created_at?: string
+          data?: NonNullable<Json>
+          id?: number
+          job_id?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "job_progress_events_job_id_fkey"
+            columns: ["job_id"]
+            isOneToOne: false
+            referencedRelation: "jobs"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "job_progress_events_job_id_fkey"
+            columns: ["job_id"]
+            isOneToOne: false
+            referencedRelation: "jobs_view"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       jobs: {
         Row: {
           attempts: number

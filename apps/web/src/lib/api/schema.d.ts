@@ -4294,8 +4294,8 @@ export interface components {
         };
         /**
          * JobEventRow
-         * @description A ``soundstage.job_events`` row (Realtime Postgres Changes INSERTs): the same
-         *     events as the SSE stream.
+         * @description A ``soundstage.job_events`` row (Realtime Postgres Changes INSERTs): the job's
+         *     status changes and outputs (its progress goes by Broadcast, ``JobBroadcast``).
          */
         JobEventRow: {
             /** Id */
@@ -4312,7 +4312,7 @@ export interface components {
             user_id: string;
             /**
              * Type
-             * @description status | progress | output; data is the matching *Event
+             * @description status | output; data is the matching *Event
              */
             type: string;
             /** Data */
