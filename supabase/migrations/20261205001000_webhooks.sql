@@ -28,6 +28,11 @@ create table soundstage.webhooks (
   disabled_reason text,
   disabled_at timestamptz,
   secret_rotated_at timestamptz,
+  -- After a rotation the previous secret also signs (a second signature in
+  -- webhook-signature) until it expires, so a receiver can switch its key
+  -- without refusing a delivery in between.
+  previous_secret text check (previous_secret ~ '^whsec_[A-Za-z0-9+/=]{40,100}$'),
+  previous_secret_expires_at timestamptz,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
 );
@@ -228,6 +233,29 @@ grant select (id, user_id, url, events, description, enabled, disabled_reason, d
 grant insert (user_id, url, events, description, secret) on soundstage.webhooks to soundstage_api;
 grant update (secret, secret_rotated_at, enabled, disabled_reason, disabled_at)
   on soundstage.webhooks to soundstage_api;
+
+-- Rotation keeps the old secret signing for a while, which means reading it:
+-- the request role may not (no SELECT on either secret column), so the API
+-- rotates through this function, which checks the caller owns the webhook.
+create function soundstage_private.rotate_webhook_secret(
+  p_webhook uuid, p_secret text, p_overlap_seconds double precision
+) returns boolean
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  update soundstage.webhooks w set
+    previous_secret = w.secret,
+    previous_secret_expires_at = now() + make_interval(secs => p_overlap_seconds),
+    secret = p_secret,
+    secret_rotated_at = now()
+  where w.id = p_webhook and w.user_id = (select auth.uid());
+  return found;
+end
+$$;
+revoke all on function soundstage_private.rotate_webhook_secret(uuid, text, double precision)
+  from public;
+grant execute on function soundstage_private.rotate_webhook_secret(uuid, text, double precision)
+  to soundstage_api;
 grant delete on soundstage.webhooks to soundstage_api;
 grant select on soundstage.webhook_outbox, soundstage.webhook_attempts
   to authenticated, soundstage_api;

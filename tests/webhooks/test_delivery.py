@@ -495,3 +495,52 @@ async def test_old_finished_messages_are_purged(
         hook_id,
     )
     assert [r["status"] for r in rows] == ["pending", "succeeded"]
+
+
+async def test_after_a_rotation_both_secrets_verify_until_the_overlap_ends(
+    client: httpx.AsyncClient,
+    engine: Engine,
+    settings: Settings,
+    users: MakeUser,
+    db: asyncpg.Connection,
+) -> None:
+    """A receiver still on the old key keeps verifying for the overlap (a second
+    signature, the scheme's rotation); after it only the new key verifies."""
+    user = await users()
+    with Receiver().running() as receiver:
+        created = await client.post(
+            "/v1/webhooks",
+            json={"url": receiver.url, "events": ["job.succeeded"]},
+            headers=user.headers,
+        )
+        assert created.status_code == 201, created.text
+        hook_id, old = created.json()["id"], created.json()["secret"]
+        rotated = await client.post(f"/v1/webhooks/{hook_id}/rotate-secret", headers=user.headers)
+        assert rotated.status_code == 200, rotated.text
+        new = rotated.json()["secret"]
+        # the previous secret is no more readable than the current one
+        assert (
+            old not in rotated.text
+            and old not in (await client.get(f"/v1/webhooks/{hook_id}", headers=user.headers)).text
+        )
+
+        deliverer = Deliverer(engine.db, _settings(settings))
+        await _finished_job(db, user, "succeeded")
+        async with _delivering(deliverer):
+            [during] = await receiver.wait_for(1)
+        assert len(during.headers["webhook-signature"].split(" ")) == 2
+        for key in (new, old):
+            assert Verifier(key).verify(during.body, during.headers)["type"] == "job.succeeded"
+
+        await db.execute(
+            "update soundstage.webhooks set previous_secret_expires_at = now() - interval '1 s' "
+            "where id = $1",
+            uuid.UUID(hook_id),
+        )
+        await _finished_job(db, user, "succeeded")
+        async with _delivering(deliverer):
+            after = (await receiver.wait_for(2))[1]
+        assert len(after.headers["webhook-signature"].split(" ")) == 1
+        assert Verifier(new).verify(after.body, after.headers)["type"] == "job.succeeded"
+        with pytest.raises(WebhookVerificationError):
+            Verifier(old).verify(after.body, after.headers)

@@ -276,6 +276,8 @@ class Settings(BaseSettings):
     webhook_retry_base_seconds: float = Field(default=5.0, ge=0)
     webhook_retry_max_seconds: float = Field(default=7200.0, ge=0)
     webhook_retry_window_seconds: float = Field(default=86400.0, gt=0)
+    # after a secret rotation the old secret also signs for this long
+    webhook_secret_overlap_seconds: float = Field(default=86400.0, ge=0)
     # finished messages (and their attempts) are deleted after this many days
     webhook_log_retention_days: int = Field(default=30, ge=1, le=3650)
     # webhooks per user (POST /v1/webhooks answers 422 beyond it)

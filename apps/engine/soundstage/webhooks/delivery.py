@@ -269,7 +269,7 @@ class Deliverer:
             addresses = await resolve_checked(target, self.resolver, production=self.production)
             async with self._client_for(target) as client:
                 status_code = await self._post(
-                    client, target, addresses, msg_id, body, row["secret"]
+                    client, target, addresses, msg_id, body, row["secret"], row["previous_secret"]
                 )
             if not 200 <= status_code < 300:
                 error = (
@@ -327,12 +327,13 @@ class Deliverer:
         msg_id: str,
         body: bytes,
         secret: str,
+        previous_secret: str | None,
     ) -> int:
         """POST to the first checked address that accepts a connection."""
         headers = {
             "content-type": "application/json",
             "host": _host_header(target),
-            **signature_headers(secret, msg_id, int(time.time()), body),
+            **signature_headers(secret, msg_id, int(time.time()), body, previous_secret),
         }
         extensions: dict[str, Any] = {}
         if target.scheme == "https" and target.literal is None:

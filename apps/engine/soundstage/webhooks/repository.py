@@ -88,16 +88,20 @@ async def delete_webhook(conn: Connection, webhook_id: UUID) -> bool:
     return result.endswith(" 1")
 
 
-async def rotate_secret(conn: Connection, webhook_id: UUID, secret: str) -> asyncpg.Record | None:
-    return await conn.fetchrow(
-        f"""
-        update soundstage.webhooks w set secret = $2, secret_rotated_at = now()
-        where w.id = $1
-        returning {WEBHOOK_COLUMNS}
-        """,
+async def rotate_secret(
+    conn: Connection, webhook_id: UUID, secret: str, overlap_seconds: float
+) -> asyncpg.Record | None:
+    """A new secret; the one it replaces keeps signing for ``overlap_seconds``
+    (a second rotation within that window drops the oldest). Through a definer
+    function: keeping the old secret means reading it, which the request role
+    may not."""
+    rotated = await conn.fetchval(
+        "select soundstage_private.rotate_webhook_secret($1, $2, $3)",
         webhook_id,
         secret,
+        overlap_seconds,
     )
+    return await get_webhook(conn, webhook_id) if rotated else None
 
 
 async def enable_webhook(conn: Connection, webhook_id: UUID) -> asyncpg.Record | None:
@@ -172,7 +176,9 @@ async def claim_due(conn: Connection, *, limit: int, claim_seconds: float) -> li
         from due, soundstage.webhooks w
         where o.id = due.id and w.id = o.webhook_id
         returning o.id, o.webhook_id, o.user_id, o.event_type, o.data, o.attempts,
-                  o.created_at, w.url, w.secret
+                  o.created_at, w.url, w.secret,
+                  case when w.previous_secret_expires_at > now() then w.previous_secret end
+                    as previous_secret
         """,
         limit,
         claim_seconds,

@@ -108,7 +108,9 @@ class WebhookService:
     async def rotate_secret(self, who: Principal, webhook_id: UUID) -> WebhookWithSecret:
         secret = new_secret()
         async with self.engine.db.as_user(who.claims) as conn:
-            row = await repo.rotate_secret(conn, webhook_id, secret)
+            row = await repo.rotate_secret(
+                conn, webhook_id, secret, self.engine.settings.webhook_secret_overlap_seconds
+            )
         if row is None:
             raise NotFound("webhook not found")
         return WebhookWithSecret(**_webhook(row).model_dump(), secret=secret)

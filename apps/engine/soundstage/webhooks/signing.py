@@ -4,7 +4,9 @@ A secret is ``whsec_`` + base64 of 32 random bytes. Each request carries
 ``webhook-id`` (the message's id, the same on every retry, for the receiver's
 deduplication), ``webhook-timestamp`` (Unix seconds of this attempt) and
 ``webhook-signature``: ``v1,`` + base64 of HMAC-SHA256 over
-``{id}.{timestamp}.{body}`` keyed with the secret's decoded bytes.
+``{id}.{timestamp}.{body}`` keyed with the secret's decoded bytes. Several
+signatures are separated by spaces (the scheme's rotation): a receiver accepts
+the request when any one verifies with its key.
 """
 
 from __future__ import annotations
@@ -29,9 +31,14 @@ def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(digest).decode()
 
 
-def headers(secret: str, message_id: str, timestamp: int, body: bytes) -> dict[str, str]:
+def headers(
+    secret: str, message_id: str, timestamp: int, body: bytes, previous: str | None = None
+) -> dict[str, str]:
+    """The three headers; ``previous`` (a secret still in its rotation overlap)
+    adds a second signature."""
+    signatures = [sign(s, message_id, timestamp, body) for s in (secret, previous) if s]
     return {
         "webhook-id": message_id,
         "webhook-timestamp": str(timestamp),
-        "webhook-signature": sign(secret, message_id, timestamp, body),
+        "webhook-signature": " ".join(signatures),
     }

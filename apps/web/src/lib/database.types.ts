@@ -854,6 +854,8 @@ export type Database = {
           enabled: boolean
           events: string[]
           id: string
+          previous_secret: string | null
+          previous_secret_expires_at: string | null
           secret: string
           secret_rotated_at: string | null
           updated_at: string
@@ -868,6 +870,8 @@ export type Database = {
           enabled?: boolean
           events: string[]
           id?: string
+          previous_secret?: string | null
+          previous_secret_expires_at?: string | null
           secret: string
           secret_rotated_at?: string | null
           updated_at?: string
@@ -882,6 +886,8 @@ export type Database = {
           enabled?: boolean
           events?: string[]
           id?: string
+          previous_secret?: string | null
+          previous_secret_expires_at?: string | null
           secret?: string
           secret_rotated_at?: string | null
           updated_at?: string
