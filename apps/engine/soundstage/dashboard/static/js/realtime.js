@@ -227,10 +227,10 @@ export class RealtimeTopic {
         /* already closed */
       }
     }
-    this.setState("down");
     const delay = this.reconnectMs[this.failures] ?? this.reconnectMs[this.reconnectMs.length - 1];
     this.failures += 1;
     this.timers.reconnect = setTimeout(() => this.connect(), delay);
+    this.setState("down"); // last: a listener may stop() this topic
   }
 }
 
