@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,7 +79,8 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-async def stack() -> AsyncIterator[Stack]:
+async def database() -> AsyncIterator[tuple[Path, str]]:
+    """The engine's own embedded Postgres, migrated, with Supabase's realtime.send."""
     root = Path(tempfile.mkdtemp(prefix="soundstage-realtime-"))
     data = root / "data"
     dsn = await ensure_embedded(data, stop_on_exit=True)
@@ -90,6 +91,16 @@ async def stack() -> AsyncIterator[Stack]:
         await conn.execute(REALTIME_STAND_IN)
     finally:
         await conn.close()
+    yield root, dsn
+    stop_embedded(data)
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def stack(database: tuple[Path, str]) -> Iterator[Stack]:
+    """The fake Supabase, and a real `soundstage run` configured with its URL,
+    anon key and JWT secret (so the dashboard offers the Supabase sign-in)."""
+    root, dsn = database
     secret = secrets.token_urlsafe(48)
     fake = FakeSupabase(dsn, jwt_secret=secret, anon_key=ANON_KEY, password=PASSWORD)
     with serve(fake):
@@ -99,7 +110,7 @@ async def stack() -> AsyncIterator[Stack]:
             if not k.startswith(("SOUNDSTAGE_", "SUPABASE_")) and k != "DATABASE_URL"
         }
         env.update(
-            SOUNDSTAGE_DATA_DIR=str(data),
+            SOUNDSTAGE_DATA_DIR=str(root / "data"),
             DATABASE_URL=dsn,
             SUPABASE_URL=fake.url,
             SUPABASE_ANON_KEY=ANON_KEY,
@@ -110,10 +121,10 @@ async def stack() -> AsyncIterator[Stack]:
         )
         port = _free_port()
         log_path = root / "engine.log"
+        cmd = [sys.executable, str(ENTRY), "run", "--host", "127.0.0.1", "--port", str(port)]
         with log_path.open("wb") as log:
             proc = subprocess.Popen(
-                [sys.executable, str(ENTRY), "run", "--host", "127.0.0.1", "--port", str(port)]
-                + ["--no-access-log"],
+                [*cmd, "--no-access-log"],
                 cwd=root,
                 env=env,
                 stdout=log,
@@ -122,16 +133,15 @@ async def stack() -> AsyncIterator[Stack]:
         url = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 120
-            async with httpx.AsyncClient() as http:
-                while True:
-                    if proc.poll() is not None:
-                        pytest.fail(f"the engine exited:\n{log_path.read_text()[-4000:]}")
-                    with contextlib.suppress(httpx.HTTPError):
-                        if (await http.get(f"{url}/ready", timeout=2)).status_code == 200:
-                            break
-                    if time.monotonic() > deadline:
-                        pytest.fail(f"the engine never became ready:\n{log_path.read_text()}")
-                    await asyncio.sleep(0.3)
+            while True:
+                if proc.poll() is not None:
+                    pytest.fail(f"the engine exited:\n{log_path.read_text()[-4000:]}")
+                with contextlib.suppress(httpx.HTTPError):
+                    if httpx.get(f"{url}/ready", timeout=2).status_code == 200:
+                        break
+                if time.monotonic() > deadline:
+                    pytest.fail(f"the engine never became ready:\n{log_path.read_text()}")
+                time.sleep(0.3)
             yield Stack(url, fake, dsn)
         finally:
             proc.send_signal(signal.SIGINT)
@@ -140,8 +150,6 @@ async def stack() -> AsyncIterator[Stack]:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(10)
-    stop_embedded(data)
-    shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -403,10 +411,7 @@ async def test_protocol_join_heartbeat_token_refresh_routing_refusal_and_dead_so
         # Leaving says so.
         await page.evaluate("() => window.__alice.stop()")
         await _eventually(
-            lambda: any(
-                f["event"] == "phx_leave" and f["topic"] == alice_topic for f in frames()
-            ),
+            lambda: any(f["event"] == "phx_leave" and f["topic"] == alice_topic for f in frames()),
             "phx_leave",
         )
         assert not problems, problems
-
