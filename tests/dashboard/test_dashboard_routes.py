@@ -213,7 +213,7 @@ async def test_production_has_no_dev_token_route(production: Settings) -> None:
         assert page.status_code == 200
         # Supabase is reachable for sign-in (and its storage's signed URLs), nothing else
         csp = _csp(page)
-        assert csp["connect-src"] == "'self' https://x.supabase.co"
+        assert csp["connect-src"] == "'self' https://x.supabase.co wss://x.supabase.co"
         assert csp["media-src"] == "'self' blob: https://x.supabase.co"
         assert csp["script-src"] == "'self'"
 

@@ -2,7 +2,8 @@
 its configuration, and the development-only token route.
 
 Everything the page needs is served from this origin (no CDN, no build step);
-the only other origin it may talk to is Supabase Auth, when configured.
+the only other origin it may talk to is Supabase (Auth, and Realtime for live
+progress), when configured.
 """
 
 from __future__ import annotations
@@ -55,12 +56,23 @@ def _origin(url: str | None) -> str | None:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def _socket_origin(origin: str | None) -> str | None:
+    """The WebSocket origin of an http(s) origin: Supabase Realtime's socket."""
+    if not origin:
+        return None
+    return "ws" + origin.removeprefix("http")
+
+
 def content_security_policy(settings: Settings) -> str:
     """No inline script or style anywhere. Beyond 'self': Supabase (Auth sign-in,
-    and signed URLs once Supabase Storage serves them) and the public URL signed
-    links point at, when those are configured."""
-    extra = sorted({o for o in (_origin(settings.supabase_url), _origin(settings.public_url)) if o})
-    connect = " ".join(["'self'", *extra])
+    Realtime's WebSocket for live progress, and signed URLs once Supabase Storage
+    serves them) and the public URL signed links point at, when those are
+    configured. The socket's ws(s) origin is named on its own: not every browser
+    lets an http(s) source match a WebSocket URL."""
+    supabase = _origin(settings.supabase_url)
+    extra = sorted({o for o in (supabase, _origin(settings.public_url)) if o})
+    sockets = [s for s in (_socket_origin(supabase),) if s]
+    connect = " ".join(["'self'", *extra, *sockets])
     media = " ".join(["'self'", "blob:", *extra])
     return (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

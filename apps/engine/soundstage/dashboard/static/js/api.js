@@ -22,6 +22,11 @@ export function configure({ supabase, signedOut }) {
   if (signedOut) onSignedOut = signedOut;
 }
 
+// {url, anon_key} when the engine advertises Supabase, else null (realtime.js).
+export function supabaseConfig() {
+  return supabaseAuth;
+}
+
 export const session = {
   get() {
     try {
@@ -123,6 +128,20 @@ async function refreshSupabase() {
     }
   })();
   return refreshing;
+}
+
+// The session's access token, refreshed first when it ends within a minute
+// (Supabase sessions only): Realtime checks the token it is given at the join
+// and closes the channel when it expires, and no API call may come in time to
+// trigger the refresh-on-401 above. Null when signed out.
+export async function freshAccessToken() {
+  const current = session.get();
+  if (!current) return null;
+  const soon = Date.now() / 1000 + 60;
+  if (current.refresh_token && current.expires_at && current.expires_at < soon) {
+    await refreshSupabase();
+  }
+  return session.get()?.access_token ?? null;
 }
 
 export function supabaseSession(body) {

@@ -8,6 +8,7 @@ import { fmtBytes, h, humanize, replace, safeUrl, timeEl } from "./dom.js";
 import { ACTIVE, applyEvent, idempotencyKey, jobActions, paramSummary, progressBar, stageText, statusBadge } from "./job_ui.js";
 import { keyValueTable } from "./report.js";
 import { FormError, buildParamsForm } from "./schema_form.js";
+import { asSseEvent, subscribeJobs } from "./realtime.js";
 import { followJob } from "./sse.js";
 
 const KIND_KEY = "soundstage.kind";
@@ -17,6 +18,8 @@ const DEFAULT_KINDS = ["audiobook", "music", "tone"];
 export const UPLOADS_CHANGED = "soundstage:uploads-changed";
 // Browsers open at most six HTTP/1.1 connections per origin; live streams
 // beyond this many would starve every other request, so the rest are polled.
+// (Signed in through Supabase, one Realtime socket follows every job instead;
+// the streams are the fallback while that socket is down.)
 const MAX_STREAMS = 3;
 const POLL_MS = 4000;
 
@@ -96,6 +99,14 @@ class JobList {
     this.rows = new Map();
     this.streams = new Map();
     this.onChange = onChange;
+    // Realtime Broadcast for every job of the user (null: SSE only). "realtime"
+    // from the start (a join normally takes a moment; a socket that cannot
+    // join goes down within its timeout), "sse" while the socket is down.
+    this.live = subscribeJobs({
+      onEvent: (event, payload) => this.onBroadcast(event, payload),
+      onState: (state) => this.onLiveState(state),
+    });
+    this.mode = this.live?.usable ? "realtime" : "sse";
     this.filter = "";
     this.cursor = null;
     this.ul = h("ul", { class: "jobs", "aria-live": "off" });
@@ -181,6 +192,7 @@ class JobList {
   }
 
   watch(job) {
+    if (this.mode === "realtime") return; // the broadcasts cover it
     if (!ACTIVE.has(job.status) || this.streams.has(job.id) || this.streams.size >= MAX_STREAMS) return;
     const controller = new AbortController();
     this.streams.set(job.id, controller);
@@ -197,6 +209,41 @@ class JobList {
         this.streams.delete(job.id);
         if (!controller.signal.aborted) this.refresh(job.id);
       });
+  }
+
+  // Whether this row's changes arrive live (its SSE stream, or Realtime).
+  followed(id) {
+    return this.streams.has(id) || (this.mode === "realtime" && this.live?.state === "joined");
+  }
+
+  onBroadcast(event, payload) {
+    const id = payload.job_id;
+    const row = this.rows.get(id);
+    if (!row) {
+      // a job created elsewhere: the list's own query says where it goes
+      if (event === "job.status") this.pollList();
+      return;
+    }
+    if (event === "job.deleted") {
+      this.remove(id);
+      return;
+    }
+    const change = asSseEvent(event, payload);
+    if (change) this.update(applyEvent(row.job, change));
+    // Outputs (their signed URLs) come with the job itself, as after a stream.
+    if (event === "job.output" || (event === "job.status" && !ACTIVE.has(payload.status))) this.refresh(id);
+  }
+
+  onLiveState(state) {
+    if (state === "joined") {
+      this.mode = "realtime";
+      this.stopStreams();
+      // what changed before the join (or while the socket was down)
+      for (const row of this.rows.values()) if (ACTIVE.has(row.job.status)) this.refresh(row.job.id);
+    } else if (state === "down" && this.mode === "realtime") {
+      this.mode = "sse";
+      for (const row of this.rows.values()) this.watch(row.job);
+    }
   }
 
   // The whole job (signed output URLs included) once its stream has ended.
@@ -225,7 +272,7 @@ class JobList {
       if (fresh.length) this.onChange();
       for (const job of page.items) {
         const row = this.rows.get(job.id);
-        if (row && row.job.updated_at !== job.updated_at && !this.streams.has(job.id)) this.update(job);
+        if (row && row.job.updated_at !== job.updated_at && !this.followed(job.id)) this.update(job);
       }
     } catch {
       // the next poll tries again; a lasting failure shows on the next action
@@ -237,6 +284,7 @@ class JobList {
   // Active jobs without a live stream (more than MAX_STREAMS) are polled.
   poll() {
     this.pollList();
+    if (this.mode === "realtime") return;
     for (const row of this.rows.values()) {
       if (!ACTIVE.has(row.job.status)) continue;
       if (this.streams.has(row.job.id)) continue;
@@ -252,6 +300,7 @@ class JobList {
 
   dispose() {
     clearInterval(this.timer);
+    this.live?.close();
     this.stopStreams();
   }
 }

@@ -5,6 +5,7 @@ import { ApiError, api } from "./api.js";
 import { showError } from "./alerts.js";
 import { fmtBytes, fmtDuration, h, replace, safeUrl, timeEl } from "./dom.js";
 import { TERMINAL, applyEvent, jobActions, progressBar, stageText, statusBadge } from "./job_ui.js";
+import { asSseEvent, subscribeJobs } from "./realtime.js";
 import { keyValueTable, renderData } from "./report.js";
 import { followJob } from "./sse.js";
 
@@ -169,7 +170,39 @@ export function jobView(root, id) {
     if (!TERMINAL.has(job.status)) follow();
   }
 
+  // Signed in through Supabase: the user's Realtime topic (shared with the
+  // jobs list) carries this job's changes, and SSE is only the fallback while
+  // that socket is down. Subscribed with the first follow(): a finished job
+  // needs neither.
+  let live;
+  let mode = "sse";
   let following = false;
+  let stream = null; // the SSE stream's AbortController while one is open
+
+  function onBroadcast(event, payload) {
+    if (payload.job_id !== id || !job || controller.signal.aborted) return;
+    const change = asSseEvent(event, payload);
+    if (change) {
+      job = applyEvent(job, change);
+      renderHead();
+    }
+    // outputs (signed URLs) and the final state come with the job itself; a
+    // deleted job's reload says it is gone
+    if (change === null || TERMINAL.has(job.status)) reload();
+  }
+
+  function onLiveState(state) {
+    if (controller.signal.aborted) return;
+    if (state === "joined") {
+      mode = "realtime";
+      stream?.abort();
+      reload(); // what changed before the join, or while the socket was down
+    } else if (state === "down" && mode === "realtime") {
+      mode = "sse";
+      if (job && !TERMINAL.has(job.status)) follow();
+    }
+  }
+
   async function reload() {
     try {
       show(await api(`/v1/jobs/${id}`, { signal: controller.signal }));
@@ -181,8 +214,15 @@ export function jobView(root, id) {
   }
 
   function follow() {
-    if (following) return;
+    if (live === undefined) {
+      live = subscribeJobs({ onEvent: onBroadcast, onState: onLiveState });
+      if (live?.usable) mode = "realtime";
+    }
+    if (mode === "realtime" || following) return;
     following = true;
+    const mine = (stream = new AbortController());
+    const stop = () => mine.abort();
+    controller.signal.addEventListener("abort", stop);
     followJob(
       id,
       (event) => {
@@ -192,15 +232,20 @@ export function jobView(root, id) {
           renderHead();
         }
       },
-      controller.signal,
+      mine.signal,
     )
       .catch(() => {})
       .finally(() => {
         following = false;
-        if (!controller.signal.aborted) reload();
+        controller.signal.removeEventListener("abort", stop);
+        if (stream === mine) stream = null;
+        if (!mine.signal.aborted) reload();
       });
   }
 
   reload();
-  return () => controller.abort();
+  return () => {
+    controller.abort();
+    live?.close();
+  };
 }

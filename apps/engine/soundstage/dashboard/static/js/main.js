@@ -7,6 +7,7 @@ import { signInView } from "./auth.js";
 import { h, replace } from "./dom.js";
 import { homeView } from "./home.js";
 import { jobView } from "./job_page.js";
+import { closeRealtime } from "./realtime.js";
 
 const main = document.getElementById("main");
 const nav = document.getElementById("session");
@@ -16,6 +17,7 @@ let dispose = null;
 function signOut() {
   const current = session.get();
   session.clear();
+  closeRealtime();
   if (current?.via === "supabase" && config.supabase) {
     // Best effort: revoke the refresh token too.
     fetch(`${config.supabase.url}/auth/v1/logout`, {
