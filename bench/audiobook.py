@@ -553,7 +553,9 @@ async def _db_timeline(data_dir: Path, job_id: str) -> dict[str, Any]:
     conn = await asyncpg.connect(dsn)
     try:
         events = await conn.fetch(
-            "select created_at, type, data::text as data from soundstage.job_events "
+            "select id, created_at, type, data::text as data from soundstage.job_events "
+            "where job_id = $1 union all "
+            "select id, created_at, 'progress', data::text from soundstage.job_progress_events "
             "where job_id = $1 order by id",
             uuid.UUID(job_id),
         )

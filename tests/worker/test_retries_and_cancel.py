@@ -189,8 +189,11 @@ async def test_events_stream_every_change_in_order_and_resumes(
 
     conn = await asyncpg.connect(dsn)
     try:
+        # status and output rows, and progress rows (kept apart: not published)
         logged = await conn.fetch(
-            "select id, type, data from soundstage.job_events where job_id = $1 order by id",
+            "select id, type from soundstage.job_events where job_id = $1 "
+            "union all select id, 'progress' from soundstage.job_progress_events "
+            "where job_id = $1 order by id",
             job["id"],
         )
     finally:
