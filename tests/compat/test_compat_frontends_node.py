@@ -13,17 +13,12 @@ frontends read. Without Node the module is skipped and says so.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import tempfile
 import threading
-import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -32,6 +27,7 @@ from typing import Any
 import httpx
 import pytest
 
+from live_engine import live_engine
 from soundstage.audio.ffmpeg import ffmpeg_exe
 
 NODE = shutil.which("node")
@@ -41,16 +37,8 @@ if NODE is None:
     )
 
 REPO = Path(__file__).resolve().parents[2]
-ENTRY = REPO / "tests" / "engine_with_test_kinds.py"  # the CLI with the test kinds
 FRONTENDS = Path(__file__).parent / "frontends"
 ANONYMOUS = "frontend@example.com"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def _ffmpeg(*args: str) -> None:
@@ -110,57 +98,16 @@ def fake_openai(workdir: Path) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def engine_url(workdir: Path, fake_openai: str) -> Iterator[str]:
     """A real `soundstage run` (API + worker) on its own data dir and port."""
-    port = _free_port()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("SOUNDSTAGE_", "SUPABASE_", "OPENAI_")) and k != "DATABASE_URL"
-    }
-    env.update(
+    with live_engine(
+        workdir,
         {
-            "SOUNDSTAGE_DATA_DIR": str(workdir / "data"),
             "SOUNDSTAGE_COMPAT_ANONYMOUS_EMAIL": ANONYMOUS,
             "SOUNDSTAGE_OPENAI_API_KEY": "sk-fake-openai",
             "SOUNDSTAGE_OPENAI_BASE_URL": fake_openai,
             "SOUNDSTAGE_OPENAI_TTS_MODEL": "tts-1",
-            "PYTHONPATH": os.pathsep.join(
-                p for p in (str(REPO / "tests"), os.environ.get("PYTHONPATH", "")) if p
-            ),
-        }
-    )
-    log_path = workdir / "engine.log"
-    cmd = [sys.executable, str(ENTRY)]
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [*cmd, "run", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
-            cwd=workdir,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"the engine exited:\n{log_path.read_text()[-4000:]}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{url}/ready", timeout=2).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                pytest.fail(f"the engine never became ready:\n{log_path.read_text()[-4000:]}")
-            time.sleep(0.3)
+        },
+    ) as url:
         yield url
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
-        subprocess.run([*cmd, "db", "stop"], cwd=workdir, env=env, capture_output=True, timeout=60)
-        if os.environ.get("SOUNDSTAGE_TEST_SHOW_ENGINE_LOG"):
-            print(log_path.read_text()[-8000:])
 
 
 def _token(url: str, email: str) -> str:

@@ -14,12 +14,7 @@ import contextlib
 import enum
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -28,6 +23,8 @@ from typing import Any
 import httpx
 import pytest
 from pydantic import BaseModel, Field
+
+from live_engine import live_engine
 
 CHROMIUM = Path(os.environ.get("SOUNDSTAGE_TEST_CHROMIUM", "/usr/bin/chromium"))
 if not CHROMIUM.exists():
@@ -41,7 +38,6 @@ async_api = pytest.importorskip(
 )
 
 REPO = Path(__file__).resolve().parents[2]
-ENTRY = REPO / "tests" / "engine_with_test_kinds.py"  # the CLI with the test kinds
 ARTIFACTS = REPO / "test-artifacts" / "dashboard"
 CHROMIUM_ARGS = [
     "--headless",
@@ -61,63 +57,16 @@ PHONE = {"width": 390, "height": 844}
 Page = Any  # playwright's Page; typed loosely so mypy needs no stubs for it
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def engine_url() -> Iterator[str]:
-    """A real `soundstage run` (API + worker) on its own data dir and port."""
+    """A real `soundstage run` (API + worker) on its own data dir and port. Its
+    test_steps jobs (tests/pipelines_for_tests.py) run as long as asked, with
+    steady progress; one running job per user keeps the next one queued."""
     root = Path(tempfile.mkdtemp(prefix="soundstage-dashboard-"))
-    port = _free_port()
-    # Nothing from the caller's configuration leaks in: development, embedded.
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("SOUNDSTAGE_", "SUPABASE_")) and k != "DATABASE_URL"
-    }
-    env["SOUNDSTAGE_DATA_DIR"] = str(root / "data")
-    # test_steps (tests/pipelines_for_tests.py, run through the engine entry point
-    # tests/engine_with_test_kinds.py): a job that runs as long as asked, with
-    # steady progress; one running job per user keeps the next one queued.
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(REPO / "tests"), os.environ.get("PYTHONPATH", "")) if p
-    )
-    env["SOUNDSTAGE_QUEUE_MAX_RUNNING_PER_USER"] = "1"
-    log_path = root / "engine.log"
-    cmd = [sys.executable, str(ENTRY)]
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [*cmd, "run", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
-            cwd=root,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"the engine exited:\n{log_path.read_text()[-4000:]}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{url}/ready", timeout=2).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                pytest.fail(f"the engine never became ready:\n{log_path.read_text()[-4000:]}")
-            time.sleep(0.3)
-        yield url
+        with live_engine(root, {"SOUNDSTAGE_QUEUE_MAX_RUNNING_PER_USER": "1"}) as url:
+            yield url
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
-        subprocess.run([*cmd, "db", "stop"], cwd=root, env=env, capture_output=True, timeout=60)
         shutil.rmtree(root, ignore_errors=True)
 
 

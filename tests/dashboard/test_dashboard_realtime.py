@@ -23,10 +23,6 @@ import contextlib
 import os
 import secrets
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -40,6 +36,7 @@ import httpx
 import pytest
 
 from fake_supabase_realtime import REALTIME_STAND_IN, FakeSupabase, serve
+from live_engine import live_engine
 from soundstage.db.embedded import ensure_embedded, stop_embedded
 from soundstage.db.migrate import migrate
 
@@ -71,13 +68,6 @@ class Stack:
     dsn: str
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 async def database() -> AsyncIterator[tuple[Path, str]]:
     """The engine's own embedded Postgres, migrated, with Supabase's realtime.send."""
@@ -103,53 +93,19 @@ def stack(database: tuple[Path, str]) -> Iterator[Stack]:
     root, dsn = database
     secret = secrets.token_urlsafe(48)
     fake = FakeSupabase(dsn, jwt_secret=secret, anon_key=ANON_KEY, password=PASSWORD)
-    with serve(fake):
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("SOUNDSTAGE_", "SUPABASE_")) and k != "DATABASE_URL"
-        }
-        env.update(
-            SOUNDSTAGE_DATA_DIR=str(root / "data"),
-            DATABASE_URL=dsn,
-            SUPABASE_URL=fake.url,
-            SUPABASE_ANON_KEY=ANON_KEY,
-            SUPABASE_JWT_SECRET=secret,
-            PYTHONPATH=os.pathsep.join(
-                p for p in (str(REPO / "tests"), os.environ.get("PYTHONPATH", "")) if p
-            ),
-        )
-        port = _free_port()
-        log_path = root / "engine.log"
-        cmd = [sys.executable, str(ENTRY), "run", "--host", "127.0.0.1", "--port", str(port)]
-        with log_path.open("wb") as log:
-            proc = subprocess.Popen(
-                [*cmd, "--no-access-log"],
-                cwd=root,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 120
-            while True:
-                if proc.poll() is not None:
-                    pytest.fail(f"the engine exited:\n{log_path.read_text()[-4000:]}")
-                with contextlib.suppress(httpx.HTTPError):
-                    if httpx.get(f"{url}/ready", timeout=2).status_code == 200:
-                        break
-                if time.monotonic() > deadline:
-                    pytest.fail(f"the engine never became ready:\n{log_path.read_text()}")
-                time.sleep(0.3)
-            yield Stack(url, fake, dsn)
-        finally:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
+    with (
+        serve(fake),
+        live_engine(
+            root,
+            {
+                "DATABASE_URL": dsn,
+                "SUPABASE_URL": fake.url,
+                "SUPABASE_ANON_KEY": ANON_KEY,
+                "SUPABASE_JWT_SECRET": secret,
+            },
+        ) as url,
+    ):
+        yield Stack(url, fake, dsn)
 
 
 @pytest.fixture(scope="module")
