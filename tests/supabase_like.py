@@ -151,7 +151,7 @@ alter table supabase_migrations.schema_migrations owner to {m};
 """
 
 
-def _dsn(dsn: str, database: str, user: str | None = None) -> str:
+def database_dsn(dsn: str, database: str, user: str | None = None) -> str:
     parts = urlsplit(dsn)
     netloc = f"{user}:@" if user else parts.netloc
     return urlunsplit((parts.scheme, netloc, f"/{database}", parts.query, parts.fragment))
@@ -163,7 +163,7 @@ class Server:
     migrator: str  # stands for Supabase's `postgres`
 
     def db(self, name: str, *, as_migrator: bool = True) -> str:
-        return _dsn(self.dsn, name, self.migrator if as_migrator else None)
+        return database_dsn(self.dsn, name, self.migrator if as_migrator else None)
 
 
 MakeDb = Callable[..., Awaitable[str]]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import threading
 import time
 import uuid
@@ -27,6 +26,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from live_engine import free_port
 from pipelines_for_tests import TEST_KINDS
 from soundstage.app import create_app
 from soundstage.auth.tokens import mint_local_token
@@ -42,17 +42,10 @@ CHECKS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def live_engine(settings: Settings) -> Iterator[str]:
     """The real app on a real port (its own thread and event loop)."""
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(settings, pipelines=TEST_KINDS),

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
-import socket
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -17,6 +16,7 @@ import httpx
 import pytest
 import uvicorn
 
+from live_engine import free_port
 from pipelines_for_tests import TEST_KINDS
 from soundstage.app import create_app
 from soundstage.config import Settings
@@ -27,12 +27,6 @@ HERE = Path(__file__).parent
 MakeUser = Callable[[], Awaitable[User]]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 async def server(settings: Settings) -> AsyncIterator[tuple[str, str]]:
     """The app on a real port, anonymous compat calls mapped to a fresh user."""
@@ -40,7 +34,7 @@ async def server(settings: Settings) -> AsyncIterator[tuple[str, str]]:
     app_settings = settings.model_copy(
         update={"compat_anonymous_email": email, "cors_origins": ["http://localhost:5173"]}
     )
-    port = _free_port()
+    port = free_port()
     app = create_app(app_settings, pipelines=TEST_KINDS)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     srv = uvicorn.Server(config)

@@ -16,14 +16,14 @@ from supabase_like import (
     SUPABASE_LIKE,
     MakeDb,
     Server,
-    _dsn,
+    database_dsn,
 )
 
 
 @pytest.fixture(scope="module")
 async def server(dsn: str) -> AsyncIterator[Server]:
     migrator = f"supa_postgres_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(_dsn(dsn, "postgres"))
+    admin = await asyncpg.connect(database_dsn(dsn, "postgres"))
     try:
         await admin.execute(CLUSTER_ROLES)
         await admin.execute(
@@ -45,7 +45,7 @@ async def server(dsn: str) -> AsyncIterator[Server]:
 async def make_db(server: Server) -> AsyncIterator[MakeDb]:
     """Create databases for one test (as the migrator's dsn); drop them after."""
     made: list[str] = []
-    admin = await asyncpg.connect(_dsn(server.dsn, "postgres"))
+    admin = await asyncpg.connect(database_dsn(server.dsn, "postgres"))
 
     async def _make(
         *, supabase: bool = True, publication: bool = True, cli_history: bool = False

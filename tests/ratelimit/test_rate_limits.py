@@ -7,7 +7,6 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import uuid
@@ -20,6 +19,7 @@ import asyncpg
 import httpx
 import pytest
 
+from live_engine import free_port
 from pipelines_for_tests import TEST_KINDS
 from soundstage.app import create_app
 from soundstage.config import Settings
@@ -242,19 +242,12 @@ async def test_the_table_is_out_of_reach_of_request_roles(dsn: str) -> None:
 # ------------------------------------------------------------ two processes
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def spawn_api(dsn: str, data_dir: Path, tmp_path: Path) -> Iterator[Any]:
     procs: list[tuple[subprocess.Popen[bytes], Any]] = []
 
     def spawn(**env: str) -> tuple[str, Path]:
-        port = _free_port()
+        port = free_port()
         log_path = tmp_path / f"api-{port}.log"
         log_file = log_path.open("wb")
         environ = {
